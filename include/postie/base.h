@@ -1,0 +1,237 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * base: what every other module stands on. Allocation that cannot fail
+ * (x-allocators), the one error type, string slices, UTF-8 helpers,
+ * base64, files written atomically, and running a helper program without a
+ * shell. libc only; no other postie module is visible from here.
+ *
+ * All functions here may be called from any thread unless a comment says
+ * otherwise.
+ */
+#ifndef POSTIE_BASE_H
+#define POSTIE_BASE_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "postie/buf.h"
+
+#define POSTIE_VERSION "0.1.0"
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+#if defined(__GNUC__)
+#define PRINTF_LIKE(f, a) __attribute__((format(printf, f, a)))
+#define NORETURN __attribute__((noreturn))
+#else
+#define PRINTF_LIKE(f, a)
+#define NORETURN
+#endif
+
+/* ---------------------------------------------------------------------
+ * Errors
+ *
+ * Kinds are graded by scope and cause so that the caller knows what to do
+ * next: CONN means try again later on a new connection, PROTO means the
+ * server spoke nonsense (drop the connection), AUTH means ask the user,
+ * REJECTED means the server said no to this one thing (its text is kept),
+ * FOLDER and MESSAGE bound the damage to one folder or one message, LOCAL
+ * is a file-system failure on this machine, CONFIG a fault in what the
+ * user wrote. The enum and its names come from this one table.
+ */
+#define PERR_KIND_TABLE(X)                                  \
+	X(NONE, "no error")                                 \
+	X(NOMEM, "out of memory")                           \
+	X(CONN, "connection")                               \
+	X(PROTO, "protocol")                                \
+	X(AUTH, "authentication")                           \
+	X(REJECTED, "rejected")                             \
+	X(FOLDER, "folder")                                 \
+	X(MESSAGE, "message")                               \
+	X(LOCAL, "local")                                   \
+	X(CONFIG, "configuration")                          \
+	X(CANCELLED, "cancelled")
+
+enum perr_kind {
+#define PERR_ENUM_(name, text) PERR_##name,
+	PERR_KIND_TABLE(PERR_ENUM_)
+#undef PERR_ENUM_
+	PERR_KIND_COUNT
+};
+
+/* Details of a failure. The message is lower case, says what failed first
+ * and quotes its subject ("cannot open folder 'INBOX': ..."); a longer
+ * message is cut at a character boundary with "...". */
+struct perr {
+	enum perr_kind kind;
+	char msg[1024];
+};
+
+#define PERR_INIT { PERR_NONE, "" }
+
+/* The name of a kind ("connection"); never NULL. */
+const char *perr_kind_name(enum perr_kind kind);
+
+/* Record an error in *e (which may be NULL) and return -1, so that error
+ * paths are one line: `return perr_set(e, PERR_CONN, "cannot ...");`. */
+int perr_set(struct perr *e, enum perr_kind kind, const char *fmt, ...)
+	PRINTF_LIKE(3, 4);
+int perr_vset(struct perr *e, enum perr_kind kind, const char *fmt,
+	      va_list ap) PRINTF_LIKE(3, 0);
+
+/* Put "prefix: " in front of the message already in *e, keeping its kind.
+ * Returns -1. */
+int perr_prefix(struct perr *e, const char *fmt, ...) PRINTF_LIKE(2, 3);
+
+/* Forget any recorded error. */
+void perr_clear(struct perr *e);
+
+/* ---------------------------------------------------------------------
+ * Allocation. These never return NULL: on failure they call the
+ * out-of-memory hook (the UI sets one that restores the terminal), write
+ * one line to stderr and abort.
+ */
+void *xmalloc(size_t n);
+void *xcalloc(size_t nmemb, size_t size);
+void *xrealloc(void *p, size_t n);
+/* Grow an array of nmemb elements of size sz to hold at least want; *cap
+ * is updated. Overflow aborts like out-of-memory. */
+void *xgrow(void *p, size_t *cap, size_t want, size_t sz);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+void *xmemdup(const void *p, size_t n);
+/* A formatted string on the heap; the caller frees it. */
+char *xstrfmt(const char *fmt, ...) PRINTF_LIKE(1, 2);
+void base_set_oom_hook(void (*hook)(void));
+NORETURN void base_oom(size_t n);
+
+/* ---------------------------------------------------------------------
+ * Slices: a pointer and a length into someone else's bytes. They borrow;
+ * they live as long as the bytes they point at. Wire data is parsed from
+ * slices, never from NUL-terminated strings.
+ */
+struct slice {
+	const char *p;
+	size_t len;
+};
+
+static inline struct slice
+slice_make(const char *p, size_t len)
+{
+	struct slice s = { p, len };
+	return s;
+}
+struct slice slice_cstr(const char *s);
+struct slice slice_trim(struct slice s); /* space, tab, CR, LF */
+bool slice_eq(struct slice a, const char *s);
+bool slice_eq_ci(struct slice a, const char *s); /* ASCII case */
+bool slice_starts_ci(struct slice a, const char *prefix);
+/* Split at the first c: *head gets what is before, the slice what is after.
+ * Returns false (and *head = all) when c is absent. */
+bool slice_split(struct slice *s, char c, struct slice *head);
+char *slice_dup(struct slice s); /* heap copy, NUL-terminated */
+/* Parse an unsigned decimal with no sign and no space; false on empty,
+ * junk or a value above max. */
+bool slice_to_u64(struct slice s, uint64_t max, uint64_t *out);
+
+/* ASCII helpers that ignore the locale. */
+static inline int
+ascii_lower(int c)
+{
+	return (c >= 'A' && c <= 'Z') ? c + 32 : c;
+}
+int ascii_strcasecmp(const char *a, const char *b);
+int ascii_strncasecmp(const char *a, const char *b, size_t n);
+/* Case-insensitive search for needle in (h, hlen); NULL if absent. */
+const char *ascii_memcasemem(const char *h, size_t hlen, const char *needle);
+
+/* ---------------------------------------------------------------------
+ * UTF-8
+ */
+/* Decode one code point at p (len bytes available). Returns the number of
+ * bytes used (1 to 4) and the code point in *cp, or 0 for an invalid or
+ * truncated sequence (overlong forms, surrogates and values above
+ * U+10FFFF are invalid). */
+size_t utf8_decode(const char *p, size_t len, uint32_t *cp);
+/* Append the UTF-8 form of cp (U+FFFD for an invalid value). */
+void utf8_encode(struct buf *b, uint32_t cp);
+bool utf8_valid(const char *p, size_t len);
+/* Length of the longest prefix of (p, len) that is no more than max bytes
+ * and does not cut a UTF-8 sequence. */
+size_t utf8_cut(const char *p, size_t len, size_t max);
+
+/* ---------------------------------------------------------------------
+ * base64 (RFC 4648 alphabet)
+ */
+/* Append the base64 form of (in, len); wrap > 0 breaks lines with CRLF
+ * every wrap output characters (76 for MIME; 0 for one line). */
+void b64_encode(struct buf *out, const void *in, size_t len, size_t wrap);
+
+/* What a lenient decode passed over. White space is normal in MIME and is
+ * counted apart from junk. */
+struct b64_report {
+	size_t whitespace; /* spaces, tabs, CR, LF skipped */
+	size_t junk;       /* bytes outside the alphabet skipped */
+	size_t trailing;   /* alphabet bytes after the final '=' padding */
+	bool truncated;    /* a final group of 2 or 3 characters (no padding)
+			      or a lone character, decoded as far as it went */
+};
+
+/* Append the decoded bytes of (in, len). Never fails: junk is skipped and
+ * counted in *rep (which may be NULL). Returns the number of bytes
+ * appended. */
+size_t b64_decode(struct buf *out, const char *in, size_t len,
+		  struct b64_report *rep);
+/* Strict decode for protocol use (SASL): no white space, no junk, correct
+ * padding. Returns 0 or -1. */
+int b64_decode_strict(struct buf *out, const char *in, size_t len);
+
+/* ---------------------------------------------------------------------
+ * Files
+ */
+/* Write (data, len) to path so that after a crash the file holds either
+ * its old contents or the new ones: a temporary file beside it (created
+ * with mode), written, fsynced, renamed over path, then the directory
+ * fsynced. Returns 0, or -1 with PERR_LOCAL in *e. */
+int file_write_atomic(const char *path, const void *data, size_t len,
+		      mode_t mode, struct perr *e);
+/* Read a whole file into out (appending), refusing files larger than max
+ * bytes. Returns 0 or -1 with PERR_LOCAL. */
+int file_read_all(const char *path, struct buf *out, size_t max,
+		  struct perr *e);
+/* mkdir -p with mode for every directory created. */
+int file_mkdirs(const char *path, mode_t mode, struct perr *e);
+/* fsync the directory that holds path (or path itself if a directory). */
+int file_fsync_dir(const char *dir, struct perr *e);
+/* $XDG_STATE_HOME/postie, $XDG_DATA_HOME/postie, $XDG_CACHE_HOME/postie,
+ * $XDG_CONFIG_HOME/postie with the usual fallbacks under $HOME. The caller
+ * frees the string. NULL when neither the variable nor HOME is set. */
+char *xdg_dir(const char *which);
+
+/* ---------------------------------------------------------------------
+ * Running a helper program (password-command, new-mail-command, ...).
+ * Never through a shell.
+ */
+/* Split a command line into words: white space separates, 'single' and
+ * "double" quotes group, backslash escapes outside single quotes. No
+ * expansion of any kind. Returns a NULL-terminated vector (free with
+ * argv_free) or NULL with *e set for an unbalanced quote or an empty
+ * line. */
+char **argv_split(const char *line, struct perr *e);
+void argv_free(char **argv);
+
+/* Run argv[0] (looked up in PATH) with stdin from /dev/null, stdout
+ * captured into out (at most max_out bytes; more is an error), stderr
+ * captured into err (may be NULL; at most 4 KiB kept), and kill it after
+ * timeout_ms. Returns the exit status (0-255) or -1 with *e set when it
+ * could not run, timed out, was killed by a signal or wrote too much. */
+int proc_capture(char *const argv[], int timeout_ms, size_t max_out,
+		 struct buf *out, struct buf *err, struct perr *e);
+
+/* Monotonic milliseconds, for timeouts. */
+int64_t time_mono_ms(void);
+
+#endif
