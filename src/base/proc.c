@@ -1,0 +1,233 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * Running helper programs (password-command, new-mail-command, a mailcap
+ * viewer) without a shell. A command line is split into words here with
+ * quotes and backslashes and nothing else: no variables, no globbing, no
+ * command substitution, so a value from a mail or a config file can never
+ * become shell code.
+ *
+ * proc_capture uses posix_spawnp, which is safe to call from a threaded
+ * process (fork + exec in a program with worker threads is not, once
+ * malloc is involved), and puts the child in its own process group so a
+ * timeout kills the program and anything it started.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "postie/base.h"
+
+extern char **environ;
+
+int64_t
+time_mono_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+void
+argv_free(char **argv)
+{
+	if (!argv)
+		return;
+	for (char **a = argv; *a; a++)
+		free(*a);
+	free(argv);
+}
+
+char **
+argv_split(const char *line, struct perr *e)
+{
+	char **v = NULL;
+	size_t n = 0, cap = 0;
+	struct buf w = BUF_INIT;
+	const char *p = line;
+
+	for (;;) {
+		while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+			p++;
+		if (!*p)
+			break;
+		buf_reset(&w);
+		while (*p && *p != ' ' && *p != '\t' && *p != '\n' &&
+		       *p != '\r') {
+			if (*p == '\'') {
+				const char *end = strchr(p + 1, '\'');
+				if (!end)
+					goto unbalanced;
+				buf_add(&w, p + 1, (size_t)(end - p - 1));
+				p = end + 1;
+			} else if (*p == '"') {
+				p++;
+				while (*p && *p != '"') {
+					if (*p == '\\' && (p[1] == '"' ||
+							   p[1] == '\\'))
+						p++;
+					buf_addch(&w, *p++);
+				}
+				if (*p != '"')
+					goto unbalanced;
+				p++;
+			} else if (*p == '\\' && p[1]) {
+				buf_addch(&w, p[1]);
+				p += 2;
+			} else {
+				buf_addch(&w, *p++);
+			}
+		}
+		v = xgrow(v, &cap, n + 2, sizeof(*v));
+		v[n++] = buf_strdup(&w);
+		v[n] = NULL;
+	}
+	buf_release(&w);
+	if (!n) {
+		free(v);
+		perr_set(e, PERR_CONFIG, "empty command");
+		return NULL;
+	}
+	return v;
+unbalanced:
+	buf_release(&w);
+	if (v)
+		argv_free(v);
+	perr_set(e, PERR_CONFIG, "unbalanced quote in command '%s'", line);
+	return NULL;
+}
+
+static void
+kill_group(pid_t pid)
+{
+	kill(-pid, SIGKILL);
+	kill(pid, SIGKILL);
+}
+
+int
+proc_capture(char *const argv[], int timeout_ms, size_t max_out,
+	     struct buf *out, struct buf *err, struct perr *e)
+{
+	int po[2] = { -1, -1 }, pe[2] = { -1, -1 };
+	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t attr;
+	pid_t pid;
+	int rc = -1, status = 0;
+	size_t err_keep = 4096;
+	bool timed_out = false, too_much = false;
+
+	if (pipe2(po, O_CLOEXEC) < 0 || pipe2(pe, O_CLOEXEC) < 0) {
+		perr_set(e, PERR_LOCAL, "cannot run '%s': %s", argv[0],
+			 strerror(errno));
+		goto close_pipes;
+	}
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+	posix_spawn_file_actions_adddup2(&fa, po[1], 1);
+	posix_spawn_file_actions_adddup2(&fa, pe[1], 2);
+	posix_spawnattr_init(&attr);
+	posix_spawnattr_setpgroup(&attr, 0);
+	/* The child must not inherit a blocked or ignored SIGPIPE etc. */
+	sigset_t none, all;
+	sigemptyset(&none);
+	sigfillset(&all);
+	posix_spawnattr_setsigmask(&attr, &none);
+	sigset_t def;
+	sigemptyset(&def);
+	sigaddset(&def, SIGPIPE);
+	sigaddset(&def, SIGINT);
+	sigaddset(&def, SIGTERM);
+	sigaddset(&def, SIGCHLD);
+	posix_spawnattr_setsigdefault(&attr, &def);
+	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP |
+						POSIX_SPAWN_SETSIGMASK |
+						POSIX_SPAWN_SETSIGDEF);
+	int serr = posix_spawnp(&pid, argv[0], &fa, &attr, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	posix_spawnattr_destroy(&attr);
+	(void)all;
+	close(po[1]);
+	close(pe[1]);
+	po[1] = pe[1] = -1;
+	if (serr) {
+		perr_set(e, PERR_LOCAL, "cannot run '%s': %s", argv[0],
+			 strerror(serr));
+		goto close_pipes;
+	}
+
+	int64_t deadline = time_mono_ms() + timeout_ms;
+	struct pollfd fds[2] = { { po[0], POLLIN, 0 }, { pe[0], POLLIN, 0 } };
+	int open_fds = 2;
+	char chunk[8192];
+	while (open_fds) {
+		int64_t left = deadline - time_mono_ms();
+		if (left <= 0) {
+			timed_out = true;
+			break;
+		}
+		int r = poll(fds, 2, (int)left);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		for (int i = 0; i < 2; i++) {
+			if (fds[i].fd < 0 || !fds[i].revents)
+				continue;
+			ssize_t n = read(fds[i].fd, chunk, sizeof(chunk));
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n <= 0) {
+				fds[i].fd = -1;
+				open_fds--;
+				continue;
+			}
+			if (i == 0) {
+				if (out->len + (size_t)n > max_out) {
+					too_much = true;
+					break;
+				}
+				buf_add(out, chunk, (size_t)n);
+			} else if (err && err->len < err_keep) {
+				size_t room = err_keep - err->len;
+				buf_add(err, chunk,
+					(size_t)n < room ? (size_t)n : room);
+			}
+		}
+		if (too_much)
+			break;
+	}
+	if (timed_out || too_much)
+		kill_group(pid);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (timed_out) {
+		perr_set(e, PERR_LOCAL, "'%s' did not finish within %d ms",
+			 argv[0], timeout_ms);
+	} else if (too_much) {
+		perr_set(e, PERR_LOCAL, "'%s' wrote more than %zu bytes",
+			 argv[0], max_out);
+	} else if (WIFSIGNALED(status)) {
+		perr_set(e, PERR_LOCAL, "'%s' was killed by signal %d",
+			 argv[0], WTERMSIG(status));
+	} else if (WIFEXITED(status)) {
+		rc = WEXITSTATUS(status);
+		/* posix_spawnp reports a missing program as exit 127. */
+		if (rc == 127 && out->len == 0)
+			perr_set(e, PERR_LOCAL, "'%s' could not be run", argv[0]);
+	}
+close_pipes:
+	for (int i = 0; i < 2; i++) {
+		if (po[i] >= 0)
+			close(po[i]);
+		if (pe[i] >= 0)
+			close(pe[i]);
+	}
+	return rc;
+}
