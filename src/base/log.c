@@ -308,7 +308,10 @@ visible_prefix(const char *line, size_t len, bool *secret)
 	return len;
 }
 
-static _Thread_local bool sasl_in_progress;
+/* The module (per thread) whose client is inside a credential exchange;
+ * empty when none. Kept per module so that one protocol's exchange never
+ * masks or unmasks another's lines. */
+static _Thread_local char sasl_module[16];
 
 void
 log_trace(const char *module, bool out, const char *line, size_t len)
@@ -320,12 +323,12 @@ log_trace(const char *module, bool out, const char *line, size_t len)
 	while (len && (line[len - 1] == '\n' || line[len - 1] == '\r'))
 		len--;
 	buf_addf(&b, "%s %s ", module, out ? ">>>" : "<<<");
+	bool in_sasl = strcmp(sasl_module, module) == 0;
 	if (out) {
-		bool secret;
-		size_t keep = sasl_in_progress ? 0 :
-						 visible_prefix(line, len, &secret);
-		if (!sasl_in_progress && secret)
-			sasl_in_progress = true;
+		bool secret = false;
+		size_t keep = in_sasl ? 0 : visible_prefix(line, len, &secret);
+		if (secret)
+			snprintf(sasl_module, sizeof(sasl_module), "%s", module);
 		if (keep > 512)
 			keep = 512;
 		add_escaped(&b, line, keep);
@@ -333,8 +336,9 @@ log_trace(const char *module, bool out, const char *line, size_t len)
 			buf_addstr(&b, keep ? " *****" : "*****");
 	} else {
 		struct slice l = slice_make(line, len);
-		if (!(slice_starts_ci(l, "+") || slice_starts_ci(l, "334")))
-			sasl_in_progress = false;
+		if (in_sasl &&
+		    !(slice_starts_ci(l, "+") || slice_starts_ci(l, "334")))
+			sasl_module[0] = '\0';
 		add_escaped(&b, line, len > 512 ? 512 : len);
 		if (len > 512)
 			buf_addf(&b, " ... (%zu bytes)", full);

@@ -1,0 +1,240 @@
+/* SPDX-License-Identifier: ISC */
+/* Errors, slices, ASCII helpers, UTF-8, command lines and helper
+ * programs, and the log's redaction of secrets. */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "harness.h"
+#include "postie/base.h"
+#include "postie/log.h"
+
+static void
+test_perr(void)
+{
+	struct perr e = PERR_INIT;
+	is_int(perr_set(&e, PERR_AUTH, "login as '%s' refused", "bob"), -1,
+	       "perr_set returns -1");
+	is_str(e.msg, "login as 'bob' refused", "perr_set formats");
+	is_str(perr_kind_name(e.kind), "authentication", "kind name");
+	perr_prefix(&e, "account '%s'", "qq");
+	is_str(e.msg, "account 'qq': login as 'bob' refused", "perr_prefix");
+	is_int(e.kind, PERR_AUTH, "prefix keeps the kind");
+	is_int(perr_set(NULL, PERR_CONN, "x"), -1, "NULL error is allowed");
+	is_str(perr_kind_name((enum perr_kind)999), "unknown",
+	       "out-of-range kind");
+	/* A message longer than the array is cut at a character boundary. */
+	struct buf big = BUF_INIT;
+	for (int i = 0; i < 600; i++)
+		buf_addstr(&big, "中");
+	perr_set(&e, PERR_PROTO, "%s", big.data);
+	size_t n = strlen(e.msg);
+	ok(n < sizeof(e.msg) && n > 3 && strcmp(e.msg + n - 3, "...") == 0 &&
+		   utf8_valid(e.msg, n),
+	   "a long message is cut validly and marked");
+	buf_release(&big);
+	perr_clear(&e);
+	ok(e.kind == PERR_NONE && e.msg[0] == '\0', "perr_clear");
+}
+
+static void
+test_slices(void)
+{
+	struct slice s = slice_trim(slice_cstr("  \tHello World\r\n"));
+	ok(slice_eq(s, "Hello World"), "trim");
+	ok(slice_eq_ci(s, "hello world"), "eq_ci");
+	ok(!slice_eq(s, "hello world"), "eq is case-sensitive");
+	ok(slice_starts_ci(s, "HELLO"), "starts_ci");
+	struct slice rest = slice_cstr("a=b=c"), head;
+	ok(slice_split(&rest, '=', &head) && slice_eq(head, "a") &&
+		   slice_eq(rest, "b=c"),
+	   "split at the first");
+	ok(!slice_split(&rest, ';', &head) && slice_eq(head, "b=c") &&
+		   rest.len == 0,
+	   "split without the separator");
+	uint64_t v;
+	ok(slice_to_u64(slice_cstr("4294967295"), UINT32_MAX, &v) &&
+		   v == 4294967295u,
+	   "u64 at the limit");
+	ok(!slice_to_u64(slice_cstr("4294967296"), UINT32_MAX, &v),
+	   "u64 over the limit");
+	ok(!slice_to_u64(slice_cstr("99999999999999999999999"), UINT64_MAX, &v),
+	   "u64 overflow refused");
+	ok(!slice_to_u64(slice_cstr("-1"), UINT64_MAX, &v), "sign refused");
+	ok(!slice_to_u64(slice_cstr(""), UINT64_MAX, &v), "empty refused");
+	ok(!slice_to_u64(slice_cstr("12a"), UINT64_MAX, &v), "junk refused");
+	char *d = slice_dup(slice_make("abc\0def", 7));
+	ok(memcmp(d, "abc\0def", 8) == 0, "slice_dup copies NULs and ends");
+	free(d);
+	ok(ascii_strcasecmp("Content-Type", "content-TYPE") == 0,
+	   "ascii_strcasecmp");
+	ok(ascii_strcasecmp("a", "b") < 0, "ascii_strcasecmp orders");
+	const char *h = "xx Content-TYPE: text";
+	ok(ascii_memcasemem(h, strlen(h), "content-type") == h + 3,
+	   "memcasemem finds");
+	ok(ascii_memcasemem(h, 10, "content-type") == NULL,
+	   "memcasemem respects the length");
+}
+
+static void
+test_utf8(void)
+{
+	static const struct {
+		const char *s;
+		bool valid;
+		const char *name;
+	} cases[] = {
+		{ "plain", true, "ASCII" },
+		{ "中文 メール 한국어", true, "CJK" },
+		{ "\xf0\x9f\x93\xa7", true, "emoji (4 bytes)" },
+		{ "\xc0\xaf", false, "overlong slash" },
+		{ "\xe0\x80\xaf", false, "overlong 3-byte" },
+		{ "\xed\xa0\x80", false, "surrogate" },
+		{ "\xf4\x90\x80\x80", false, "above U+10FFFF" },
+		{ "\xe4\xb8", false, "truncated sequence" },
+		{ "\x80", false, "lone continuation" },
+		{ "\xd6\xd0\xce\xc4", false, "GBK bytes are not UTF-8" },
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++)
+		ok(utf8_valid(cases[i].s, strlen(cases[i].s)) == cases[i].valid,
+		   "utf8_valid: %s", cases[i].name);
+	uint32_t cp;
+	ok(utf8_decode("\xe4\xb8\xad", 3, &cp) == 3 && cp == 0x4e2d,
+	   "decode 中");
+	struct buf b = BUF_INIT;
+	utf8_encode(&b, 0x4e2d);
+	utf8_encode(&b, 0x1f4e7);
+	utf8_encode(&b, 0xd800);
+	is_str(b.data, "中\xf0\x9f\x93\xa7\xef\xbf\xbd",
+	       "encode, with a surrogate as U+FFFD");
+	buf_release(&b);
+	const char *s = "ab中文";
+	is_int((long)utf8_cut(s, strlen(s), 3), 2, "cut before a split character");
+	is_int((long)utf8_cut(s, strlen(s), 5), 5, "cut after a whole character");
+	is_int((long)utf8_cut(s, strlen(s), 100), (long)strlen(s),
+	       "cut above the length");
+}
+
+static void
+test_argv(void)
+{
+	struct perr e = PERR_INIT;
+	char **v = argv_split("pass show 'mail/my qq' \"a \\\"b\\\"\" c\\ d", &e);
+	ok(v && !strcmp(v[0], "pass") && !strcmp(v[1], "show") &&
+		   !strcmp(v[2], "mail/my qq") && !strcmp(v[3], "a \"b\"") &&
+		   !strcmp(v[4], "c d") && v[5] == NULL,
+	   "argv_split: quotes and escapes");
+	argv_free(v);
+	v = argv_split("echo $(id) `id` ; rm -rf ~", &e);
+	ok(v && !strcmp(v[1], "$(id)") && !strcmp(v[2], "`id`") &&
+		   !strcmp(v[3], ";") && !strcmp(v[6], "~"),
+	   "argv_split expands nothing");
+	argv_free(v);
+	ok(argv_split("a 'b", &e) == NULL, "unbalanced quote refused");
+	like(e.msg, "unbalanced quote", "and says so");
+	ok(argv_split("   ", &e) == NULL, "empty command refused");
+}
+
+/* Run a command line through proc_capture. */
+static int
+run(const char *line, int timeout_ms, size_t max, struct buf *out,
+    struct buf *err, struct perr *e)
+{
+	char **argv = argv_split(line, e);
+	if (!argv)
+		return -2;
+	int rc = proc_capture(argv, timeout_ms, max, out, err, e);
+	argv_free(argv);
+	return rc;
+}
+
+static void
+test_proc(void)
+{
+	struct perr e = PERR_INIT;
+	struct buf out = BUF_INIT, err = BUF_INIT;
+	is_int(run("printf 'secret\\nsecond\\n'", 5000, 1024, &out, &err, &e), 0,
+	       "helper runs and exits 0");
+	is_str(out.data, "secret\nsecond\n", "its output is captured");
+
+	buf_reset(&out);
+	is_int(run("sh -c 'echo oops >&2; exit 3'", 5000, 1024, &out, &err, &e), 3,
+	       "exit status is returned");
+	like(err.data, "oops", "stderr is captured");
+
+	buf_reset(&out);
+	int64_t t0 = time_mono_ms();
+	is_int(run("sleep 30", 300, 1024, &out, NULL, &e), -1,
+	       "a hanging helper is stopped");
+	ok(time_mono_ms() - t0 < 5000, "within the timeout");
+	like(e.msg, "did not finish within 300 ms", "timeout error");
+
+	buf_reset(&out);
+	is_int(run("head -c 1000000 /dev/zero", 5000, 4096, &out, NULL, &e), -1,
+	       "too much output refused");
+	like(e.msg, "wrote more than 4096 bytes", "output cap error");
+
+	is_int(run("postie-no-such-program-xyz", 5000, 1024, &out, NULL, &e), -1,
+	       "a missing program fails");
+	like(e.msg, "postie-no-such-program-xyz", "and is named");
+	buf_release(&out);
+	buf_release(&err);
+}
+
+static void
+test_log(void)
+{
+	char path[] = "/tmp/postie-unit-log.XXXXXX";
+	int fd = mkstemp(path);
+	struct perr e = PERR_INIT;
+	struct buf b = BUF_INIT;
+
+	close(fd);
+	setenv("POSTIE_TRACE", "smtp,imap", 1);
+	is_int(log_open(path, &e), 0, "log opens");
+	log_add_secret("hunter2-secret");
+	log_set_context("qq");
+	log_info("login with %s failed", "hunter2-secret");
+	ok(log_trace_on("smtp") && log_trace_on("imap") && !log_trace_on("pop3"),
+	   "traces per module");
+	static const char l1[] = "AUTH PLAIN AGJvYgBodW50ZXIy\r\n";
+	log_trace("smtp", true, l1, sizeof(l1) - 1);
+	static const char l2[] = "a1 LOGIN bob hunter2\r\n";
+	log_trace("imap", true, l2, sizeof(l2) - 1);
+	static const char l3[] = "AUTH LOGIN\r\n";
+	log_trace("smtp", true, l3, sizeof(l3) - 1);
+	log_trace("smtp", false, "334 VXNlcm5hbWU6", 16);
+	log_trace("smtp", true, "Ym9i", 4);
+	log_trace("smtp", false, "334 UGFzc3dvcmQ6", 16);
+	log_trace("smtp", true, "c2VjcmV0cGFzcw==", 16);
+	log_trace("smtp", false, "235 2.7.0 ok", 12);
+	log_trace("smtp", true, "MAIL FROM:<bob@x>", 17);
+	log_trace("smtp", false, "250 \x1b[31mok", 11);
+	log_close();
+	file_read_all(path, &b, 1 << 20, &e);
+	ok(strstr(b.data, "hunter2") == NULL, "the secret never reaches the log");
+	like(b.data, "login with ***** failed", "a registered secret is masked");
+	like(b.data, "[qq]", "lines carry the account");
+	like(b.data, "smtp >>> AUTH PLAIN *****", "AUTH PLAIN response masked");
+	ok(strstr(b.data, "AGJvYgBodW50ZXIy") == NULL, "SASL-IR not in the log");
+	like(b.data, "imap >>> a1 LOGIN *****", "IMAP LOGIN masked");
+	ok(strstr(b.data, "Ym9i") == NULL && strstr(b.data, "c2VjcmV0cGFzcw") == NULL,
+	   "AUTH LOGIN continuation lines masked");
+	like(b.data, "smtp >>> MAIL FROM:<bob@x>", "after AUTH, lines show again");
+	like(b.data, "250 \\x1b[31mok", "control bytes are escaped");
+	ok(strchr(b.data, '\x1b') == NULL, "no raw escape in the log");
+	unlink(path);
+	buf_release(&b);
+}
+
+int
+main(void)
+{
+	test_perr();
+	test_slices();
+	test_utf8();
+	test_argv();
+	test_proc();
+	test_log();
+	return done_testing();
+}
