@@ -48,6 +48,21 @@ init_tables(void)
 
 static pthread_once_t tables_once = PTHREAD_ONCE_INIT;
 
+/* Encode whole 3-byte groups from in into o; returns the end of output. */
+static char *
+encode_groups(char *o, const unsigned char *in, size_t groups)
+{
+	for (size_t g = 0; g < groups; g++, in += 3) {
+		uint32_t v = (uint32_t)in[0] << 16 | (uint32_t)in[1] << 8 | in[2];
+		o[0] = enc_tab[v >> 18];
+		o[1] = enc_tab[(v >> 12) & 63];
+		o[2] = enc_tab[(v >> 6) & 63];
+		o[3] = enc_tab[v & 63];
+		o += 4;
+	}
+	return o;
+}
+
 void
 b64_encode(struct buf *out, const void *in, size_t len, size_t wrap)
 {
@@ -56,29 +71,36 @@ b64_encode(struct buf *out, const void *in, size_t len, size_t wrap)
 	if (groups > (SIZE_MAX - 16) / 6)
 		base_oom(SIZE_MAX);
 	size_t chars = groups * 4;
+	/* A width that is not a multiple of 4 is rounded down to one. */
+	if (wrap)
+		wrap = wrap < 4 ? 4 : wrap - wrap % 4;
 	buf_grow(out, chars + (wrap ? 2 * (chars / wrap + 1) : 0));
 	char *o = out->data + out->len;
-	size_t col = 0, i = 0;
-	while (i < len) {
-		uint32_t v = (uint32_t)p[i] << 16;
-		size_t n = len - i >= 3 ? 3 : len - i;
-		if (n > 1)
-			v |= (uint32_t)p[i + 1] << 8;
-		if (n > 2)
-			v |= p[i + 2];
-		char q[4] = { enc_tab[(v >> 18) & 63], enc_tab[(v >> 12) & 63],
-			      n > 1 ? enc_tab[(v >> 6) & 63] : '=',
-			      n > 2 ? enc_tab[v & 63] : '=' };
-		for (int k = 0; k < 4; k++) {
-			if (wrap && col == wrap) {
-				*o++ = '\r';
-				*o++ = '\n';
-				col = 0;
-			}
-			*o++ = q[k];
-			col++;
+	size_t whole = len / 3;
+	size_t per_line = wrap ? wrap / 4 : whole;
+	size_t done = 0, col = 0;
+	while (done < whole) {
+		size_t n = whole - done;
+		if (wrap && n > per_line - col / 4)
+			n = per_line - col / 4;
+		o = encode_groups(o, p + done * 3, n);
+		done += n;
+		col += n * 4;
+		if (wrap && col == wrap && (done < whole || len % 3)) {
+			*o++ = '\r';
+			*o++ = '\n';
+			col = 0;
 		}
-		i += n;
+	}
+	if (len % 3) {
+		const unsigned char *t = p + whole * 3;
+		uint32_t v = (uint32_t)t[0] << 16;
+		if (len % 3 == 2)
+			v |= (uint32_t)t[1] << 8;
+		*o++ = enc_tab[v >> 18];
+		*o++ = enc_tab[(v >> 12) & 63];
+		*o++ = len % 3 == 2 ? enc_tab[(v >> 6) & 63] : '=';
+		*o++ = '=';
 	}
 	out->len = (size_t)(o - out->data);
 	out->data[out->len] = '\0';
