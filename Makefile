@@ -157,7 +157,7 @@ check-unit: tests
 # last line is the count of passed and failed test points.
 check:
 	@$(MAKE) --no-print-directory deps-check
-	@$(MAKE) --no-print-directory check-run
+	@$(MAKE) --no-print-directory -j2 check-run
 
 check-run: tests
 	@POSTIE=$(CURDIR)/$(B)/postie POSTIE_BUILD=$(CURDIR)/$(B) \
