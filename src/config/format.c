@@ -61,6 +61,34 @@ kv_url(struct buf *out, const char *key, const struct cfg_url *u)
 	buf_addch(out, '\n');
 }
 
+/* A comment line, wrapped at word boundaries to stay within 72
+ * columns after the tab. */
+static void
+comment(struct buf *out, const char *lead, const char *text)
+{
+	size_t col = 2 + strlen(lead);
+	const char *p = text;
+
+	buf_addf(out, "\t# %s", lead);
+	for (bool first = true; *p; first = false) {
+		p += strspn(p, " ");
+		if (!*p)
+			break;
+		size_t w = strcspn(p, " ");
+		if (!first && col + 1 + w > 72) {
+			buf_addstr(out, "\n\t#   ");
+			col = 4;
+		} else if (!first) {
+			buf_addch(out, ' ');
+			col++;
+		}
+		buf_add(out, p, w);
+		col += w;
+		p += w;
+	}
+	buf_addch(out, '\n');
+}
+
 /* A subsection name in quotes, with \" and \\ escaped. */
 static void
 subsection(struct buf *out, const char *sect, const char *name)
@@ -122,7 +150,7 @@ format_account(struct buf *out, const struct cfg_account *a)
 	kv_bool(out, "sent-copy", a->sent_copy);
 	kv_bool(out, "imap-id", a->imap_id);
 	if (a->login_hint)
-		buf_addf(out, "\t# if login fails: %s\n", a->login_hint);
+		comment(out, "if login fails: ", a->login_hint);
 }
 
 void
@@ -131,7 +159,6 @@ cfg_format(const struct cfg *c, struct buf *out)
 	static const char *const sorts[] = { "date", "arrival", "from",
 					     "subject", "size", "thread" };
 	const struct cfg_ui *ui = &c->ui;
-	const char *last_pane = NULL;
 
 	buf_addstr(out, "[ui]\n");
 	kv(out, "theme", ui->theme);
@@ -158,9 +185,8 @@ cfg_format(const struct cfg *c, struct buf *out)
 		for (size_t j = 0; j < i; j++)
 			if (strcmp(c->binds[j].pane, pane) == 0)
 				done = true;
-		if (done || (last_pane && strcmp(last_pane, pane) == 0))
+		if (done)
 			continue;
-		last_pane = pane;
 		buf_addch(out, '\n');
 		subsection(out, "bind", pane);
 		for (size_t j = i; j < c->n_binds; j++) {

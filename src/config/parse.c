@@ -610,9 +610,8 @@ set_account_key(struct parser *ps, enum account_key k, const char *key,
 		if (ps->not_private) {
 			fault(ps, at,
 			      "a plaintext password is refused because '%s' "
-			      "%s; run chmod 600 %s (on the file itself), or "
-			      "use password-command instead",
-			      ps->name, ps->not_private, ps->name);
+			      "%s, or use password-command instead",
+			      ps->name, ps->not_private);
 			break;
 		}
 		take(&a->password, v);
@@ -1243,6 +1242,7 @@ cfg_load(struct cfg *c, const char *path, struct perr *e)
 	char *chosen = NULL;
 	struct buf text = BUF_INIT;
 	const char *not_private = NULL;
+	char *why = NULL;
 	struct stat lst, st;
 	int rc = -1;
 
@@ -1281,18 +1281,24 @@ cfg_load(struct cfg *c, const char *path, struct perr *e)
 	/* hostile-50: a password may sit only in a file nobody else can
 	 * read or swap. */
 	if (S_ISLNK(lst.st_mode))
-		not_private = "is a symbolic link (keep the password in the "
-			      "real file and name that with -F)";
+		not_private = why = xstrdup(
+			"is a symbolic link: name the real file with -F and "
+			"chmod 600 it");
 	else if (st.st_uid != getuid())
-		not_private = "belongs to another user";
+		not_private = why = xstrdup("belongs to another user: keep "
+					    "the password in a file of your "
+					    "own");
 	else if (st.st_mode & 077)
-		not_private = "can be read or written by group or others";
+		not_private = why = xstrfmt("can be read or written by group "
+					    "or others: run chmod 600 %s",
+					    c->display_path);
 	if (file_read_all(path, &text, CFG_MAX_FILE, e) < 0)
 		goto out;
 	rc = parse_text(c, c->display_path, not_private, text.data, text.len,
 			e);
 out:
 	buf_release(&text);
+	free(why);
 	free(chosen);
 	return rc;
 }

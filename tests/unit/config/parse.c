@@ -429,8 +429,8 @@ test_files(void)
 	ok(cfg_load(&c, open, &e) < 0 && e.kind == PERR_CONFIG,
 	   "hostile-50: password in a 0644 file refused");
 	like(e.msg, "~/open:4:12: a plaintext password is refused because "
-		    "'~/open' can be read or written by group or others; "
-		    "run chmod 600 ~/open",
+		    "'~/open' can be read or written by group or others: "
+		    "run chmod 600 ~/open, or use password-command instead",
 	     "the refusal names the file and the fix");
 	ok(cfg_load(&c, grp, &e) < 0, "hostile-50: 0640 refused too");
 	ok(cfg_load(&c, link, &e) < 0, "hostile-50: through a symlink refused");
