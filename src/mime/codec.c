@@ -1,0 +1,329 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * Transfer encodings (RFC 2045 section 6): quoted-printable, base64 (the
+ * lenient decoder of base), uuencode, and the identity ones. Decoders
+ * never fail and never read past their input: junk is skipped or kept
+ * literally, whichever loses less (hostile-38).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "postie/mime.h"
+#include "private.h"
+
+static const struct {
+	const char *name;
+	enum mime_cte cte;
+} cte_names[] = {
+	{ "7bit", MIME_CTE_7BIT },
+	{ "7-bit", MIME_CTE_7BIT },
+	{ "8bit", MIME_CTE_8BIT },
+	{ "8-bit", MIME_CTE_8BIT },
+	{ "binary", MIME_CTE_BINARY },
+	{ "quoted-printable", MIME_CTE_QP },
+	{ "quoted_printable", MIME_CTE_QP },
+	{ "quotedprintable", MIME_CTE_QP },
+	{ "qp", MIME_CTE_QP },
+	{ "base64", MIME_CTE_BASE64 },
+	{ "base-64", MIME_CTE_BASE64 },
+	{ "b64", MIME_CTE_BASE64 },
+	{ "x-uuencode", MIME_CTE_UUENCODE },
+	{ "uuencode", MIME_CTE_UUENCODE },
+	{ "x-uue", MIME_CTE_UUENCODE },
+	{ "uue", MIME_CTE_UUENCODE },
+};
+
+enum mime_cte
+mime_cte_parse(const char *p, size_t len)
+{
+	size_t i = 0, e;
+
+	while (i < len && (is_lwsp(p[i]) || p[i] == '"' || p[i] == '\''))
+		i++;
+	for (e = i; e < len; e++)
+		if (is_lwsp(p[e]) || p[e] == ';' || p[e] == ',' ||
+		    p[e] == '"' || p[e] == '\'' || p[e] == '(')
+			break;
+	if (e == i)
+		return MIME_CTE_7BIT;
+	for (size_t k = 0; k < ARRAY_SIZE(cte_names); k++)
+		if (strlen(cte_names[k].name) == e - i &&
+		    ascii_strncasecmp(p + i, cte_names[k].name, e - i) == 0)
+			return cte_names[k].cte;
+	return MIME_CTE_UNKNOWN;
+}
+
+const char *
+mime_cte_name(enum mime_cte cte)
+{
+	switch (cte) {
+	case MIME_CTE_7BIT:
+		return "7bit";
+	case MIME_CTE_8BIT:
+		return "8bit";
+	case MIME_CTE_BINARY:
+		return "binary";
+	case MIME_CTE_QP:
+		return "quoted-printable";
+	case MIME_CTE_BASE64:
+		return "base64";
+	case MIME_CTE_UUENCODE:
+		return "x-uuencode";
+	case MIME_CTE_UNKNOWN:
+		break;
+	}
+	return "unknown";
+}
+
+void
+mime_qp_decode(struct buf *out, const char *p, size_t len, bool header)
+{
+	size_t i = 0;
+
+	buf_grow(out, len);
+	while (i < len) {
+		/* copy a run of ordinary bytes at once */
+		size_t s = i;
+		while (i < len && p[i] != '=' && p[i] != '\n' &&
+		       p[i] != '\r' && !(header && p[i] == '_') &&
+		       p[i] != ' ' && p[i] != '\t')
+			i++;
+		buf_add(out, p + s, i - s);
+		if (i >= len)
+			break;
+		char c = p[i];
+		if (c == '_') {
+			buf_addch(out, ' ');
+			i++;
+		} else if (c == ' ' || c == '\t') {
+			/* white space before a line end is padding added
+			 * in transport (RFC 2045 rule 3) */
+			size_t j = i;
+			while (j < len && (p[j] == ' ' || p[j] == '\t'))
+				j++;
+			if (j < len && p[j] != '\r' && p[j] != '\n')
+				buf_add(out, p + i, j - i);
+			else if (j >= len && header)
+				buf_add(out, p + i, j - i);
+			i = j;
+		} else if (c == '\r' || c == '\n') {
+			buf_addch(out, c);
+			i++;
+		} else { /* '=' */
+			int h1 = i + 1 < len ? hexval((unsigned char)p[i + 1])
+					     : -1;
+			int h2 = i + 2 < len ? hexval((unsigned char)p[i + 2])
+					     : -1;
+			if (h1 >= 0 && h2 >= 0) {
+				buf_addch(out, h1 * 16 + h2);
+				i += 3;
+				continue;
+			}
+			/* a soft line break: '=' then optional white space
+			 * then the line end (or the end of the text) */
+			size_t j = i + 1;
+			while (j < len && (p[j] == ' ' || p[j] == '\t'))
+				j++;
+			if (j >= len) {
+				i = j;
+				continue;
+			}
+			if (p[j] == '\n') {
+				i = j + 1;
+				continue;
+			}
+			if (p[j] == '\r') {
+				i = j + 1 < len && p[j + 1] == '\n' ? j + 2
+								   : j + 1;
+				continue;
+			}
+			/* not an escape: keep the '=' literally */
+			buf_addch(out, '=');
+			i++;
+		}
+	}
+}
+
+/* Is the line at p (n bytes, no newline) "begin MODE NAME"? */
+static bool
+uu_begin(const char *p, size_t n, struct slice *name)
+{
+	size_t i = 6;
+
+	if (n < 8 || memcmp(p, "begin ", 6) != 0)
+		return false;
+	size_t d = i;
+	while (i < n && p[i] >= '0' && p[i] <= '7')
+		i++;
+	if (i - d < 3 || i - d > 4 || i >= n || p[i] != ' ')
+		return false;
+	i++;
+	struct slice s = slice_trim(slice_make(p + i, n - i));
+	if (s.len == 0)
+		return false;
+	if (name)
+		*name = s;
+	return true;
+}
+
+size_t
+mime_uu_find(const char *p, size_t len)
+{
+	size_t pos = 0;
+
+	while (pos < len) {
+		const char *nl = memchr(p + pos, '\n', len - pos);
+		size_t e = nl ? (size_t)(nl - p) : len;
+		size_t n = e - pos;
+		if (n && p[e - 1] == '\r')
+			n--;
+		if (uu_begin(p + pos, n, NULL)) {
+			/* a begin line followed by a line that looks like
+			 * uuencoded data ('M' lines are the common case) */
+			return pos;
+		}
+		pos = nl ? e + 1 : len;
+	}
+	return len;
+}
+
+int
+mime_uu_decode(struct buf *out, const char *p, size_t len, char **name,
+	       size_t *used)
+{
+	size_t pos = 0;
+	bool started = false;
+
+	if (name)
+		*name = NULL;
+	while (pos < len) {
+		const char *nl = memchr(p + pos, '\n', len - pos);
+		size_t e = nl ? (size_t)(nl - p) : len;
+		size_t next = nl ? e + 1 : len;
+		size_t n = e - pos;
+		const char *l = p + pos;
+		while (n && (l[n - 1] == '\r' || l[n - 1] == ' '))
+			n--;
+		pos = next;
+		if (!started) {
+			struct slice nm;
+			if (uu_begin(l, n, &nm)) {
+				started = true;
+				if (name)
+					*name = slice_dup(nm);
+			}
+			continue;
+		}
+		if (n == 3 && memcmp(l, "end", 3) == 0)
+			break;
+		if (n == 0)
+			continue;
+		size_t want = (size_t)((l[0] - ' ') & 0x3f);
+		/* each group of 4 characters after the length gives 3
+		 * bytes; never read beyond the line (CVE-2022-1328) */
+		size_t got = 0;
+		for (size_t i = 1; got < want && i < n; i += 4) {
+			unsigned v[4] = { 0, 0, 0, 0 };
+			for (size_t k = 0; k < 4; k++)
+				if (i + k < n)
+					v[k] = (unsigned)(l[i + k] - ' ') &
+					       0x3f;
+			unsigned char b[3] = {
+				(unsigned char)(v[0] << 2 | v[1] >> 4),
+				(unsigned char)(v[1] << 4 | v[2] >> 2),
+				(unsigned char)(v[2] << 6 | v[3]),
+			};
+			size_t take = want - got < 3 ? want - got : 3;
+			size_t avail = n - i; /* characters present */
+			size_t maxb = avail >= 4 ? 3 : avail >= 2 ? avail - 1
+								  : 0;
+			if (take > maxb)
+				take = maxb;
+			buf_add(out, b, take);
+			got += take;
+			if (take < 3)
+				break;
+		}
+	}
+	if (used)
+		*used = pos;
+	if (!started)
+		return -1;
+	return 0;
+}
+
+/* Is a body declared base64 plainly text instead? Words separated by
+ * spaces on most lines, or many bytes outside the alphabet. */
+static bool
+looks_like_base64(const char *p, size_t len)
+{
+	size_t lines = 0, spaced = 0, chars = 0, bad = 0, pos = 0;
+
+	while (pos < len && lines < 200) {
+		const char *nl = memchr(p + pos, '\n', len - pos);
+		size_t e = nl ? (size_t)(nl - p) : len;
+		struct slice l = slice_trim(slice_make(p + pos, e - pos));
+		pos = nl ? e + 1 : len;
+		if (!l.len)
+			continue;
+		lines++;
+		bool word = false, gap = false;
+		for (size_t i = 0; i < l.len; i++) {
+			unsigned char c = (unsigned char)l.p[i];
+			if (is_lwsp(c)) {
+				if (word)
+					gap = true;
+				continue;
+			}
+			if (gap) {
+				spaced++;
+				gap = false;
+				word = false;
+				/* count the line once */
+				while (i < l.len)
+					i++;
+				break;
+			}
+			word = true;
+			chars++;
+			if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+			      (c >= '0' && c <= '9') || c == '+' || c == '/' ||
+			      c == '='))
+				bad++;
+		}
+	}
+	if (!lines)
+		return true;
+	return spaced * 2 < lines && bad * 5 <= chars;
+}
+
+void
+mime_transfer_decode(struct buf *out, enum mime_cte cte, const char *p,
+		     size_t len)
+{
+	switch (cte) {
+	case MIME_CTE_BASE64:
+		if (looks_like_base64(p, len))
+			b64_decode(out, p, len, NULL);
+		else
+			buf_add(out, p, len);
+		return;
+	case MIME_CTE_QP:
+		mime_qp_decode(out, p, len, false);
+		return;
+	case MIME_CTE_UUENCODE: {
+		size_t mark = out->len;
+		if (mime_uu_decode(out, p, len, NULL, NULL) < 0) {
+			buf_truncate(out, mark);
+			buf_add(out, p, len);
+		}
+		return;
+	}
+	case MIME_CTE_7BIT:
+	case MIME_CTE_8BIT:
+	case MIME_CTE_BINARY:
+	case MIME_CTE_UNKNOWN:
+		break;
+	}
+	buf_add(out, p, len);
+}
