@@ -22,6 +22,9 @@ struct command {
 static const struct command commands[] = {
 	{ "config", cmd_config,
 	  "config check                  validate the dotfile and print it resolved" },
+	{ "cat", cmd_cat,
+	  "cat [--headers all|common] [--part N] [--raw] [--save-attachments DIR] FILE|-\n"
+	  "                                render one message as the pager shows it" },
 };
 
 static void
