@@ -3,8 +3,9 @@
  * Secrets from helper programs: password-command and oauth-token-command.
  *
  * The command line is split into words by argv_split and run directly,
- * never through a shell, so nothing in it is expanded (a user who wants a
- * pipeline writes `sh -c '...'` and owns the consequences). The program
+ * never through a shell, so nothing in it is expanded but a leading ~/
+ * in a word (a user who wants a pipeline writes `sh -c '...'` and owns
+ * the consequences). The program
  * gets CFG_SECRET_TIMEOUT_MS and CFG_SECRET_MAX_OUT bytes; its first line
  * is the secret. Everything else that can go wrong (hostile-50: a
  * non-zero exit, a hang, nothing printed, a flood, a NUL byte) is refused
@@ -39,6 +40,18 @@ cfg_run_secret_command(const char *what, const char *cmdline,
 	*out = NULL;
 	if (!argv)
 		return perr_prefix(e, "cannot run %s", what);
+	/* ~/ at the start of a word is the one expansion: gpg -d ~/pw.gpg */
+	for (char **w = argv; *w; w++) {
+		if ((*w)[0] != '~' || ((*w)[1] != '/' && (*w)[1] != '\0'))
+			continue;
+		char *full = cfg_expand_home(*w, e);
+		if (!full) {
+			perr_prefix(e, "cannot run %s", what);
+			goto out;
+		}
+		free(*w);
+		*w = full;
+	}
 	int status = proc_capture(argv, timeout_ms, CFG_SECRET_MAX_OUT, &o,
 				  &err, e);
 	if (status < 0) {

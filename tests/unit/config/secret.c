@@ -72,6 +72,12 @@ test_commands(void)
 	free(out);
 	free(cmd);
 
+	setenv("HOME", dir, 1);
+	ok(run("~/nonl", 5000, &out, &e) == 0, "a leading ~/ is expanded");
+	is_str(out, "no-newline", "  and the program runs");
+	free(out);
+	ok(run("~root/nonl", 5000, &out, &e) < 0, "~user is not expanded");
+
 	const char *fail = script("fail", "echo leaked-secret; "
 				    "echo 'gpg: decryption failed' >&2; exit 1");
 	ok(run(fail, 5000, &out, &e) < 0 && out == NULL,
