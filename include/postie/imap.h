@@ -481,8 +481,9 @@ enum imap_status {
  *   OTHER       name (the first word after "* " or "* n "), number if
  *               one came first, and raw
  *
- * raw always holds the whole response as received, including literals
- * and the final line end.
+ * raw holds the whole response as received, final line end included,
+ * for OTHER always and for the other kinds when the response had no
+ * literal (so a 64 MiB body is not held twice).
  */
 struct imap_resp {
 	enum imap_resp_kind kind;
