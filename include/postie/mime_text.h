@@ -87,6 +87,39 @@ void mime_flowed_decode(struct buf *out, const char *text, size_t len,
  * otherwise be split in two by whoever wrote the value.
  */
 
+/* A header field being written: the lower-level writer the functions
+ * below are made of, for callers that write other structured fields.
+ * Tokens are separated by one space, which becomes CRLF + space when the
+ * token would pass column 78. out is borrowed until mime_fold_end. */
+struct mime_fold {
+	struct buf *out;
+	size_t col;   /* octets on the current line */
+	bool started; /* a token has been written after the name */
+};
+
+/* Start the field: append "name:" (no value yet). */
+void mime_fold_start(struct mime_fold *f, struct buf *out, const char *name);
+/* Append the token (s, n), after a space (or a fold) when space. The
+ * token is written as is: the caller has checked it. */
+void mime_fold_token(struct mime_fold *f, const char *s, size_t n,
+		     bool space);
+/* Append the UTF-8 text (s, n) as RFC 2047 encoded words, each sized to
+ * what is left of the line (a fold comes first when little is), each at
+ * most 75 characters and holding whole characters only. With phrase, Q
+ * encoding keeps only the characters RFC 2047 section 5 (3) allows in a
+ * phrase. */
+void mime_fold_encoded(struct mime_fold *f, const char *s, size_t n,
+		       bool phrase, bool space);
+/* End the field with CRLF. */
+void mime_fold_end(struct mime_fold *f);
+
+/* Append the UTF-8 text (s, n) as RFC 2047 encoded words of at most 75
+ * characters each, separated by single spaces, with no folding: for
+ * places where a whole value is wanted, such as the name= parameter old
+ * readers take a file name from. */
+void mime_encode_words(struct buf *out, const char *s, size_t n,
+		       bool phrase);
+
 /* Append "name: text" for an unstructured field (Subject, Comments,
  * X-...). Returns 0, or -1 with PERR_MESSAGE in *e naming the field when
  * text holds CR, LF or NUL or is not valid UTF-8. */
