@@ -31,5 +31,7 @@ enum {
 /* The table of commands lives in main.c; one line there per command. */
 int cmd_config(int argc, char **argv, const struct cmd_ctx *ctx);
 int cmd_cat(int argc, char **argv, const struct cmd_ctx *ctx);
+int cmd_send(int argc, char **argv, const struct cmd_ctx *ctx);
+int cmd_outbox(int argc, char **argv, const struct cmd_ctx *ctx);
 
 #endif
