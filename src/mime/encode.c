@@ -219,7 +219,8 @@ check_value(const char *field, const char *s, size_t n, struct perr *e)
 	for (size_t i = 0; i < n; i++) {
 		if (s[i] == '\r' || s[i] == '\n')
 			return perr_set(e, PERR_MESSAGE,
-					"header '%s' holds a line break", field);
+					"header '%s' holds a line break",
+					field);
 		if (s[i] == '\0')
 			return perr_set(e, PERR_MESSAGE,
 					"header '%s' holds a NUL byte", field);

@@ -655,16 +655,20 @@ end_line(struct h2t *h)
 	size_t n = h->line.len;
 	while (n > 0 && h->line.data[n - 1] == ' ')
 		n--;
+	bool blank = true;
+	for (size_t i = 0; i < n && blank; i++)
+		blank = h->line.data[i] == '>';
+	h->started = false;
+	/* Outside pre, runs of empty lines (<br><br><br>, paragraphs of
+	 * &nbsp;) shrink to one: the text is read in a pager. */
+	if (blank && !h->pre && (h->last_blank || !h->any)) {
+		h->space = false;
+		return;
+	}
 	buf_add(h->out, h->line.data, n);
 	buf_addch(h->out, '\n');
-	h->last_blank = true;
-	for (size_t i = 0; i < n; i++)
-		if (h->line.data[i] != '>') {
-			h->last_blank = false;
-			break;
-		}
+	h->last_blank = blank;
 	h->any = true;
-	h->started = false;
 	h->space = false;
 }
 
@@ -689,11 +693,24 @@ emit_word(struct h2t *h, const char *w, size_t n, size_t cells, bool sep,
 	}
 	buf_add(&h->line, w, n);
 	h->col += cells;
-	if (h->in_link && h->link_text.len < MAX_LINK_TEXT) {
-		if (sep && h->link_text.len)
-			buf_addch(&h->link_text, ' ');
-		buf_add(&h->link_text, w, n);
+}
+
+/* The visible text of the open link, white space collapsed, kept to
+ * compare with its URL. */
+static void
+link_text_add(struct h2t *h, uint32_t cp)
+{
+	struct buf *t = &h->link_text;
+
+	if (t->len >= MAX_LINK_TEXT)
+		return;
+	if (cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r' ||
+	    cp == '\f' || cp == 0xa0) {
+		if (t->len && t->data[t->len - 1] != ' ')
+			buf_addch(t, ' ');
+		return;
 	}
+	utf8_encode(t, cp);
 }
 
 static void
@@ -752,6 +769,8 @@ feed_pre(struct h2t *h, uint32_t cp)
 static void
 feed(struct h2t *h, uint32_t cp)
 {
+	if (h->in_link)
+		link_text_add(h, cp);
 	if (h->pre) {
 		feed_pre(h, cp);
 		return;
@@ -893,6 +912,9 @@ link_close(struct h2t *h)
 	h->in_link = false;
 	if (!h->href)
 		return;
+	struct buf *lt = &h->link_text;
+	while (lt->len && lt->data[lt->len - 1] == ' ')
+		buf_truncate(lt, lt->len - 1);
 	if (h->link_text.len && text_is_url(h->link_text.data, h->href)) {
 		free(h->href);
 		h->href = NULL;

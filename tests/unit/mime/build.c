@@ -71,19 +71,25 @@ test_golden_ascii(void)
 static const char golden_cjk[] =
 	"Date: Mon, 23 Nov 2026 21:39:28 +0800\r\n"
 	"From: =?UTF-8?B?5p2O6Zu3?= <lilei@qq.com>\r\n"
-	"To: =?UTF-8?B?5byg5LiJ?= <zhangsan@qq.com>, \"Li, Si\" <lisi@163.com>,\r\n"
-	" wangwu@126.com, =?UTF-8?B?5qyn6Ziz5aic5aicICjluILlnLrpg6gpIOmdnuW4uOmVvw==?=\r\n"
-	" =?UTF-8?B?55qE5pi+56S65ZCN5a2X6ZyA6KaB6KKr5oqY5Y+g5oiQ5aSa5Liq57yW56CB?=\r\n"
+	"To: =?UTF-8?B?5byg5LiJ?= <zhangsan@qq.com>, \"Li, Si\" <li"
+	"si@163.com>,\r\n"
+	" wangwu@126.com, =?UTF-8?B?5qyn6Ziz5aic5aicICjluILlnLrpg"
+	"6gpIOmdnuW4uOmVvw==?=\r\n"
+	" =?UTF-8?B?55qE5pi+56S65ZCN5a2X6ZyA6KaB6KKr5oqY5Y+g5oiQ5"
+	"aSa5Liq57yW56CB?=\r\n"
 	" =?UTF-8?B?6K+N5omN6KGM?= <ouyang@example.com.cn>\r\n"
 	"Cc: Bob Smith <bob@example.org>\r\n"
-	"Subject: =?UTF-8?B?5Zue5aSN77ya5YWz5LqO5LiL5ZGo5LiA55qE5Lya6K6u5a6J5o6S77yM?=\r\n"
-	" =?UTF-8?B?6K+35aSn5a625YeG5pe25Y+C5Yqg77yM5bm25o+Q5YmN5YeG5aSH5aW95ZCE?=\r\n"
+	"Subject: =?UTF-8?B?5Zue5aSN77ya5YWz5LqO5LiL5ZGo5LiA55qE5"
+	"Lya6K6u5a6J5o6S77yM?=\r\n"
+	" =?UTF-8?B?6K+35aSn5a625YeG5pe25Y+C5Yqg77yM5bm25o+Q5YmN5"
+	"YeG5aSH5aW95ZCE?=\r\n"
 	" =?UTF-8?B?6Ieq6LSf6LSj6YOo5YiG55qE5p2Q5paZ?= thanks\r\n"
 	"Message-ID: <0102030405060708090a0b0c@qq.com>\r\n"
 	"In-Reply-To: <abc@qq.com>\r\n"
 	"References: <x@y> <abc@qq.com>\r\n"
 	"MIME-Version: 1.0\r\n"
-	"Content-Type: multipart/mixed; boundary=\"=_0d0e0f101112131415161718\"\r\n"
+	"Content-Type: multipart/mixed; boundary=\"=_0d0e0f1011121"
+	"31415161718\"\r\n"
 	"\r\n"
 	"This is a message in MIME format.\r\n"
 	"\r\n"
@@ -95,19 +101,24 @@ static const char golden_cjk[] =
 	"\r\n"
 	"--=_0d0e0f101112131415161718\r\n"
 	"Content-Type: application/pdf;\r\n"
-	" name=\"=?UTF-8?B?5a2j5bqm5oql5ZGKIDIwMjYg5bm056ys5LiJ5a2j5bqmIOacgOe7iOeJiA==?=\r\n"
+	" name=\"=?UTF-8?B?5a2j5bqm5oql5ZGKIDIwMjYg5bm056ys5LiJ5a2"
+	"j5bqmIOacgOe7iOeJiA==?=\r\n"
 	" =?UTF-8?B?5pys77yI6K+35Yu/5aSW5Lyg77yJLnBkZg==?=\"\r\n"
 	"Content-Disposition: attachment;\r\n"
-	" filename*0*=UTF-8''%E5%AD%A3%E5%BA%A6%E6%8A%A5%E5%91%8A%202026%20;\r\n"
-	" filename*1*=%E5%B9%B4%E7%AC%AC%E4%B8%89%E5%AD%A3%E5%BA%A6%20;\r\n"
-	" filename*2*=%E6%9C%80%E7%BB%88%E7%89%88%E6%9C%AC%EF%BC%88%E8%AF%B7;\r\n"
+	" filename*0*=UTF-8''%E5%AD%A3%E5%BA%A6%E6%8A%A5%E5%91%8A"
+	"%202026%20;\r\n"
+	" filename*1*=%E5%B9%B4%E7%AC%AC%E4%B8%89%E5%AD%A3%E5%BA%"
+	"A6%20;\r\n"
+	" filename*2*=%E6%9C%80%E7%BB%88%E7%89%88%E6%9C%AC%EF%BC%"
+	"88%E8%AF%B7;\r\n"
 	" filename*3*=%E5%8B%BF%E5%A4%96%E4%BC%A0%EF%BC%89.pdf\r\n"
 	"Content-Transfer-Encoding: base64\r\n"
 	"\r\n"
 	"JVBERi0xLjQgaGVsbG8=\r\n"
 	"\r\n"
 	"--=_0d0e0f101112131415161718\r\n"
-	"Content-Type: text/plain; charset=UTF-8; name=\"notes.txt\"\r\n"
+	"Content-Type: text/plain; charset=UTF-8; name=\"notes.txt"
+	"\"\r\n"
 	"Content-Disposition: attachment; filename=\"notes.txt\"\r\n"
 	"Content-Transfer-Encoding: base64\r\n"
 	"\r\n"
@@ -328,9 +339,10 @@ test_subjects(void)
 		"a very long ascii subject that must be folded somewhere "
 		"because it is longer than seventy eight columns by far, "
 		"really quite far",
-		"很长很长很长很长很长很长很长很长很长很长很长很长很长很长很长很长"
-		"很长很长很长很长很长很长很长很长很长很长很长很长很长很长很长很长"
-		"很长很长很长很长很长很长很长很长很长很长很长很长很长很长很长很长",
+		"很长很长很长很长很长很长很长很长很长很长很长很长很长很长"
+		"很长很长很长很长很长很长很长很长很长很长很长很长很长很长"
+		"很长很长很长很长很长很长很长很长很长很长很长很长很长很长"
+		"很长很长很长很长很长很长",
 		"a_b=c?d (paren) \"quote\" 中",
 		"Re: [list] 回复： 答复: Fwd: 转发",
 	};
@@ -392,7 +404,8 @@ test_injection(void)
 	   "hostile-32: LF in an extra header is refused");
 	like(e.msg, "'X-Mailer'", "hostile-32: the error names X-Mailer");
 	d.headers = &reserved;
-	ok(mime_draft_build(&d, &out, &e) < 0, "Bcc as an extra header refused");
+	ok(mime_draft_build(&d, &out, &e) < 0,
+	   "Bcc as an extra header refused");
 	d.headers = &badname;
 	ok(mime_draft_build(&d, &out, &e) < 0, "bad header name refused");
 	like(e.msg, "bad header name", "bad header name message");
@@ -501,8 +514,8 @@ test_body_encodings(void)
 			buf_addch(&want_body, '\n');
 		is_str(dec.data, want_body.data, "%s: reads back", c->name);
 		if (strcmp(c->cte, "quoted-printable") == 0) {
-			size_t body_off = (size_t)(strstr(out.data, "\r\n\r\n") -
-						   out.data) + 4;
+			const char *sep = strstr(out.data, "\r\n\r\n");
+			size_t body_off = (size_t)(sep - out.data) + 4;
 			size_t maxl = 0, run = 0;
 			for (size_t k = body_off; k < out.len; k++) {
 				if (out.data[k] == '\r')
@@ -697,7 +710,8 @@ test_display_names(void)
 		{ "Alice", "To: Alice <a@b.c>\r\n" },
 		{ "Alice B. Smith", "To: \"Alice B. Smith\" <a@b.c>\r\n" },
 		{ "Smith, John", "To: \"Smith, John\" <a@b.c>\r\n" },
-		{ "say \"hi\" \\o/", "To: \"say \\\"hi\\\" \\\\o/\" <a@b.c>\r\n" },
+		{ "say \"hi\" \\o/",
+		  "To: \"say \\\"hi\\\" \\\\o/\" <a@b.c>\r\n" },
 		{ "张三", "To: =?UTF-8?B?5byg5LiJ?= <a@b.c>\r\n" },
 		{ "Zhang 三", "To: Zhang =?UTF-8?B?5LiJ?= <a@b.c>\r\n" },
 		{ "José", "To: =?UTF-8?B?Sm9zw6k=?= <a@b.c>\r\n" },

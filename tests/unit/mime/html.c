@@ -26,6 +26,11 @@ static const struct h2t_case cases[] = {
 	{ "white space collapsed", "  a \n\t b   c  ", 0, "a b c\n" },
 	{ "paragraphs", "<p>one</p><p>two</p>", 0, "one\n\ntwo\n" },
 	{ "br", "a<br>b<br/>c<BR />d", 0, "a\nb\nc\nd\n" },
+	{ "blank lines shrink to one",
+	  "a<br><br><br><br>b<p>&nbsp;</p><p>&nbsp;</p><p>c</p>", 0,
+	  "a\n\nb\n\nc\n" },
+	{ "pre keeps its blank lines", "<pre>a\n\n\nb</pre>", 0,
+	  "a\n\n\nb\n" },
 	{ "qq div lines with br blank line",
 	  "<div>第一行</div><div><br></div><div>第二行</div>", 0,
 	  "第一行\n\n第二行\n" },
@@ -89,6 +94,10 @@ static const struct h2t_case cases[] = {
 	  "<a href=\"http://163.com\">163.com</a> "
 	  "<a href=\"mailto:a@b.cn\">a@b.cn</a>", 0,
 	  "https://qq.com/ 163.com a@b.cn\n" },
+	{ "text before the link is not its text",
+	  "From: \"<a href=\"mailto:a@b.cn\">a@b.cn</a>\" "
+	  "<<a href=\"mailto:a@b.cn\">a@b.cn</a>>", 0,
+	  "From: \"a@b.cn\" <a@b.cn>\n" },
 	{ "same url one number",
 	  "<a href=x>one</a> <a href=x>two</a>", 0,
 	  "one[1] two[1]\n\n[1] x\n" },
