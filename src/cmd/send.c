@@ -167,7 +167,7 @@ hello_name(void)
  * *how telling the outcome to record. */
 static int
 session_open(struct flusher *f, struct perr *e, enum outbox_outcome *how,
-	     int *status)
+	     int *status, int *code)
 {
 	const struct cfg_account *a = f->w->a;
 	char fp[65] = "";
@@ -218,6 +218,7 @@ session_open(struct flusher *f, struct perr *e, enum outbox_outcome *how,
 		bool temp = smtp_session_temporary(f->s, e);
 		*how = temp ? OUTBOX_TEMPFAIL : OUTBOX_PERMFAIL;
 		*status = temp ? EXIT_TEMPFAIL : EXIT_FAIL;
+		*code = smtp_session_last_code(f->s);
 		smtp_session_close(f->s);
 		f->s = NULL;
 		return -1;
@@ -287,6 +288,7 @@ send_entry(struct flusher *f, struct outbox_entry *ent, int64_t now)
 	struct smtp_result r;
 	enum outbox_outcome how;
 	int status;
+	int open_code = 0;
 	size_t len = 0;
 	const char *msg;
 
@@ -311,7 +313,7 @@ send_entry(struct flusher *f, struct outbox_entry *ent, int64_t now)
 		outbox_entry_release(ent);
 		return;
 	}
-	if (!f->s && session_open(f, &e, &how, &status) < 0) {
+	if (!f->s && session_open(f, &e, &how, &status, &open_code) < 0) {
 		f->open_failed = true;
 		goto failed;
 	}
@@ -397,7 +399,8 @@ failed:
 	{
 		struct perr e2 = PERR_INIT;
 		int code = r.code ? r.code
-				  : (f->s ? smtp_session_last_code(f->s) : 0);
+			 : f->s	   ? smtp_session_last_code(f->s)
+				   : open_code;
 		if (code < 200 || code > 599)
 			code = 0;
 		if (outbox_fail(ob, ent, how, code, e.msg, now, &e2) < 0)
@@ -570,14 +573,22 @@ cmd_send(int argc, char **argv, const struct cmd_ctx *ctx)
 	int status = EXIT_USAGE;
 	int i;
 
+	/* Options may come before or after the addresses, as with
+	 * getopt's permutation; "--" ends them. */
+	bool opts = true;
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i];
-		if (strcmp(a, "--") == 0) {
-			i++;
-			break;
+		if (opts && strcmp(a, "--") == 0) {
+			opts = false;
+			continue;
 		}
-		if (a[0] != '-' || a[1] == '\0')
-			break;
+		if (!opts || a[0] != '-' || a[1] == '\0') {
+			if (add_addrs(&to, a, prog) < 0) {
+				status = EXIT_DATAERR;
+				goto out;
+			}
+			continue;
+		}
 		if (strchr("scbaA", a[1]) == NULL || a[2] != '\0') {
 			fprintf(stderr, "postie send: unknown option '%s'\n%s",
 				a, send_usage);
@@ -625,11 +636,6 @@ cmd_send(int argc, char **argv, const struct cmd_ctx *ctx)
 		}
 		}
 	}
-	for (; i < argc; i++)
-		if (add_addrs(&to, argv[i], prog) < 0) {
-			status = EXIT_DATAERR;
-			goto out;
-		}
 	if (to.n + cc.n + bcc.n == 0) {
 		fprintf(stderr, "postie send: no recipient given\n%s",
 			send_usage);
