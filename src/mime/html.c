@@ -601,6 +601,8 @@ struct h2t {
 	struct buf link_text;
 	char **urls;
 	size_t nurls, capurls;
+	size_t *slots; /* hash of urls: index + 1, 0 for empty */
+	size_t nslots;
 };
 
 static void
@@ -903,6 +905,45 @@ text_is_url(const char *text, const char *url)
 	return false;
 }
 
+static size_t
+url_hash(const char *s)
+{
+	size_t v = 2166136261u;
+
+	for (; *s; s++)
+		v = (v ^ (unsigned char)*s) * 16777619u;
+	return v;
+}
+
+/* The index of url among the listed ones, or h->nurls (with room made)
+ * when it is new. A hash table keeps a mail with 100,000 distinct links
+ * linear. */
+static size_t
+url_index(struct h2t *h, const char *url)
+{
+	if (2 * (h->nurls + 1) > h->nslots) {
+		size_t n = h->nslots ? 2 * h->nslots : 64;
+		free(h->slots);
+		h->slots = xcalloc(n, sizeof(*h->slots));
+		h->nslots = n;
+		for (size_t i = 0; i < h->nurls; i++) {
+			size_t k = url_hash(h->urls[i]) & (n - 1);
+			while (h->slots[k])
+				k = (k + 1) & (n - 1);
+			h->slots[k] = i + 1;
+		}
+	}
+	size_t k = url_hash(url) & (h->nslots - 1);
+	while (h->slots[k]) {
+		if (strcmp(h->urls[h->slots[k] - 1], url) == 0)
+			return h->slots[k] - 1;
+		k = (k + 1) & (h->nslots - 1);
+	}
+	h->slots[k] = h->nurls + 1;
+	h->urls = xgrow(h->urls, &h->capurls, h->nurls + 1, sizeof(*h->urls));
+	return h->nurls;
+}
+
 static void
 link_close(struct h2t *h)
 {
@@ -920,17 +961,11 @@ link_close(struct h2t *h)
 		h->href = NULL;
 		return;
 	}
-	size_t idx;
-	for (idx = 0; idx < h->nurls; idx++)
-		if (strcmp(h->urls[idx], h->href) == 0)
-			break;
-	if (idx == h->nurls) {
-		h->urls = xgrow(h->urls, &h->capurls, h->nurls + 1,
-				sizeof(*h->urls));
+	size_t idx = url_index(h, h->href);
+	if (idx == h->nurls)
 		h->urls[h->nurls++] = h->href;
-	} else {
+	else
 		free(h->href);
-	}
 	h->href = NULL;
 	char ref[32];
 	int rn = snprintf(ref, sizeof(ref), "[%zu]", idx + 1);
@@ -1265,6 +1300,7 @@ mime_html_to_text(struct buf *out, const char *html, size_t len,
 	for (size_t u = 0; u < h.nurls; u++)
 		free(h.urls[u]);
 	free(h.urls);
+	free(h.slots);
 	free(h.href);
 	free(h.lists);
 	buf_release(&h.line);

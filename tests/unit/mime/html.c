@@ -280,6 +280,45 @@ test_hostile(void)
 	   secs() - t0);
 	ok(utf8_valid(out.data, out.len), "output stays valid UTF-8");
 
+	buf_reset(&in);
+	buf_reset(&out);
+
+	for (int i = 0; i < 100000; i++)
+		buf_addf(&in, "<a href=\"https://x.cn/%d\">l</a> ", i);
+	t0 = secs();
+	mime_html_to_text(&out, in.data, in.len, 72);
+	ok(secs() - t0 < 2.0, "100,000 distinct links in %.3f s",
+	   secs() - t0);
+	like(out.data, "[100000] https://x.cn/99999\n",
+	     "every distinct link numbered");
+
+	buf_release(&in);
+	buf_release(&out);
+}
+
+/* Throughput on a QQ-style body, printed for the record. */
+static void
+test_speed(void)
+{
+	static const char chunk[] =
+		"<div style=\"font-family:微软雅黑;font-size:14px\"><span>"
+		"您好，附件是本月的报表&nbsp;&nbsp;请查收。如有问题请联系"
+		"<a href=\"https://mail.qq.com/x?a=1&amp;b=2\">这里</a>。"
+		"</span></div><div><br></div><table><tr><td>项目</td><td>"
+		"金额 &yen;1,000</td></tr></table><ul><li>第一</li><li>第二"
+		"</li></ul><blockquote>引用的文字 quoted text</blockquote>";
+	struct buf in = BUF_INIT, out = BUF_INIT;
+
+	while (in.len < 4 * 1024 * 1024)
+		buf_addstr(&in, chunk);
+	double t0 = secs();
+	mime_html_to_text(&out, in.data, in.len, 78);
+	double dt = secs() - t0;
+	diag("html to text: %.1f MB in %.3f s, %.0f MB/s",
+	     (double)in.len / 1e6, dt, (double)in.len / 1e6 / dt);
+	ok(dt < 2.0, "4 MB of QQ-style HTML in under 2 s");
+	like(out.data, "[1] https://mail.qq.com/x?a=1&b=2",
+	     "one link listed once for the whole document");
 	buf_release(&in);
 	buf_release(&out);
 }
@@ -291,5 +330,6 @@ main(void)
 	test_unclosed();
 	test_meta();
 	test_hostile();
+	test_speed();
 	return done_testing();
 }
