@@ -1,0 +1,303 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * account: one worker thread per account, and the two queues between it
+ * and the UI thread.
+ *
+ * The UI posts requests (open folder, fetch body, sync now, quit, ...) to
+ * a worker with acct_post; the worker runs them one at a time through its
+ * engine (IMAP, POP3, SMTP: a table of functions with an opaque state)
+ * and answers with events on a hub that the UI shares between all its
+ * accounts. The hub has a wake-up pipe: a readable byte means "events are
+ * waiting"; the UI polls it beside the terminal and then takes every
+ * event at once with acct_hub_drain.
+ *
+ * The contract, enforced here rather than trusted to each engine:
+ *
+ *   - Every request gets zero or more data events and then exactly one
+ *     terminal event: ACCT_EV_DONE, ACCT_EV_FAILED (with a struct perr)
+ *     or ACCT_EV_CANCELLED. The engine returns a status; the framework
+ *     emits the terminal event. An engine that emits a terminal event
+ *     itself has a bug: the event is refused, counted, logged, and in a
+ *     strict worker the process aborts.
+ *   - Request ids are unique across all workers and increase in the
+ *     order of posting; events carry the id of the request they answer,
+ *     or 0 when unsolicited (new mail, folder changed, disconnect, poll
+ *     results).
+ *   - A request is run by one thread at a time per account: the poll
+ *     tick never overlaps a request and requests never overlap each other
+ *     (hostile-28).
+ *   - Payloads move with the message: what is posted belongs to the
+ *     worker, what is emitted belongs to the UI; each side frees what it
+ *     was given (acct_event_free).
+ *
+ * Connection errors (PERR_CONN, PERR_PROTO) make the worker reconnect
+ * with an exponential backoff (1 s doubling to 5 min by default, reset by
+ * a successful connect); ACCT_EV_RECONNECTING says when the next try is.
+ * Authentication and configuration errors are not retried by the timer,
+ * because hammering a server with a wrong password gets accounts locked;
+ * the next request or "sync now" tries again.
+ */
+#ifndef POSTIE_ACCOUNT_H
+#define POSTIE_ACCOUNT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "postie/base.h"
+
+/* Frees a payload; NULL means the payload needs no freeing. */
+typedef void (*acct_free_fn)(void *payload);
+
+/* Request kinds (UI -> worker). QUIT is handled by the framework; the
+ * others are given to the engine, which refuses kinds it does not know
+ * with PERR_REJECTED. */
+#define ACCT_REQ_TABLE(X)                                   \
+	X(QUIT, "quit")                                     \
+	X(SYNC, "sync")                                     \
+	X(LIST_FOLDERS, "list folders")                     \
+	X(OPEN_FOLDER, "open folder")                       \
+	X(FETCH_BODY, "fetch body")                         \
+	X(SET_FLAGS, "set flags")                           \
+	X(MOVE, "move")                                     \
+	X(DELETE, "delete")                                 \
+	X(SEND, "send")
+
+enum acct_req_kind {
+#define ACCT_REQ_ENUM_(name, text) ACCT_REQ_##name,
+	ACCT_REQ_TABLE(ACCT_REQ_ENUM_)
+#undef ACCT_REQ_ENUM_
+	ACCT_REQ_COUNT
+};
+
+/* Event kinds (worker -> UI). The first three are the terminal events
+ * of a request; the framework alone emits them and the state events
+ * (CONNECTED .. STOPPED; ERROR is a failure that answers no request, such
+ * as a poll tick that went wrong). Engines emit the others. */
+#define ACCT_EV_TABLE(X)                                    \
+	X(DONE, "done")                                     \
+	X(FAILED, "failed")                                 \
+	X(CANCELLED, "cancelled")                           \
+	X(CONNECTED, "connected")                           \
+	X(DISCONNECTED, "disconnected")                     \
+	X(RECONNECTING, "reconnecting")                     \
+	X(ERROR, "error")                                   \
+	X(STOPPED, "stopped")                               \
+	X(PROGRESS, "progress")                             \
+	X(FOLDERS, "folders")                               \
+	X(SUMMARIES, "summaries")                           \
+	X(BODY, "body")                                     \
+	X(NEW_MAIL, "new mail")                             \
+	X(FOLDER_CHANGED, "folder changed")                 \
+	X(DATA, "data")
+
+enum acct_ev_kind {
+#define ACCT_EV_ENUM_(name, text) ACCT_EV_##name,
+	ACCT_EV_TABLE(ACCT_EV_ENUM_)
+#undef ACCT_EV_ENUM_
+	ACCT_EV_COUNT
+};
+
+/* Names for logs and the status line; never NULL. */
+const char *acct_req_name(enum acct_req_kind kind);
+const char *acct_ev_name(enum acct_ev_kind kind);
+/* Is kind one of DONE, FAILED, CANCELLED? */
+bool acct_ev_is_terminal(enum acct_ev_kind kind);
+
+/* The connection state of an account, carried by every event. */
+enum acct_state {
+	ACCT_ST_OFFLINE,      /* never connected, or gave up (auth) */
+	ACCT_ST_ONLINE,       /* connected (or an engine with no connect) */
+	ACCT_ST_WAITING,      /* connection lost; next try after backoff */
+	ACCT_ST_STOPPING,     /* quit posted */
+};
+const char *acct_state_name(enum acct_state st);
+
+/* What the engine says about a request or a poll tick it ran. */
+enum acct_status {
+	ACCT_OK,
+	ACCT_ERROR,     /* details in the struct perr */
+	ACCT_STOPPED,   /* it saw the cancel flag or fd and stopped */
+};
+
+/* A request. The framework allocates it in acct_post; the engine borrows
+ * it while handle() runs. */
+struct acct_request {
+	enum acct_req_kind kind;
+	uint64_t id;             /* unique, increasing; set by acct_post */
+	char *folder;            /* owned; may be NULL */
+	void *payload;           /* owned; freed with payload_free */
+	acct_free_fn payload_free;
+	struct acct_request *next; /* queue link, framework only */
+};
+
+/* An event. Everything in it belongs to whoever holds the event; free it
+ * with acct_event_free. */
+struct acct_event {
+	enum acct_ev_kind kind;
+	char *account;           /* owned copy of the account name */
+	uint64_t req_id;         /* 0: unsolicited */
+	enum acct_state state;   /* the account's state when emitted */
+	struct perr err;         /* FAILED, DISCONNECTED, RECONNECTING, ERROR */
+	char *folder;            /* owned; may be NULL */
+	/* RECONNECTING: failures in a row and the delay before the next
+	 * try; PROGRESS: done and total, as the engine defines them. */
+	uint64_t n1, n2;
+	int64_t retry_ms;
+	void *payload;           /* owned; freed with payload_free */
+	acct_free_fn payload_free;
+	struct acct_event *next; /* list link (acct_hub_drain) */
+};
+
+/* Free one event and everything it owns (not ev->next). NULL is a
+ * no-op. Any thread. */
+void acct_event_free(struct acct_event *ev);
+/* Free a whole list linked through next. */
+void acct_event_free_list(struct acct_event *ev);
+
+/* ---------------------------------------------------------------------
+ * The hub: the events of every account for one UI.
+ */
+struct acct_hub;
+
+/* A new hub with room for max_events queued events (0: 4096). Data events
+ * from an engine wait while the hub is full (back-pressure on the worker,
+ * never on the UI); terminal and state events are always accepted, so a
+ * request's answer is never lost. NULL with *e set when the wake-up pipe
+ * cannot be made. UI thread. */
+struct acct_hub *acct_hub_new(size_t max_events, struct perr *e);
+/* Drop the UI's hold on the hub: events still queued are freed. Workers
+ * that are still running (a stop that timed out) keep the memory alive
+ * until they end and their later events are discarded. NULL is a no-op.
+ * UI thread, after acct_stop of every worker. */
+void acct_hub_free(struct acct_hub *hub);
+/* The fd to poll for reading: readable means events are waiting. It
+ * carries at most one byte per batch. Borrowed; valid until
+ * acct_hub_free. */
+int acct_hub_fd(const struct acct_hub *hub);
+/* Empty the wake-up pipe and take every queued event, oldest first,
+ * linked through next. The caller owns the list (acct_event_free each
+ * or acct_event_free_list). NULL when nothing is queued. UI thread. */
+struct acct_event *acct_hub_drain(struct acct_hub *hub);
+/* Number of events queued now (for tests and the status line). */
+size_t acct_hub_count(struct acct_hub *hub);
+
+/* ---------------------------------------------------------------------
+ * Engines. Every function runs in the worker thread and may block (with
+ * timeouts); while it blocks it should poll acct_cancel_fd beside its
+ * socket and check acct_cancelled between steps. Any member may be NULL:
+ * no connect means always online; no handle refuses every request; no
+ * poll_tick means the timer does nothing; no idle_wait means the worker
+ * sleeps on its queue instead.
+ */
+struct acct_worker;
+
+struct acct_engine {
+	const char *name; /* "imap", "pop3", "smtp": for logs */
+	/* Open the connection. 0, or -1 with *e (PERR_CONN and PERR_PROTO
+	 * are retried after a backoff; others wait for the user). */
+	int (*connect)(struct acct_worker *w, void *state, struct perr *e);
+	/* Close the connection (after an error, before a reconnect, and at
+	 * quit). Must not fail. */
+	void (*disconnect)(struct acct_worker *w, void *state);
+	/* Run one request. Data events go out through acct_emit. Return
+	 * ACCT_OK, ACCT_ERROR with *e set (a PERR_CONN or PERR_PROTO error
+	 * also drops the connection), or ACCT_STOPPED after a cancel. */
+	enum acct_status (*handle)(struct acct_worker *w, void *state,
+				   const struct acct_request *req,
+				   struct perr *e);
+	/* The poll timer fired: check for new mail, flush the outbox. */
+	enum acct_status (*poll_tick)(struct acct_worker *w, void *state,
+				      struct perr *e);
+	/* Wait for the server to say something (IMAP IDLE) until the
+	 * monotonic time deadline_ms, or until acct_cancel_fd is readable (a
+	 * request was posted, or quit). 0, or -1 with *e (connection
+	 * lost). */
+	int (*idle_wait)(struct acct_worker *w, void *state,
+			 int64_t deadline_ms, struct perr *e);
+	/* Free the state at the end of the worker (after disconnect). */
+	void (*destroy)(void *state);
+};
+
+struct acct_params {
+	const char *name;                 /* account name; copied */
+	const struct acct_engine *engine; /* borrowed; must outlive it */
+	void *state;                      /* taken: freed by destroy */
+	int64_t poll_ms;         /* poll interval; 0: no timer */
+	int64_t backoff_min_ms;  /* first reconnect delay; 0: 1 s */
+	int64_t backoff_max_ms;  /* cap; 0: 5 min */
+	size_t queue_max;        /* queued requests; 0: 256 */
+	/* Abort on an engine bug (a terminal event emitted by the engine)
+	 * instead of only refusing and counting it. Debug builds. */
+	bool strict;
+};
+
+/* Start a worker thread for an account, answering on hub. Returns the
+ * worker, or NULL with *e set (the state is then destroyed). UI thread.
+ */
+struct acct_worker *acct_start(struct acct_hub *hub,
+			       const struct acct_params *p, struct perr *e);
+
+/* Post a request. Takes folder (copied) and payload (always, even on
+ * failure, when it is freed with payload_free). Never blocks: a full
+ * queue or a stopping worker refuses with -1 and *e. On success *id
+ * (may be NULL) gets the request id. Posting ACCT_REQ_QUIT is always
+ * accepted (once): the running request is cancelled, the queued ones are
+ * answered CANCELLED, then the quit request gets DONE and the worker
+ * ends with ACCT_EV_STOPPED. UI thread (any thread is safe). */
+int acct_post(struct acct_worker *w, enum acct_req_kind kind,
+	      const char *folder, void *payload, acct_free_fn payload_free,
+	      uint64_t *id, struct perr *e);
+
+/* Cancel request id: a queued one is answered CANCELLED at once and never
+ * runs; a running one is told through acct_cancel_fd and acct_cancelled
+ * and ends CANCELLED unless it had finished. -1 with *e when id is not
+ * queued or running (already answered, or never posted). Any thread. */
+int acct_cancel(struct acct_worker *w, uint64_t id, struct perr *e);
+
+/* Post QUIT (unless posted) and wait until the monotonic time
+ * deadline_ms for the thread to end. Frees the worker in both cases; on
+ * -1 (*e says the thread did not stop in time) the thread is detached
+ * and frees what it holds when it ends. UI thread. */
+int acct_stop(struct acct_worker *w, int64_t deadline_ms, struct perr *e);
+
+/* The account name. Borrowed; lives as long as the worker. Any thread. */
+const char *acct_name(const struct acct_worker *w);
+
+/* Counters for tests and diagnostics. */
+struct acct_stats {
+	uint64_t requests_run;    /* handed to the engine */
+	uint64_t polls_run;
+	uint64_t connects_tried;
+	uint64_t engine_bugs;     /* terminal events emitted by the engine */
+	unsigned failures;        /* connection failures in a row */
+	int64_t next_retry_ms;    /* backoff delay now; 0 when online */
+};
+void acct_get_stats(struct acct_worker *w, struct acct_stats *out);
+
+/* ---------------------------------------------------------------------
+ * For engines, from inside connect/handle/poll_tick/idle_wait (the worker
+ * thread only).
+ */
+
+/* Emit an event for the request being run (req_id is set by the
+ * framework: the running request, or 0 in connect, poll_tick and
+ * idle_wait, or for NEW_MAIL and FOLDER_CHANGED, which are always
+ * unsolicited). Takes folder (copied) and payload (always). Repeated
+ * FOLDER_CHANGED events for a folder still queued are merged into one.
+ * Returns 0; -1 when the event was refused: a terminal or state kind
+ * (an engine bug), or the request was cancelled while the hub was full.
+ */
+int acct_emit(struct acct_worker *w, enum acct_ev_kind kind,
+	      const char *folder, uint64_t n1, uint64_t n2, void *payload,
+	      acct_free_fn payload_free);
+
+/* Has the running request (or tick) been cancelled, or quit posted? */
+bool acct_cancelled(struct acct_worker *w);
+
+/* An fd that becomes readable when the running operation should stop
+ * (cancel or quit), and during idle_wait when a request arrives. Poll it
+ * for reading; never read it. Borrowed. */
+int acct_cancel_fd(const struct acct_worker *w);
+
+#endif
