@@ -253,8 +253,7 @@ reason(int err)
 		return "unknown issuer";
 	case X509_V_ERR_HOSTNAME_MISMATCH:
 	case X509_V_ERR_IP_ADDRESS_MISMATCH:
-		return "wrong host: the certificate's names do not include "
-		       "the server name";
+		return "wrong host: the certificate's names do not include";
 	case X509_V_ERR_EE_KEY_TOO_SMALL:
 	case X509_V_ERR_CA_KEY_TOO_SMALL:
 		return "weak key";
@@ -343,13 +342,22 @@ check_peer(struct net_conn *c, struct tls_state *t, const char *host,
 			continue;
 		if (!pin_may_excuse(err))
 			excusable = false;
-		if (why.len)
-			buf_addstr(&why, ", ");
-		buf_addstr(&why, reason(err));
-		if (t->vlog.depth[i] > 0)
-			buf_addf(&why, " (at chain depth %d)",
-				 t->vlog.depth[i]);
 		fail = true;
+		/* Several codes share one reason ("unknown issuer"). */
+		struct buf one = BUF_INIT;
+		buf_addstr(&one, reason(err));
+		if (err == X509_V_ERR_HOSTNAME_MISMATCH ||
+		    err == X509_V_ERR_IP_ADDRESS_MISMATCH)
+			buf_addf(&one, " '%s'", host);
+		if (t->vlog.depth[i] > 0)
+			buf_addf(&one, " (at chain depth %d)",
+				 t->vlog.depth[i]);
+		if (!strstr(why.data, one.data)) {
+			if (why.len)
+				buf_addstr(&why, ", ");
+			buf_addstr(&why, one.data);
+		}
+		buf_release(&one);
 	}
 	if (!fail) {
 		buf_release(&why);
