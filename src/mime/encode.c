@@ -368,14 +368,13 @@ put_phrase(struct mime_fold *f, const char *name)
 		put_words(f, name, n, true);
 		return;
 	}
-	if (ascii && n <= 200 && !needs_encoding(name, n)) {
+	/* A quoted string, but without quoted pairs: too many readers get
+	 * "a \"b\"" wrong, and an encoded word says the same safely. */
+	if (ascii && n <= 200 && !needs_encoding(name, n) &&
+	    !strpbrk(name, "\"\\")) {
 		struct buf q = BUF_INIT;
 		buf_addch(&q, '"');
-		for (size_t i = 0; i < n; i++) {
-			if (name[i] == '"' || name[i] == '\\')
-				buf_addch(&q, '\\');
-			buf_addch(&q, name[i]);
-		}
+		buf_add(&q, name, n);
 		buf_addch(&q, '"');
 		mime_fold_token(f, q.data, q.len, true);
 		buf_release(&q);
