@@ -29,6 +29,10 @@
 #define CFG_MAX_ERRORS 50
 /* A dotfile larger than this is refused before it is read. */
 #define CFG_MAX_FILE (1024 * 1024)
+/* More accounts or key bindings than this are an error: it bounds the
+ * duplicate checks, which compare each new one with all before it. */
+#define CFG_MAX_ACCOUNTS 100
+#define CFG_MAX_BINDS 2000
 /* How long a password-command or oauth-token-command may run. */
 #define CFG_SECRET_TIMEOUT_MS 10000
 /* How much output such a command may write (a secret is one short line). */

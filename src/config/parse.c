@@ -285,6 +285,12 @@ open_account(struct parser *ps, const char *at, const char *name)
 		ps->sec = SEC_SKIP;
 		return;
 	}
+	if (c->n_accounts == CFG_MAX_ACCOUNTS) {
+		fault(ps, at, "too many accounts (at most %d)",
+		      CFG_MAX_ACCOUNTS);
+		ps->sec = SEC_SKIP;
+		return;
+	}
 	for (size_t i = 0; i < c->n_accounts; i++)
 		if (strcmp(c->accounts[i].name, name) == 0) {
 			fault(ps, at,
@@ -801,6 +807,11 @@ set_bind(struct parser *ps, const char *key_at, char *keys,
 	}
 	if (strpbrk(action, "\n\t")) {
 		fault(ps, at, "an action cannot hold a line break or a tab");
+		goto fail;
+	}
+	if (c->n_binds == CFG_MAX_BINDS) {
+		fault(ps, key_at, "too many key bindings (at most %d)",
+		      CFG_MAX_BINDS);
 		goto fail;
 	}
 	for (size_t i = 0; i < c->n_binds; i++)

@@ -492,6 +492,129 @@ test_files(void)
 	free(huge);
 }
 
+static void
+test_limits(void)
+{
+	struct buf t = BUF_INIT;
+	struct cfg c;
+	struct perr e = PERR_INIT;
+
+	for (int i = 0; i <= CFG_MAX_ACCOUNTS; i++)
+		buf_addf(&t, "[account \"a%d\"]\naddress = a%d@example.com\n"
+			     "receive = imaps://h\n", i, i);
+	cfg_init(&c);
+	ok(cfg_parse_buffer(&c, "t", t.data, t.len, &e) < 0,
+	   "one account too many fails");
+	like(e.msg, "too many accounts (at most 100)", "  and says so");
+	is_int((intmax_t)c.n_accounts, CFG_MAX_ACCOUNTS, "  the rest kept");
+	cfg_release(&c);
+
+	/* a file at the size limit, as big as a real one could get: the
+	 * most accounts and bindings allowed, the rest comments */
+	buf_reset(&t);
+	for (int i = 0; i < CFG_MAX_ACCOUNTS; i++)
+		buf_addf(&t, "[account \"a%d\"]\naddress = a%d@qq.com\n"
+			     "preset = qq\npoll = 1h30m\nname = 张三 %d\n"
+			     "password-command = pass show mail/a%d\n",
+			     i, i, i, i);
+	buf_addstr(&t, "[bind \"index\"]\n");
+	for (int i = 0; i < CFG_MAX_BINDS; i++)
+		buf_addf(&t, "%c%c%c = act-%d\n", 'a' + i % 26,
+			 'a' + i / 26 % 26, 'a' + i / 676, i);
+	while (t.len < CFG_MAX_FILE - 100)
+		buf_addstr(&t, "# comment line, padding to the size limit\n");
+	cfg_init(&c);
+	int64_t t0 = time_mono_ms();
+	int rc = cfg_parse_buffer(&c, "big", t.data, t.len, &e);
+	int64_t ms = time_mono_ms() - t0;
+	if (!ok(rc == 0, "a 1 MiB file with %d accounts and %d bindings loads",
+		CFG_MAX_ACCOUNTS, CFG_MAX_BINDS))
+		diag("%s", e.msg);
+	ok(ms < 3000, "  quickly");
+	diag("parsed %zu bytes (%zu accounts, %zu bindings) in %lld ms",
+	     t.len, c.n_accounts, c.n_binds, (long long)ms);
+	cfg_release(&c);
+	buf_release(&t);
+}
+
+/* Random damage to a valid file: every result must be either a clean
+ * load whose output reads back the same, or a failure with at least one
+ * positioned message. No crash, no hang (run it under SAN=1). */
+static void
+test_mutations(void)
+{
+	static const char base[] =
+		"[ui]\nsort = reverse-date # c\ndate-format = \"%H:%M\"\n"
+		"[account \"q\\\"q\"]\naddress = 1@qq.com\nname = 张三\n"
+		"preset = qq\npoll = 1h30m\nsent = 已发送\n"
+		"receive = imaps://u%40x@[::1]:993/\n"
+		"assumed-charset = gbk, big5\nsignature = ~/s i g\n"
+		"[bind \"index\"]\n<C-x> = quit\n\"#\" = x\ngg = top\n";
+	static const char pool[] = "\0\"\\[]=#;<>%@:/ \t\n\r\xff\xe5\xc2x0";
+	uint32_t seed = 12345;
+	int bad = 0, loaded = 0;
+	struct cfg c0;
+	struct perr e0 = PERR_INIT;
+
+	cfg_init(&c0);
+	if (!ok(cfg_parse_buffer(&c0, "f", base, sizeof(base) - 1, &e0) == 0,
+		"the undamaged file loads"))
+		diag("%s", e0.msg);
+	cfg_release(&c0);
+
+	for (int iter = 0; iter < 3000; iter++) {
+		struct buf t = BUF_INIT;
+		buf_add(&t, base, sizeof(base) - 1);
+		int n = 1 + iter % 4;
+		for (int m = 0; m < n && t.len > 0; m++) {
+			seed = seed * 1103515245u + 12345u;
+			size_t pos = (seed >> 8) % t.len;
+			char ch = pool[(seed >> 20) % (sizeof(pool) - 1)];
+			switch ((seed >> 28) % 3) {
+			case 0:
+				t.data[pos] = ch;
+				break;
+			case 1:
+				buf_insert(&t, pos, &ch, 1);
+				break;
+			default:
+				buf_remove(&t, pos, 1);
+			}
+		}
+		struct cfg c;
+		struct perr e = PERR_INIT;
+		cfg_init(&c);
+		int rc = cfg_parse_buffer(&c, "f", t.data, t.len, &e);
+		if (rc == 0 && c.n_errors == 0) {
+			struct buf o1 = BUF_INIT, o2 = BUF_INIT;
+			struct cfg c2;
+			loaded++;
+			cfg_format(&c, &o1);
+			cfg_init(&c2);
+			if (cfg_parse_buffer(&c2, "o", o1.data, o1.len, &e) < 0)
+				bad++, diag("output does not read back: %s\n%s",
+					    e.msg, o1.data);
+			cfg_format(&c2, &o2);
+			if (strcmp(o1.data, o2.data) != 0)
+				bad++, diag("output changes when read back");
+			cfg_release(&c2);
+			buf_release(&o1);
+			buf_release(&o2);
+		} else if (rc == 0 || c.n_errors == 0 ||
+			   strncmp(c.errors[0], "f:", 2) != 0 ||
+			   e.kind != PERR_CONFIG) {
+			bad++;
+			diag("iteration %d: rc %d, %zu errors", iter, rc,
+			     c.n_errors);
+		}
+		cfg_release(&c);
+		buf_release(&t);
+	}
+	is_int(bad, 0, "3000 damaged files: each loads cleanly or fails with "
+		       "a positioned message");
+	diag("%d of 3000 damaged files still loaded", loaded);
+}
+
 int
 main(void)
 {
@@ -500,5 +623,7 @@ main(void)
 	test_structure();
 	test_did_you_mean();
 	test_files();
+	test_limits();
+	test_mutations();
 	return done_testing();
 }
