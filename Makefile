@@ -18,7 +18,9 @@ MANDIR ?= $(PREFIX)/share/man
 DATADIR ?= $(PREFIX)/share/postie
 PKG_CONFIG ?= pkg-config
 
-ifeq ($(SAN),1)
+ifeq ($(FUZZ),1)
+VARIANT := fuzz
+else ifeq ($(SAN),1)
 VARIANT := san
 else ifeq ($(DEV),1)
 VARIANT := dev
@@ -44,6 +46,14 @@ ifeq ($(SAN),1)
 EXTRA_CFLAGS += -O1 -fsanitize=address,undefined -fno-omit-frame-pointer \
 	-fno-sanitize-recover=undefined
 LDFLAGS += -fsanitize=address,undefined
+endif
+ifeq ($(FUZZ),1)
+# libFuzzer targets (see `fuzz` below): every archive built by clang with
+# coverage instrumentation, ASan and UBSan.
+FUZZ_CC ?= clang
+CC := $(FUZZ_CC)
+EXTRA_CFLAGS += -O1 -fsanitize=fuzzer-no-link,address,undefined \
+	-fno-omit-frame-pointer -fno-sanitize-recover=undefined
 endif
 
 # External libraries. iconv is in glibc and musl; elsewhere it is -liconv.
@@ -176,6 +186,49 @@ uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/postie $(DESTDIR)$(MANDIR)/man1/postie.1 \
 		$(DESTDIR)$(MANDIR)/man5/postierc.5
 	rm -rf $(DESTDIR)$(DATADIR)
+
+# Fuzzing with libFuzzer (clang): every tests/fuzz/NAME.c is a target
+# linked with all module archives built in the fuzz variant. `make fuzz`
+# runs each for FUZZ_TIME seconds starting from the seeds in
+# tests/fuzz/corpus/NAME (new inputs go to build/fuzz/corpus/NAME, never
+# into the source tree); `make fuzz-smoke` runs each for FUZZ_SMOKE_TIME
+# seconds, short enough for `make check`. A crash stops the run and leaves
+# the input in build/fuzz/.
+FUZZ_TIME ?= 60
+FUZZ_SMOKE_TIME ?= 5
+FUZZ_NAMES := $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/*.c))
+.PHONY: fuzz-build fuzz-smoke fuzz-run
+
+$(B)/fuzz/%: tests/fuzz/%.c $(ARCHIVES)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) -Itests $(ALL_CFLAGS) -fsanitize=fuzzer,address,undefined \
+		-o $@ $< $(LINK_ALL) $(EXT_ALL)
+
+fuzz-build:
+	@$(MAKE) --no-print-directory FUZZ=1 \
+		$(patsubst %,build/fuzz/fuzz/%,$(FUZZ_NAMES))
+
+fuzz: fuzz-build
+	@$(MAKE) --no-print-directory FUZZ=1 fuzz-run SECONDS_EACH=$(FUZZ_TIME)
+
+fuzz-smoke: fuzz-build
+	@$(MAKE) --no-print-directory FUZZ=1 fuzz-run \
+		SECONDS_EACH=$(FUZZ_SMOKE_TIME)
+
+fuzz-run:
+	@for n in $(FUZZ_NAMES); do \
+		mkdir -p build/fuzz/corpus/$$n tests/fuzz/corpus/$$n || exit 1; \
+		echo "fuzz: $$n for $(SECONDS_EACH)s"; \
+		(cd build/fuzz && ./fuzz/$$n -max_total_time=$(SECONDS_EACH) \
+			-print_final_stats=1 -rss_limit_mb=2048 \
+			corpus/$$n ../../tests/fuzz/corpus/$$n \
+			2>&1) > build/fuzz/$$n.log || { \
+			tail -n 40 build/fuzz/$$n.log; \
+			echo "fuzz: $$n FAILED (log: build/fuzz/$$n.log)"; \
+			exit 1; }; \
+		grep -E '^(stat::number_of_executed_units|stat::average_exec_per_sec|#[0-9]+.*DONE)' \
+			build/fuzz/$$n.log | tr '\n' ' '; echo; \
+	done
 
 clean:
 	rm -rf build

@@ -190,6 +190,12 @@ imap_parser_next(struct imap_parser *p, struct imap_resp *r, struct perr *e)
 			p->seg = p->scan;
 			continue;
 		}
+		if (p->scan - p->start > p->lim.max_response) {
+			perr_set(&p->err, PERR_PROTO,
+				 "IMAP response longer than %" PRIu64
+				 " bytes", p->lim.max_response);
+			return die(p, e);
+		}
 		size_t start = p->start;
 		bool has_literal = p->nlits > 0;
 		p->start = p->seg = p->scan;
