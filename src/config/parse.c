@@ -598,7 +598,8 @@ set_account_key(struct parser *ps, enum account_key k, const char *key,
 			break;
 		}
 		bool rx = k == AK_RECEIVE;
-		if (rx ? u.proto == CFG_PROTO_SMTP : u.proto != CFG_PROTO_SMTP) {
+		bool smtp = u.proto == CFG_PROTO_SMTP;
+		if (rx ? smtp : !smtp) {
 			fault(ps, at,
 			      rx ? "'receive' wants an IMAP or POP3 server "
 				   "(imaps://, pop3s://, ...), got '%s'"

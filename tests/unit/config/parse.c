@@ -232,7 +232,8 @@ test_table(void)
 		} else {
 			char *want = xstrfmt("t:%s", t->want);
 			bool found = false;
-			ok(rc < 0 && e.kind == PERR_CONFIG, "case %zu fails", i);
+			ok(rc < 0 && e.kind == PERR_CONFIG, "case %zu fails",
+			   i);
 			for (size_t j = 0; j < c.n_errors; j++)
 				if (strncmp(c.errors[j], want, strlen(want)) ==
 				    0)

@@ -57,7 +57,8 @@ test_values(void)
 	like(p->hint, "IMAP/SMTP", "163 hint: switch the services on");
 	ok(cfg_preset_find("126")->imap_id && cfg_preset_find("yeah")->imap_id,
 	   "126 and yeah want IMAP ID");
-	ok(!cfg_preset_find("qq")->imap_id && !cfg_preset_find("gmail")->imap_id,
+	ok(!cfg_preset_find("qq")->imap_id &&
+		   !cfg_preset_find("gmail")->imap_id,
 	   "the others do not");
 	p = cfg_preset_find("gmail");
 	like(p->hint, "app password", "gmail hint: app password");
@@ -88,7 +89,8 @@ test_domains(void)
 		{ "x@googlemail.com", "gmail" }, { "x@outlook.com", "outlook" },
 		{ "x@hotmail.com", "outlook" }, { "x@live.com", "outlook" },
 		{ "x@yahoo.com", "yahoo" },     { "x@icloud.com", "icloud" },
-		{ "x@me.com", "icloud" },       { "x@fastmail.com", "fastmail" },
+		{ "x@me.com", "icloud" },
+		{ "x@fastmail.com", "fastmail" },
 		{ "x@qq.com.", "qq" },          { "x@example.com", NULL },
 		{ "x@mail.qq.com", NULL },      { "x@notqq.com", NULL },
 		{ "qq.com", NULL },             { "x@", NULL },

@@ -50,7 +50,8 @@ test_commands(void)
 	char *out = NULL;
 	struct perr e = PERR_INIT;
 
-	const char *good = script("good", "printf 'hunter2hunter2\\nsecond line\\n'");
+	const char *good = script("good",
+				  "printf 'hunter2hunter2\\nsecond line\\n'");
 	ok(run(good, 5000, &out, &e) == 0, "a command that prints");
 	is_str(out, "hunter2hunter2", "  the first line is the secret");
 	free(out);
@@ -79,7 +80,8 @@ test_commands(void)
 	ok(run("~root/nonl", 5000, &out, &e) < 0, "~user is not expanded");
 
 	const char *fail = script("fail", "echo leaked-secret; "
-				    "echo 'gpg: decryption failed' >&2; exit 1");
+				    "echo 'gpg: decryption failed' >&2; "
+				    "exit 1");
 	ok(run(fail, 5000, &out, &e) < 0 && out == NULL,
 	   "hostile-50: a command that exits 1 is refused");
 	like(e.msg, "exited with status 1", "  says the status");
@@ -105,7 +107,8 @@ test_commands(void)
 	ok(run(blank, 5000, &out, &e) < 0, "an empty first line is refused");
 	like(e.msg, "empty first line", "  says so");
 
-	const char *flood = script("flood", "head -c 1048576 /dev/zero | tr '\\0' a");
+	const char *flood = script("flood",
+				   "head -c 1048576 /dev/zero | tr '\\0' a");
 	t0 = time_mono_ms();
 	ok(run(flood, 5000, &out, &e) < 0 && out == NULL,
 	   "hostile-50: 1 MB of output is refused");

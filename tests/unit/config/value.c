@@ -35,8 +35,8 @@ test_urls(void)
 		{ "pop3s://pop.163.com/", "pop3s", CFG_PROTO_POP3,
 		  CFG_TLS_IMPLICIT, "pop.163.com", 995, NULL,
 		  "pop3s://pop.163.com:995" },
-		{ "smtp://h", "smtp", CFG_PROTO_SMTP, CFG_TLS_STARTTLS, "h", 587,
-		  NULL, "smtp://h:587" },
+		{ "smtp://h", "smtp", CFG_PROTO_SMTP, CFG_TLS_STARTTLS, "h",
+		  587, NULL, "smtp://h:587" },
 		{ "submission://h", "submission", CFG_PROTO_SMTP,
 		  CFG_TLS_STARTTLS, "h", 587, NULL, "submission://h:587" },
 		{ "smtps://smtp.163.com", "smtps", CFG_PROTO_SMTP,
@@ -68,7 +68,8 @@ test_urls(void)
 		{ "imaps://%E5%BC%A0@h", "imaps", CFG_PROTO_IMAP,
 		  CFG_TLS_IMPLICIT, "h", 993, "张", "imaps://张@h:993" },
 		{ "imaps://a%20b%3Ac@h", "imaps", CFG_PROTO_IMAP,
-		  CFG_TLS_IMPLICIT, "h", 993, "a b:c", "imaps://a%20b%3Ac@h:993" },
+		  CFG_TLS_IMPLICIT, "h", 993, "a b:c",
+		  "imaps://a%20b%3Ac@h:993" },
 	};
 	static const struct {
 		const char *in;
@@ -136,7 +137,8 @@ test_urls(void)
 		like(e.msg, bad[i].msg, "  says why");
 	}
 	is_int(cfg_scheme_port("smtps"), 465, "default port of smtps");
-	is_int(cfg_scheme_port("submission"), 587, "default port of submission");
+	is_int(cfg_scheme_port("submission"), 587,
+	       "default port of submission");
 	is_int(cfg_scheme_port("gopher"), 0, "unknown scheme has no port");
 }
 
@@ -154,8 +156,8 @@ test_durations(void)
 	};
 	static const char *const bad[] = {
 		"", "5 minutes", "5min", "m", "1.5h", "-1", "+5", "30m1h",
-		"1m1m", "5s5", " 5m", "5m ", "1w", "367d", "99999999999999999999",
-		"1H",
+		"1m1m", "5s5", " 5m", "5m ", "1w", "367d",
+		"99999999999999999999", "1H",
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(good); i++) {
 		uint64_t s = 12345;
@@ -248,7 +250,8 @@ test_fingerprints(void)
 {
 	uint8_t fp[32];
 	struct perr e = PERR_INIT;
-	const char *hex = "AB00112233445566778899aabbccddeeff00112233445566778899aabbccdd01";
+	const char *hex = "AB00112233445566778899aabbccddeeff"
+			  "00112233445566778899aabbccdd01";
 	const char *col = "AB:00:11:22:33:44:55:66:77:88:99:aa:bb:cc:dd:ee:ff:"
 			  "00:11:22:33:44:55:66:77:88:99:aa:bb:cc:dd:01";
 
@@ -279,7 +282,8 @@ test_quoting(void)
 	struct buf b = BUF_INIT;
 
 	cfg_quote_msg(&b, "a\x1b[2Jb\"", 7);
-	is_str(b.data, "\"a\\x1b[2Jb\\\"\"", "escape sequences shown, not sent");
+	is_str(b.data, "\"a\\x1b[2Jb\\\"\"",
+	       "escape sequences shown, not sent");
 	buf_reset(&b);
 	cfg_quote_msg(&b, "\xc2\x9b\xff", 3);
 	is_str(b.data, "\"\\xc2\\x9b\\xff\"", "C1 and invalid bytes escaped");
