@@ -121,8 +121,13 @@ put_header(struct buf *out, const struct mime_message *m, const char *name)
 	const char *const *as = (const char *const *)m->assumed;
 	struct buf v = BUF_INIT;
 
-	if (!f)
+	if (!f) {
+		/* an empty Subject keeps the header block from being empty,
+		 * so the empty line after it always ends it */
+		if (strcmp(name, "Subject") == 0)
+			put_field(out, name, "", 0);
 		return;
+	}
 	if (strcmp(name, "Date") == 0) {
 		int64_t t;
 		int tz;

@@ -348,6 +348,8 @@ decode_lossy(struct buf *out, const char *cs, const char *p, size_t len)
 {
 	if (strcmp(cs, CS_UTF8_1252) == 0)
 		cs = "WINDOWS-1252";
+	else if (strcmp(cs, "ISO-2022-JP") == 0)
+		cs = CS_ISO2022JP_MS; /* resynchronises after a bad pair */
 	size_t mark = out->len;
 	size_t bad = mime_iconv(out, cs, p, len, false);
 	if (bad == SIZE_MAX) {
@@ -447,7 +449,8 @@ mime_charset_decode(struct buf *out, const char *label, const char *p,
 	for (size_t i = 0; i < n; i++)
 		if (try_strict(out, cands[i], p, len))
 			return 0;
-	if (strcmp(c0, "UTF-8") != 0 && !wide && utf8_valid(p, len)) {
+	if (strcmp(c0, "UTF-8") != 0 && !wide && !stateful &&
+	    utf8_valid(p, len)) {
 		buf_add(out, p, len);
 		return 0;
 	}

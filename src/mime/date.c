@@ -60,8 +60,51 @@ num(const char *p, size_t n)
 	return n > 9 ? 999999999 : v;
 }
 
+static int parse_clean(const char *p, size_t len, int64_t *t, int *tz_min);
+
+/* Comments removed and "09 : 55" made "09:55" first, so the tokenizer
+ * sees one shape per token (RFC 5322 section 4.3 allows CFWS around the
+ * colons). */
 int
 mime_date_parse(const char *p, size_t len, int64_t *t, int *tz_min)
+{
+	char c[256];
+	size_t n = 0, depth = 0;
+
+	*t = 0;
+	*tz_min = 0;
+	for (size_t i = 0; i < len; i++) {
+		if (depth || p[i] == '(') {
+			if (p[i] == '(')
+				depth++;
+			else if (p[i] == ')')
+				depth--;
+			if (!depth && n && c[n - 1] != ' ')
+				c[n++] = ' ';
+		} else {
+			c[n++] = is_lwsp(p[i]) ? ' ' : p[i];
+		}
+		if (n >= sizeof(c) - 1)
+			return -1;
+	}
+	size_t o = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (c[i] == ' ') {
+			size_t j = i;
+			while (j < n && c[j] == ' ')
+				j++;
+			if ((j < n && c[j] == ':') || (o && c[o - 1] == ':')) {
+				i = j - 1;
+				continue;
+			}
+		}
+		c[o++] = c[i];
+	}
+	return parse_clean(c, o, t, tz_min);
+}
+
+static int
+parse_clean(const char *p, size_t len, int64_t *t, int *tz_min)
 {
 	int day = -1, mon = -1, year = -1, hh = -1, mm = 0, ss = 0;
 	int zone = 0;

@@ -84,8 +84,13 @@ mime_headers_parse(struct mime_headers *h, const char *p, size_t len,
 	memset(h, 0, sizeof(*h));
 	if (len >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0)
 		pos = 3;
-	if (len - pos >= 5 && memcmp(p + pos, "From ", 5) == 0)
-		pos = line_end(p, len, pos, &eol);
+	if (len - pos >= 5 && memcmp(p + pos, "From ", 5) == 0) {
+		/* a mbox separator, unless it is "From : x" */
+		size_t c;
+		next = line_end(p, len, pos, &eol);
+		if (!field_line(p + pos, eol - pos, &c))
+			pos = next;
+	}
 	while (pos < len) {
 		next = line_end(p, len, pos, &eol);
 		if (eol == pos) {

@@ -26,16 +26,36 @@ static const struct {
 	{ "\x1b(J", J_ASCII },     { "\x1b(H", J_ASCII }, { "\x1b(I", J_KANA },
 };
 
-/* Flush the Shift_JIS run collected so far. */
+/* Flush the Shift_JIS run collected so far. When a pair does not
+ * convert, the run is converted again unit by unit so that a bad pair
+ * costs one U+FFFD and its second byte is not read as a letter. */
 static size_t
 flush(struct buf *out, struct buf *sj, bool strict)
 {
-	size_t bad = 0;
+	size_t bad = 0, mark = out->len;
 
-	if (sj->len) {
-		bad = mime_iconv(out, "CP932", sj->data, sj->len, strict);
-		buf_reset(sj);
+	if (!sj->len)
+		return 0;
+	bad = mime_iconv(out, "CP932", sj->data, sj->len, true);
+	if (bad && !strict) {
+		buf_truncate(out, mark);
+		bad = 0;
+		for (size_t i = 0; i < sj->len;) {
+			unsigned char c = (unsigned char)sj->data[i];
+			size_t n = ((c >= 0x81 && c <= 0x9f) || c >= 0xe0) &&
+						   i + 1 < sj->len
+					   ? 2
+					   : 1;
+			size_t m2 = out->len;
+			if (mime_iconv(out, "CP932", sj->data + i, n, true)) {
+				buf_truncate(out, m2);
+				buf_add(out, "\xef\xbf\xbd", 3);
+				bad++;
+			}
+			i += n;
+		}
 	}
+	buf_reset(sj);
 	return bad;
 }
 

@@ -121,22 +121,29 @@ inline_leaf(const struct mime_part *part, bool root, bool into_messages,
 	return is_type(part, want) ? part : NULL;
 }
 
-/* Does a plain part say nothing worth showing? */
+/* Does a plain part say nothing worth showing? White space, or a short
+ * note that the real message is the HTML one. */
 static bool
 useless_plain(const struct mime_message *m, const struct mime_part *p)
 {
+	static const char *const notes[] = {
+		"html message",	  "html capable",    "html-capable",
+		"html email",	  "html e-mail",     "html version",
+		"supports html",  "support html",    "view this email",
+		"view this message", "html-mail",    "html mail",
+	};
 	struct buf t = BUF_INIT;
-	bool useless;
+	bool useless = false;
 
-	if (p->body.len > 400)
+	if (p->body.len > 600)
 		return false;
 	mime_part_text(&t, m, p, 80);
 	struct slice s = slice_trim(slice_make(t.data, t.len));
-	useless = s.len == 0 ||
-		  (s.len < 200 && ascii_memcasemem(s.p, s.len, "html") &&
-		   (ascii_memcasemem(s.p, s.len, "this is") ||
-		    ascii_memcasemem(s.p, s.len, "message") ||
-		    ascii_memcasemem(s.p, s.len, "view")));
+	if (s.len == 0)
+		useless = true;
+	for (size_t i = 0; i < ARRAY_SIZE(notes) && s.len < 300 && !useless;
+	     i++)
+		useless = ascii_memcasemem(s.p, s.len, notes[i]) != NULL;
 	buf_release(&t);
 	return useless;
 }
