@@ -323,6 +323,88 @@ test_golden_cjk(void)
 	mime_strv_free(v);
 }
 
+/* A reply put together with the reply helpers: Reply-To, References
+ * folded, extra headers, a mostly-ASCII body in quoted-printable, a zone
+ * west of UTC with minutes. */
+static const char golden_reply[] =
+	"Date: Mon, 23 Nov 2026 08:09:28 -0530\r\n"
+	"From: Li Lei <lilei@example.com>\r\n"
+	"Reply-To: Sales Team <sales@example.com>\r\n"
+	"To: Zhang San <zs@qq.com>\r\n"
+	"Subject: Re: Price list 2027\r\n"
+	"Message-ID: <deadbeef0001020304050607@example.com>\r\n"
+	"In-Reply-To: <parent.5@qq.com>\r\n"
+	"References: <root.1@qq.com> <a.2@qq.com> <b.3@qq.com> <c"
+	".4@qq.com>\r\n"
+	" <parent.5@qq.com>\r\n"
+	"X-Mailer: postie 0.1.0\r\n"
+	"X-Note: =?UTF-8?B?5aSH5rOo77ya5YaF6YOo?=\r\n"
+	"MIME-Version: 1.0\r\n"
+	"Content-Type: text/plain; charset=UTF-8\r\n"
+	"Content-Transfer-Encoding: quoted-printable\r\n"
+	"\r\n"
+	"Prices are fine. Caf=C3=A9 at 10?\r\n"
+	"\r\n"
+	"On Fri, 20 Nov 2026 10:12:00 +0800, =E5=BC=A0=E4=B8=89 w"
+	"rote:\r\n"
+	"> Here is the list.\r\n"
+	">> earlier text\r\n"
+	"> Thanks\r\n";
+
+static void
+test_golden_reply(void)
+{
+	static const unsigned char r2[MIME_DRAFT_RANDOM_MIN] = {
+		0xde, 0xad, 0xbe, 0xef, 0,  1,  2,  3,  4,  5,  6,  7,
+		8,    9,    10,   11,   12, 13, 14, 15, 16, 17, 18, 19,
+	};
+	struct mime_draft_addr to = { "Zhang San", "zs@qq.com" };
+	struct mime_draft_addr rt = { "Sales Team", "sales@example.com" };
+	struct mime_draft_header hs[] = {
+		{ "X-Mailer", "postie 0.1.0" },
+		{ "X-Note", "备注：内部" },
+	};
+	static const char quoted[] =
+		"Here is the list.\n> earlier text\nThanks";
+	struct mime_draft d;
+	struct buf body = BUF_INIT, out = BUF_INIT;
+	struct perr e = PERR_INIT;
+
+	draft_init(&d);
+	d.random = r2;
+	d.zone_min = -330;
+	d.from = (struct mime_draft_addr){ "Li Lei", "lilei@example.com" };
+	d.reply_to = &rt;
+	d.to = &to;
+	d.nto = 1;
+	char *subj = mime_subject_reply("回复: Re: Price list 2027");
+	char *refs = mime_reply_references("<root.1@qq.com> <a.2@qq.com> "
+					   "<b.3@qq.com> <c.4@qq.com>",
+					   "<parent.5@qq.com>", 0);
+	char *attr = mime_attribution("On %d, %n wrote:",
+				      "Fri, 20 Nov 2026 10:12:00 +0800",
+				      "张三", NULL);
+	d.subject = subj;
+	d.references = refs;
+	d.in_reply_to = "<parent.5@qq.com>";
+	d.headers = hs;
+	d.nheaders = ARRAY_SIZE(hs);
+	buf_addstr(&body, "Prices are fine. Café at 10?\n\n");
+	buf_addstr(&body, attr);
+	buf_addch(&body, '\n');
+	mime_quote(&body, quoted, strlen(quoted));
+	d.body = body.data;
+	d.body_len = body.len;
+	ok(mime_draft_build(&d, &out, &e) == 0, "reply draft builds");
+	is_str(out.data, golden_reply, "reply draft golden output");
+	check_shape(out.data, out.len, "reply draft");
+	free(subj);
+	free(refs);
+	free(attr);
+	buf_release(&body);
+	buf_release(&out);
+}
+
 /* Round trips of subjects through encoding and the reading half's
  * decoder, and the line rules on each. */
 static void
@@ -885,6 +967,7 @@ main(void)
 {
 	test_golden_ascii();
 	test_golden_cjk();
+	test_golden_reply();
 	test_subjects();
 	test_property();
 	test_display_names();
