@@ -77,6 +77,12 @@ mime_draft_recipients(const struct mime_draft *d, size_t *n,
 		perr_set(e, PERR_MESSAGE, "no recipients");
 		return NULL;
 	}
+	/* Duplicates are found through a hash table of the addresses kept,
+	 * so that a list of thousands stays linear. */
+	size_t nslots = 16;
+	while (nslots < 2 * total)
+		nslots *= 2;
+	size_t *slots = xcalloc(nslots, sizeof(*slots));
 	char **v = xcalloc(total + 1, sizeof(*v));
 	for (size_t l = 0; l < 3; l++) {
 		for (size_t i = 0; i < counts[l]; i++) {
@@ -84,15 +90,26 @@ mime_draft_recipients(const struct mime_draft *d, size_t *n,
 			if (mime_addr_check(a, e) < 0) {
 				perr_prefix(e, "header '%s'", names[l]);
 				mime_strv_free(v);
+				free(slots);
 				return NULL;
 			}
+			size_t h = 2166136261u;
+			for (const char *p = a; *p; p++)
+				h = (h ^ (size_t)ascii_lower((unsigned char)*p)) *
+				    16777619u;
+			size_t s = h & (nslots - 1);
 			bool dup = false;
-			for (size_t j = 0; j < k && !dup; j++)
-				dup = ascii_strcasecmp(v[j], a) == 0;
-			if (!dup)
+			while (slots[s] && !dup) {
+				dup = ascii_strcasecmp(v[slots[s] - 1], a) == 0;
+				s = (s + 1) & (nslots - 1);
+			}
+			if (!dup) {
+				slots[s] = k + 1;
 				v[k++] = xstrdup(a);
+			}
 		}
 	}
+	free(slots);
 	if (n)
 		*n = k;
 	return v;

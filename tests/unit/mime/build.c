@@ -23,6 +23,14 @@ static const unsigned char rnd[MIME_DRAFT_RANDOM_MIN] = {
 /* 2026-11-23 13:39:28 UTC */
 #define T0 1795441168
 
+static double
+secs(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 static void
 draft_init(struct mime_draft *d)
 {
@@ -321,6 +329,31 @@ test_golden_cjk(void)
 		ok(v[6] == NULL, "vector ends with NULL");
 	}
 	mime_strv_free(v);
+
+	/* Many recipients, many repeated: linear, order kept. */
+	struct mime_draft_addr *many = xcalloc(60000, sizeof(*many));
+	char **addrs = xcalloc(60000, sizeof(*addrs));
+	for (size_t i = 0; i < 60000; i++) {
+		addrs[i] = xstrfmt("%s%zu@example.com", i % 2 ? "U" : "u",
+				   i % 30000);
+		many[i].addr = addrs[i];
+	}
+	struct mime_draft big;
+	draft_init(&big);
+	big.to = many;
+	big.nto = 60000;
+	double t0 = secs();
+	v = mime_draft_recipients(&big, &n, &e);
+	double dt = secs() - t0;
+	is_int((intmax_t)n, 30000, "60,000 recipients, 30,000 distinct");
+	ok(dt < 1.0, "recipients deduplicated in %.3f s", dt);
+	ok(v && strcmp(v[29999], "U29999@example.com") == 0,
+	   "first spelling kept, order kept");
+	mime_strv_free(v);
+	for (size_t i = 0; i < 60000; i++)
+		free(addrs[i]);
+	free(addrs);
+	free(many);
 }
 
 /* A reply put together with the reply helpers: Reply-To, References
@@ -715,14 +748,6 @@ test_body_encodings(void)
 	like(out.data, "\r\n\r\na\r\nb\r\nc\r\nd\r\n",
 	     "hostile-31: bare CR and LF made CRLF");
 	buf_release(&out);
-}
-
-static double
-secs(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 static void
