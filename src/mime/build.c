@@ -64,6 +64,17 @@ mime_strv_free(char **v)
 	free(v);
 }
 
+/* FNV-1a over the address with ASCII letters in lower case. */
+static size_t
+addr_hash(const char *a)
+{
+	size_t h = 2166136261u;
+
+	for (; *a; a++)
+		h = (h ^ (size_t)ascii_lower((unsigned char)*a)) * 16777619u;
+	return h;
+}
+
 char **
 mime_draft_recipients(const struct mime_draft *d, size_t *n,
 		      struct perr *e)
@@ -93,11 +104,7 @@ mime_draft_recipients(const struct mime_draft *d, size_t *n,
 				free(slots);
 				return NULL;
 			}
-			size_t h = 2166136261u;
-			for (const char *p = a; *p; p++)
-				h = (h ^ (size_t)ascii_lower((unsigned char)*p)) *
-				    16777619u;
-			size_t s = h & (nslots - 1);
+			size_t s = addr_hash(a) & (nslots - 1);
 			bool dup = false;
 			while (slots[s] && !dup) {
 				dup = ascii_strcasecmp(v[slots[s] - 1], a) == 0;
