@@ -336,9 +336,7 @@ mime_safe_filename(const char *name)
 				b.data[lead] == '~' || b.data[lead] == ' ' ||
 				b.data[lead] == '_'))
 		lead++;
-	if (lead == b.len && b.len)
-		lead = 0; /* only such characters: keep them, rewritten */
-	buf_remove(&b, 0, lead);
+	buf_remove(&b, 0, lead); /* all of it when nothing else: "..." */
 	while (b.len && (b.data[b.len - 1] == '.' || b.data[b.len - 1] == ' '))
 		buf_truncate(&b, b.len - 1);
 	for (size_t i = 0; i < b.len && (b.data[i] == '.' || b.data[i] == '-');
