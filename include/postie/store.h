@@ -188,9 +188,21 @@ struct store_msg {
 };
 
 /* Insert or update (by UID) n summaries into a folder in one transaction:
- * all or none. A uid of 0 is refused. Writer only. Returns 0 or -1. */
+ * all or none. A uid of 0 is refused. New messages reach the full-text
+ * index only with the next store_index_update, so that a large sync
+ * shows its summaries as soon as they are in; an updated message keeps
+ * its entry current. Writer only. Returns 0 or -1. */
 int store_msg_put(struct store *st, int64_t folder, const struct store_msg *m,
 		  size_t n, struct perr *e);
+
+/* Add up to max (0: all) messages not yet in the full-text index to it,
+ * oldest first, in one transaction; *done (may be NULL) gets how many.
+ * The worker calls it after store_msg_put, in slices when it wants its
+ * write transactions short. Writer only. Returns 0 or -1. */
+int store_index_update(struct store *st, size_t max, size_t *done,
+		       struct perr *e);
+/* How many messages wait for store_index_update. */
+int store_index_pending(struct store *st, uint32_t *out, struct perr *e);
 
 /* Add the flags in set and remove those in clear for each UID of uids[n]
  * (UIDs not in the index are skipped). One transaction. Writer only. */
@@ -276,7 +288,8 @@ struct store_hit {
 };
 
 /* Full-text search of subjects, addresses and cached body text, in one
- * folder or in all (folder 0). query is what the user typed: every word
+ * folder or in all (folder 0), over the messages store_index_update has
+ * indexed. query is what the user typed: every word
  * must occur (in any field); quotes, operators and punctuation are taken
  * literally, never as SQL or FTS5 syntax. Chinese, Japanese and Korean
  * text is matched as a run of characters anywhere in a field. Hits come

@@ -147,6 +147,30 @@ lookup(struct store *st, int64_t folder, uint32_t uid, int64_t *id,
 	return 0;
 }
 
+/* Replace the body text in the full-text index: the old entry goes out
+ * with the values it went in with, then back with the new text. */
+static int
+set_text(struct store *st, int64_t id, const char *text, struct perr *e)
+{
+	struct buf t = BUF_INIT;
+	sqlite3_stmt *s;
+	int rc = -1;
+
+	store_fts_text(&t, text, utf8_cut(text, strlen(text), STORE_MAX_BODY));
+	if (store_fts_row(st, STMT_FTS_DEL, id, e) < 0)
+		goto out;
+	if (!(s = store_stmt(st, STMT_TEXT_SET, e)))
+		goto out;
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_text(s, 2, t.data, (int)t.len, SQLITE_STATIC);
+	if (store_exec_stmt(st, s, "cannot index a body", e) < 0)
+		goto out;
+	rc = store_fts_row(st, STMT_FTS_ADD, id, e);
+out:
+	buf_release(&t);
+	return rc;
+}
+
 int
 store_body_put(struct store *st, int64_t folder, uint32_t uid,
 	       const void *raw, size_t len, const char *text, struct perr *e)
@@ -194,22 +218,8 @@ store_body_put(struct store *st, int64_t folder, uint32_t uid,
 	sqlite3_bind_text(s, 2, name, -1, SQLITE_STATIC);
 	if (store_exec_stmt(st, s, "cannot record a cached body", e) < 0)
 		goto fail;
-	if (text) {
-		struct buf t = BUF_INIT;
-		size_t tl = strlen(text);
-		store_fts_text(&t, text, utf8_cut(text, tl, STORE_MAX_BODY));
-		if (!(s = store_stmt(st, STMT_FTS_UPDATE_BODY, e))) {
-			buf_release(&t);
-			goto fail;
-		}
-		sqlite3_bind_int64(s, 1, id);
-		sqlite3_bind_text(s, 2, t.data, (int)t.len, SQLITE_STATIC);
-		rc = store_exec_stmt(st, s, "cannot index a body", e);
-		sqlite3_reset(s);
-		buf_release(&t);
-		if (rc < 0)
-			goto fail;
-	}
+	if (text && set_text(st, id, text, e) < 0)
+		goto fail;
 	if (store_commit(st, e) < 0)
 		goto fail;
 	free(name);

@@ -74,9 +74,13 @@ store_exec_stmt(struct store *st, sqlite3_stmt *s, const char *what,
 	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
 		store_dberr(st, e, what);
 		sqlite3_reset(s);
+		sqlite3_clear_bindings(s);
 		return -1;
 	}
+	/* Strings are bound without a copy (SQLITE_STATIC); drop the
+	 * pointers now, while the caller's strings are still alive. */
 	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
 	return 0;
 }
 
@@ -142,7 +146,7 @@ store_bind_text(sqlite3_stmt *s, int col, const char *v, size_t max,
 			len = utf8_cut(v, len, max);
 		}
 	}
-	return sqlite3_bind_text(s, col, v, (int)len, SQLITE_TRANSIENT);
+	return sqlite3_bind_text(s, col, v, (int)len, SQLITE_STATIC);
 }
 
 /* CJK ideographs, kana, Hangul and their compatibility forms: scripts
@@ -184,19 +188,92 @@ store_fts_text(struct buf *out, const char *s, size_t len)
 	}
 }
 
-/* postie_fts(text): store_fts_text as an SQL function, so that a
- * migration can fill the full-text index from rows already there. */
-static void
-sql_fts_text(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+int
+store_fts_upto(struct store *st, int64_t *upto, struct perr *e)
 {
-	const char *t = (const char *)sqlite3_value_text(argv[0]);
-	int n = sqlite3_value_bytes(argv[0]);
-	struct buf b = BUF_INIT;
+	sqlite3_stmt *s = store_stmt(st, STMT_FTS_UPTO, e);
+	int rc;
 
-	if (t && n > 0)
-		store_fts_text(&b, t, (size_t)n);
-	sqlite3_result_text(ctx, b.data, (int)b.len, SQLITE_TRANSIENT);
-	buf_release(&b);
+	*upto = 0;
+	if (!s)
+		return -1;
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		*upto = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_dberr(st, e, "cannot read the search index state");
+	return 0;
+}
+
+/* Column c of src as a slice (SQLite keeps the bytes until the next step
+ * of src). */
+static const char *
+col_text(sqlite3_stmt *src, int c, size_t *len)
+{
+	const char *t = (const char *)sqlite3_column_text(src, c);
+	*len = t ? (size_t)sqlite3_column_bytes(src, c) : 0;
+	return t ? t : "";
+}
+
+int
+store_fts_apply(struct store *st, enum store_stmt which, sqlite3_stmt *src,
+		struct buf *tmp, struct perr *e)
+{
+	size_t len, subj_len, addrs_at;
+	const char *t;
+
+	/* One buffer: subject, then the four address fields joined by
+	 * spaces. The body text is stored already split (message_text). */
+	buf_reset(tmp);
+	t = col_text(src, 1, &len);
+	store_fts_text(tmp, t, len);
+	subj_len = tmp->len;
+	addrs_at = tmp->len;
+	for (int c = 2; c <= 5; c++) {
+		if (c > 2)
+			buf_addch(tmp, ' ');
+		t = col_text(src, c, &len);
+		store_fts_text(tmp, t, len);
+	}
+	sqlite3_stmt *s = store_stmt(st, which, e);
+	if (!s)
+		return -1;
+	t = col_text(src, 6, &len);
+	sqlite3_bind_int64(s, 1, sqlite3_column_int64(src, 0));
+	sqlite3_bind_text(s, 2, tmp->data, (int)subj_len, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, tmp->data + addrs_at,
+			  (int)(tmp->len - addrs_at), SQLITE_STATIC);
+	sqlite3_bind_text(s, 4, t, (int)len, SQLITE_STATIC);
+	return store_exec_stmt(st, s, "cannot update the search index", e);
+}
+
+int
+store_fts_row(struct store *st, enum store_stmt which, int64_t id,
+	      struct perr *e)
+{
+	int64_t upto;
+	struct buf tmp = BUF_INIT;
+	int rc;
+
+	if (store_fts_upto(st, &upto, e) < 0)
+		return -1;
+	if (id > upto)
+		return 0;
+	sqlite3_stmt *src = store_stmt(st, STMT_FTS_ROW, e);
+	if (!src)
+		return -1;
+	sqlite3_bind_int64(src, 1, id);
+	rc = sqlite3_step(src);
+	if (rc == SQLITE_ROW)
+		rc = store_fts_apply(st, which, src, &tmp, e);
+	else if (rc == SQLITE_DONE)
+		rc = 0;
+	else
+		rc = store_dberr(st, e, "cannot read a message");
+	sqlite3_reset(src);
+	buf_release(&tmp);
+	return rc;
 }
 
 /* ---------------------------------------------------------------------
@@ -218,7 +295,7 @@ static const char *const migration[] = {
 	" total INTEGER NOT NULL DEFAULT 0,"
 	" unread INTEGER NOT NULL DEFAULT 0);"
 	"CREATE TABLE message ("
-	" id INTEGER PRIMARY KEY,"
+	" id INTEGER PRIMARY KEY AUTOINCREMENT,"
 	" folder INTEGER NOT NULL REFERENCES folder(id) ON DELETE CASCADE,"
 	" uid INTEGER NOT NULL,"
 	" flags INTEGER NOT NULL DEFAULT 0,"
@@ -238,16 +315,25 @@ static const char *const migration[] = {
 	" thread_id INTEGER NOT NULL DEFAULT 0,"
 	" has_attachment INTEGER NOT NULL DEFAULT 0,"
 	" body_path TEXT,"
-	" UNIQUE (folder, uid));",
+	" UNIQUE (folder, uid));"
+	/* Unread counts run after every flag change: keep them off a
+	 * scan of the folder. */
+	"CREATE INDEX message_unread ON message (folder) "
+	" WHERE flags & 1 = 0;",
 
-	/* 1 -> 2: full-text search over subjects, addresses and body text,
-	 * filled from the summaries already there. */
+	/* 1 -> 2: full-text search over subjects, addresses and body text.
+	 * The index keeps no text of its own (content=''); message_text
+	 * holds the split body text given for cached bodies. The index
+	 * starts empty with its mark at 0: store_index_update then indexes
+	 * the summaries already there. */
 	"CREATE VIRTUAL TABLE message_fts USING fts5("
-	" subject, addrs, body, tokenize = 'unicode61 remove_diacritics 2');"
-	"INSERT INTO message_fts (rowid, subject, addrs, body)"
-	" SELECT id, postie_fts(subject),"
-	" postie_fts(from_name || ' ' || from_addr || ' ' || to_addr ||"
-	" ' ' || cc_addr), '' FROM message;",
+	" subject, addrs, body, content = '',"
+	" tokenize = 'unicode61 remove_diacritics 2');"
+	"CREATE TABLE message_text ("
+	" id INTEGER PRIMARY KEY REFERENCES message(id) ON DELETE CASCADE,"
+	" body TEXT NOT NULL);"
+	"CREATE TABLE state (key TEXT PRIMARY KEY, value);"
+	"INSERT INTO state (key, value) VALUES ('fts_upto', 0);",
 };
 
 _Static_assert(ARRAY_SIZE(migration) == STORE_SCHEMA_VERSION,
@@ -407,13 +493,6 @@ connect_db(struct store *st, struct perr *e)
 	}
 	sqlite3_extended_result_codes(st->db, 0);
 	sqlite3_busy_timeout(st->db, 5000);
-	if (sqlite3_create_function(st->db, "postie_fts", 1,
-				    SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
-				    sql_fts_text, NULL, NULL) != SQLITE_OK) {
-		store_dberr(st, e, "cannot set up the index");
-		close_db(st);
-		return -1;
-	}
 	return 0;
 }
 
@@ -492,7 +571,12 @@ set_pragmas(struct store *st, struct perr *e)
 		return perr_set(e, PERR_LOCAL,
 				"cannot put the index '%s' in WAL mode: %s",
 				st->db_path, sqlite3_errmsg(st->db));
-	return exec_sql(st, "PRAGMA synchronous = NORMAL",
+	/* NORMAL is durable enough for a cache in WAL mode (a crash may
+	 * lose the last transactions, never corrupt the file). The larger
+	 * page cache keeps a bulk insert of 100,000 summaries in memory
+	 * until its commit instead of spilling pages half-way. */
+	return exec_sql(st, "PRAGMA synchronous = NORMAL; "
+			"PRAGMA cache_size = -32768",
 			"cannot set up the index", e);
 }
 

@@ -196,13 +196,29 @@ store_folder_drop_messages(struct store *st, int64_t folder, struct perr *e)
 		goto out;
 	}
 	rc = -1;
-	s = store_stmt(st, STMT_FOLDER_FTS_DROP, e);
+	/* Take the folder's entries out of the search index, each with the
+	 * values it went in with. */
+	int64_t upto;
+	struct buf tmp = BUF_INIT;
+	if (store_fts_upto(st, &upto, e) < 0)
+		goto out;
+	s = store_stmt(st, STMT_FOLDER_FTS_ROWS, e);
 	if (!s)
 		goto out;
 	sqlite3_bind_int64(s, 1, folder);
-	if (store_exec_stmt(st, s, "cannot drop the messages of a folder", e) <
-	    0)
+	sqlite3_bind_int64(s, 2, upto);
+	int step;
+	while ((step = sqlite3_step(s)) == SQLITE_ROW)
+		if (store_fts_apply(st, STMT_FTS_DEL, s, &tmp, e) < 0)
+			break;
+	sqlite3_reset(s);
+	buf_release(&tmp);
+	if (step == SQLITE_ROW)
 		goto out;
+	if (step != SQLITE_DONE) {
+		store_dberr(st, e, "cannot drop the messages of a folder");
+		goto out;
+	}
 	s = store_stmt(st, STMT_FOLDER_MSG_DROP, e);
 	if (!s)
 		goto out;

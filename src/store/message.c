@@ -16,37 +16,6 @@
 
 #define HEAD_MAX STORE_MAX_FIELD
 
-static const char *
-nz(const char *s)
-{
-	return s ? s : "";
-}
-
-/* The addresses column of the full-text index. */
-static void
-fts_addrs(struct buf *b, const struct store_msg *m)
-{
-	const char *parts[] = { m->from_name, m->from_addr, m->to, m->cc };
-
-	buf_reset(b);
-	for (size_t i = 0; i < ARRAY_SIZE(parts); i++) {
-		const char *p = nz(parts[i]);
-		size_t len = utf8_cut(p, strlen(p), HEAD_MAX);
-		if (i)
-			buf_addch(b, ' ');
-		store_fts_text(b, p, len);
-	}
-}
-
-static void
-fts_subject(struct buf *b, const struct store_msg *m)
-{
-	const char *p = nz(m->subject);
-
-	buf_reset(b);
-	store_fts_text(b, p, utf8_cut(p, strlen(p), HEAD_MAX));
-}
-
 static void
 bind_msg(sqlite3_stmt *s, int64_t folder, const struct store_msg *m)
 {
@@ -71,16 +40,27 @@ bind_msg(sqlite3_stmt *s, int64_t folder, const struct store_msg *m)
 	sqlite3_bind_int(s, 18, m->has_attachment ? 1 : 0);
 }
 
-/* Insert or update one summary; *id gets its row id. */
+/* Insert one summary, or update the one already at its UID. The insert
+ * is tried first (the common case in a sync is new mail); only when the
+ * UID is taken is the row looked up, its index entry (if it has one)
+ * taken out with its old values and put back with the new. */
 static int
 put_one(struct store *st, int64_t folder, const struct store_msg *m,
-	struct buf *subj, struct buf *addrs, struct perr *e)
+	struct perr *e)
 {
-	sqlite3_stmt *s = store_stmt(st, STMT_MSG_ID, e);
+	sqlite3_stmt *s = store_stmt(st, STMT_MSG_INSERT, e);
 	int64_t id = 0;
 	int rc;
 
 	if (!s)
+		return -1;
+	bind_msg(s, folder, m);
+	if (store_exec_stmt(st, s, "cannot store a message summary", e) < 0)
+		return -1;
+	if (sqlite3_changes(st->db) == 1)
+		return 0; /* indexed by store_index_update */
+
+	if (!(s = store_stmt(st, STMT_MSG_ID, e)))
 		return -1;
 	sqlite3_bind_int64(s, 1, folder);
 	sqlite3_bind_int64(s, 2, m->uid);
@@ -88,34 +68,22 @@ put_one(struct store *st, int64_t folder, const struct store_msg *m,
 	if (rc == SQLITE_ROW)
 		id = sqlite3_column_int64(s, 0);
 	sqlite3_reset(s);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+	if (rc != SQLITE_ROW)
 		return store_dberr(st, e, "cannot look up a message");
-
-	if (!(s = store_stmt(st, id ? STMT_MSG_UPDATE : STMT_MSG_INSERT, e)))
+	if (store_fts_row(st, STMT_FTS_DEL, id, e) < 0)
+		return -1;
+	if (!(s = store_stmt(st, STMT_MSG_UPDATE, e)))
 		return -1;
 	bind_msg(s, folder, m);
 	if (store_exec_stmt(st, s, "cannot store a message summary", e) < 0)
 		return -1;
-	if (!id)
-		id = sqlite3_last_insert_rowid(st->db);
-
-	fts_subject(subj, m);
-	fts_addrs(addrs, m);
-	if (!(s = store_stmt(st, rc == SQLITE_ROW ? STMT_FTS_UPDATE_HEAD
-						  : STMT_FTS_INSERT,
-			     e)))
-		return -1;
-	sqlite3_bind_int64(s, 1, id);
-	sqlite3_bind_text(s, 2, subj->data, (int)subj->len, SQLITE_STATIC);
-	sqlite3_bind_text(s, 3, addrs->data, (int)addrs->len, SQLITE_STATIC);
-	return store_exec_stmt(st, s, "cannot index a message", e);
+	return store_fts_row(st, STMT_FTS_ADD, id, e);
 }
 
 int
 store_msg_put(struct store *st, int64_t folder, const struct store_msg *m,
 	      size_t n, struct perr *e)
 {
-	struct buf subj = BUF_INIT, addrs = BUF_INIT;
 	size_t i;
 
 	for (i = 0; i < n; i++)
@@ -127,20 +95,94 @@ store_msg_put(struct store *st, int64_t folder, const struct store_msg *m,
 	if (store_begin(st, e) < 0)
 		return -1;
 	for (i = 0; i < n; i++)
-		if (put_one(st, folder, &m[i], &subj, &addrs, e) < 0) {
+		if (put_one(st, folder, &m[i], e) < 0) {
 			perr_prefix(e, "UID %u", m[i].uid);
 			goto fail;
 		}
 	if (store_folder_recount(st, folder, e) < 0)
 		goto fail;
-	buf_release(&subj);
-	buf_release(&addrs);
 	return store_commit(st, e);
 fail:
-	buf_release(&subj);
-	buf_release(&addrs);
 	store_rollback(st);
 	return -1;
+}
+
+int
+store_index_update(struct store *st, size_t max, size_t *done,
+		   struct perr *e)
+{
+	struct buf tmp = BUF_INIT;
+	int64_t upto, last;
+	size_t n = 0;
+	int rc;
+
+	if (done)
+		*done = 0;
+	if (store_begin(st, e) < 0)
+		return -1;
+	if (store_fts_upto(st, &upto, e) < 0)
+		goto fail;
+	last = upto;
+	sqlite3_stmt *src = store_stmt(st, STMT_FTS_PENDING, e);
+	if (!src)
+		goto fail;
+	sqlite3_bind_int64(src, 1, upto);
+	sqlite3_bind_int64(src, 2, max && max < INT64_MAX ? (int64_t)max : -1);
+	while ((rc = sqlite3_step(src)) == SQLITE_ROW) {
+		if (store_fts_apply(st, STMT_FTS_ADD, src, &tmp, e) < 0) {
+			sqlite3_reset(src);
+			goto fail;
+		}
+		last = sqlite3_column_int64(src, 0);
+		n++;
+	}
+	sqlite3_reset(src);
+	if (rc != SQLITE_DONE) {
+		store_dberr(st, e, "cannot read messages to index");
+		goto fail;
+	}
+	if (last != upto) {
+		sqlite3_stmt *s = store_stmt(st, STMT_FTS_UPTO_SET, e);
+		if (!s)
+			goto fail;
+		sqlite3_bind_int64(s, 1, last);
+		if (store_exec_stmt(st, s, "cannot update the search index",
+				    e) < 0)
+			goto fail;
+	}
+	if (store_commit(st, e) < 0)
+		goto fail;
+	buf_release(&tmp);
+	if (done)
+		*done = n;
+	return 0;
+fail:
+	store_rollback(st);
+	buf_release(&tmp);
+	return perr_prefix(e, "cannot update the search index");
+}
+
+int
+store_index_pending(struct store *st, uint32_t *out, struct perr *e)
+{
+	int64_t upto;
+
+	*out = 0;
+	if (store_fts_upto(st, &upto, e) < 0)
+		return -1;
+	sqlite3_stmt *s = store_stmt(st, STMT_FTS_LEFT, e);
+	if (!s)
+		return -1;
+	sqlite3_bind_int64(s, 1, upto);
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		int64_t v = sqlite3_column_int64(s, 0);
+		*out = v > UINT32_MAX ? UINT32_MAX : (uint32_t)v;
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_ROW)
+		return store_dberr(st, e, "cannot count messages to index");
+	return 0;
 }
 
 int
@@ -220,13 +262,7 @@ store_expunge(struct store *st, int64_t folder, const uint32_t *uids,
 			body = xstrdup((const char *)sqlite3_column_text(s, 1));
 		sqlite3_reset(s);
 
-		int bad = 0;
-		if (!(s = store_stmt(st, STMT_FTS_DELETE, e)))
-			bad = 1;
-		if (!bad) {
-			sqlite3_bind_int64(s, 1, id);
-			bad = store_exec_stmt(st, s, "cannot expunge", e) < 0;
-		}
+		int bad = store_fts_row(st, STMT_FTS_DEL, id, e) < 0;
 		if (!bad && !(s = store_stmt(st, STMT_MSG_DELETE, e)))
 			bad = 1;
 		if (!bad) {

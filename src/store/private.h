@@ -27,6 +27,13 @@
 	"from_addr, to_addr, cc_addr, subject, message_id, in_reply_to, " \
 	"refs, preview, thread_id, has_attachment"
 
+/* The columns the full-text entry of a message is made from, in the
+ * order store_fts_bind reads them. */
+#define FTS_SOURCE                                                       \
+	"SELECT m.id, m.subject, m.from_name, m.from_addr, m.to_addr, "   \
+	"m.cc_addr, coalesce(t.body, '') FROM message m "                 \
+	"LEFT JOIN message_text t ON t.id = m.id "
+
 #define STORE_STMT_TABLE(X)                                                \
 	X(BEGIN, "BEGIN IMMEDIATE")                                        \
 	X(COMMIT, "COMMIT")                                                \
@@ -58,14 +65,14 @@
 			      "WHERE id = ?1")                             \
 	X(FOLDER_BODIES, "SELECT uid, body_path FROM message "             \
 			 "WHERE folder = ?1 AND body_path IS NOT NULL")    \
-	X(FOLDER_FTS_DROP, "DELETE FROM message_fts WHERE rowid IN "       \
-			   "(SELECT id FROM message WHERE folder = ?1)")   \
+	X(FOLDER_FTS_ROWS, FTS_SOURCE "WHERE m.folder = ?1 AND m.id <= ?2")  \
 	X(FOLDER_MSG_DROP, "DELETE FROM message WHERE folder = ?1")        \
 	X(MSG_ID, "SELECT id, body_path FROM message "                     \
 		  "WHERE folder = ?1 AND uid = ?2")                        \
 	X(MSG_INSERT, "INSERT INTO message (folder, " MSG_COLS ") VALUES " \
 		      "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, " \
-		      "?13, ?14, ?15, ?16, ?17, ?18)")                     \
+		      "?13, ?14, ?15, ?16, ?17, ?18) "                     \
+		      "ON CONFLICT (folder, uid) DO NOTHING")              \
 	X(MSG_UPDATE, "UPDATE message SET flags = ?3, keywords = ?4, "     \
 		      "internal_date = ?5, date = ?6, size = ?7, "         \
 		      "from_name = ?8, from_addr = ?9, to_addr = ?10, "    \
@@ -73,13 +80,18 @@
 		      "in_reply_to = ?14, refs = ?15, preview = ?16, "     \
 		      "thread_id = ?17, has_attachment = ?18 "             \
 		      "WHERE folder = ?1 AND uid = ?2")                    \
-	X(FTS_INSERT, "INSERT INTO message_fts (rowid, subject, addrs, "   \
-		      "body) VALUES (?1, ?2, ?3, '')")                     \
-	X(FTS_UPDATE_HEAD, "UPDATE message_fts SET subject = ?2, "         \
-			   "addrs = ?3 WHERE rowid = ?1")                  \
-	X(FTS_UPDATE_BODY, "UPDATE message_fts SET body = ?2 "             \
-			   "WHERE rowid = ?1")                             \
-	X(FTS_DELETE, "DELETE FROM message_fts WHERE rowid = ?1")          \
+	X(FTS_ROW, FTS_SOURCE "WHERE m.id = ?1")                            \
+	X(FTS_PENDING, FTS_SOURCE "WHERE m.id > ?1 ORDER BY m.id LIMIT ?2") \
+	X(FTS_ADD, "INSERT INTO message_fts (rowid, subject, addrs, body) " \
+		   "VALUES (?1, ?2, ?3, ?4)")                              \
+	X(FTS_DEL, "INSERT INTO message_fts (message_fts, rowid, subject, " \
+		   "addrs, body) VALUES ('delete', ?1, ?2, ?3, ?4)")       \
+	X(FTS_UPTO, "SELECT value FROM state WHERE key = 'fts_upto'")     \
+	X(FTS_UPTO_SET, "INSERT OR REPLACE INTO state (key, value) "       \
+			"VALUES ('fts_upto', ?1)")                         \
+	X(FTS_LEFT, "SELECT count(*) FROM message WHERE id > ?1")          \
+	X(TEXT_SET, "INSERT OR REPLACE INTO message_text (id, body) "      \
+		    "VALUES (?1, ?2)")                                     \
 	X(FLAGS_UPDATE, "UPDATE message SET flags = (flags | ?3) & ~?4 "   \
 			"WHERE folder = ?1 AND uid = ?2")                  \
 	X(FLAGS_REPLACE, "UPDATE message SET flags = ?3, keywords = ?4 "   \
@@ -139,6 +151,23 @@ void store_rollback(struct store *st);
  * keep_tail the end is kept instead of the start. */
 int store_bind_text(sqlite3_stmt *s, int col, const char *v, size_t max,
 		    bool keep_tail);
+
+/* The full-text index follows the message table a step behind: every
+ * message with an id up to the "fts_upto" mark (table state) has its
+ * entry, none above it has one. Ids only grow (AUTOINCREMENT), so new
+ * rows are always above the mark until store_index_update moves it. */
+int store_fts_upto(struct store *st, int64_t *upto, struct perr *e);
+/* Add (STMT_FTS_ADD) or delete (STMT_FTS_DEL) the entry of the row that
+ * the statement src (FTS_SOURCE columns) is on. The index keeps no copy
+ * of its text (content=''), so FTS5 can delete an entry only when given
+ * exactly the values it indexed; computing both from the stored row by
+ * this one function makes that so. */
+int store_fts_apply(struct store *st, enum store_stmt which,
+		    sqlite3_stmt *src, struct buf *tmp, struct perr *e);
+/* store_fts_apply for one row id, found through FTS_ROW, when it is at
+ * or below the mark (a row above it has no entry to delete). */
+int store_fts_row(struct store *st, enum store_stmt which, int64_t id,
+		  struct perr *e);
 
 /* Append s to out with a space on each side of every CJK character, so
  * that FTS5's unicode61 tokenizer makes each of them a token and a phrase

@@ -388,7 +388,9 @@ test_migration(const char *root)
 	       "now at the current version");
 	if (st) {
 		struct store_hit *h;
-		size_t n;
+		size_t n, done = 0;
+		ok(store_index_update(st, 0, &done, &e) == 0 && done == 2,
+		   "the rows from v1 are indexed after the upgrade");
 		ok(store_search(st, 0, "会议", 10, &h, &n, &e) == 0 && n == 1 &&
 			   h[0].uid == 10,
 		   "rows from v1 are searchable after the upgrade");

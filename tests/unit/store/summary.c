@@ -11,6 +11,7 @@
 
 #include "harness.h"
 #include "postie/store.h"
+#include "private.h"
 
 #include "common.h"
 
@@ -133,6 +134,18 @@ test_round_trip(int64_t f)
 	uint32_t u;
 
 	ok(store_msg_put(st, f, m, N, &e) == 0, "bulk insert %d", N);
+	ok(store_index_pending(st, &u, &e) == 0 && u == N,
+	   "all %d wait for the search index", N);
+	size_t done = 0;
+	ok(store_index_update(st, 100, &done, &e) == 0 && done == 100,
+	   "index a slice of 100");
+	ok(store_index_pending(st, &u, &e) == 0 && u == N - 100,
+	   "the rest still wait");
+	ok(store_index_update(st, 0, &done, &e) == 0 && done == N - 100,
+	   "index the rest");
+	ok(store_index_pending(st, &u, &e) == 0 && u == 0, "none wait");
+	ok(store_index_update(st, 0, &done, &e) == 0 && done == 0,
+	   "a second update has nothing to do");
 	ok(store_load(st, f, &s, &e) == 0, "load");
 	is_int((intmax_t)s.n, N, "every summary loaded");
 	int same = s.n == N;
@@ -206,9 +219,44 @@ test_round_trip(int64_t f)
 	store_summaries_release(&s);
 	buf_release(&big);
 	buf_release(&bigref);
+	/* Expunged before it was ever indexed: nothing to take out of the
+	 * index, and nothing wrongly taken. */
 	uint32_t gone = N + 10;
-	store_expunge(st, f, &gone, 1, &e);
+	ok(store_expunge(st, f, &gone, 1, &e) == 0,
+	   "expunge a message not yet indexed");
+	ok(store_index_pending(st, &u, &e) == 0 && u == 0,
+	   "nothing left to index");
 	free_msgs(m);
+}
+
+/* Entries in the full-text index itself matching an FTS5 query, with no
+ * join to the message table that would hide stale ones. */
+static int64_t
+raw_fts(const char *q)
+{
+	sqlite3_stmt *s;
+	int64_t n = -1;
+
+	if (sqlite3_prepare_v2(st->db,
+			       "SELECT count(*) FROM message_fts "
+			       "WHERE message_fts MATCH ?1",
+			       -1, &s, NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_text(s, 1, q, -1, SQLITE_STATIC);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		n = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	return n;
+}
+
+static void
+fts_sound(const char *when)
+{
+	ok(sqlite3_exec(st->db,
+			"INSERT INTO message_fts (message_fts) "
+			"VALUES ('integrity-check')",
+			NULL, NULL, NULL) == SQLITE_OK,
+	   "full-text index passes its integrity check %s", when);
 }
 
 static void
@@ -274,6 +322,12 @@ test_expunge(int64_t f)
 		   h[0].uid == 5,
 	   "others stay in it");
 	free(h);
+	is_int(raw_fts("\"第 4 号\""), 0,
+	       "no stale entry left in the index itself");
+	is_int(raw_fts("\"第 1 号\""), 0,
+	       "the replaced subject of UID 1 left the index");
+	is_int(raw_fts("改"), 1, "its new subject is in it");
+	fts_sound("after updates and expunges");
 }
 
 static size_t
@@ -389,6 +443,20 @@ test_bodies(const char *dir, int64_t f)
 	   "a body for a message not in the index is refused");
 	like(e.msg, "not in the index", "saying so");
 
+	/* A body cached before its message was indexed: its text goes in
+	 * with the message. */
+	struct store_msg fresh = { .uid = 600, .subject = "未索引" };
+	store_msg_put(st, f, &fresh, 1, &e);
+	ok(store_body_put(st, f, 600, raw, 3, "稍后才索引的正文", &e) == 0,
+	   "cache the body of a message not yet indexed");
+	is_int((intmax_t)hits(f, "稍后"), 0, "not searchable yet");
+	store_index_update(st, 0, NULL, &e);
+	is_int((intmax_t)hits(f, "稍后"), 1, "searchable once indexed");
+	is_int((intmax_t)hits(f, "未索引"), 1, "its subject too");
+	uint32_t six = 600;
+	store_expunge(st, f, &six, 1, &e);
+	is_int(raw_fts("稍"), 0, "and out again with the message");
+
 	/* A summary update keeps the body's text in the search index. */
 	struct store_msg m = { .uid = 1, .subject = "new subject" };
 	store_msg_put(st, f, &m, 1, &e);
@@ -399,6 +467,8 @@ test_bodies(const char *dir, int64_t f)
 	store_expunge(st, f, &one, 1, &e);
 	is_int(file_size(path), -1, "expunge removes the cached body");
 	is_int((intmax_t)hits(f, "关键词"), 0, "and its text");
+	is_int(raw_fts("关"), 0, "and its text is out of the index itself");
+	fts_sound("after body changes");
 	free(path);
 }
 
@@ -425,6 +495,8 @@ test_uidvalidity(const char *dir, int64_t f)
 	is_int(file_size(path), -1, "hostile-15: nor its cached bodies");
 	is_int((intmax_t)hits(f, "report"), 0,
 	       "hostile-15: nor its search entries");
+	is_int(raw_fts("report"), 0, "hostile-15: none left in the index");
+	fts_sound("after a folder reset");
 	struct store_folder fo;
 	store_folder_get(st, f, &fo, &e);
 	ok(fo.uidvalidity == 200 && fo.total == 0 && fo.unread == 0,
