@@ -26,7 +26,7 @@ static const struct command commands[] = {
 	  "cat [--headers all|common] [--part N] [--raw] [--save-attachments DIR] FILE|-\n"
 	  "                                render one message as the pager shows it" },
 	{ "send", cmd_send,
-	  "send [-s SUBJ] [-c CC] [-b BCC] [-a FILE]... ADDR... < BODY\n"
+	  "send [-q] [-s SUBJ] [-c CC] [-b BCC] [-a FILE]... ADDR... < BODY\n"
 	  "                                queue a message in the outbox and submit it" },
 	{ "outbox", cmd_outbox,
 	  "outbox [list | show N | flush [--due]]\n"

@@ -2,13 +2,14 @@
 /*
  * postie send and postie outbox: submit mail from the command line.
  *
- * `postie send [-s SUBJECT] [-c CC] [-b BCC] [-a FILE]... ADDR... < BODY`
+ * `postie send [-q] [-s SUBJECT] [-c CC] [-b BCC] [-a FILE]... ADDR... < BODY`
  * builds the message (mime builder), puts it in the account's outbox
  * (fsynced) and only then connects: nothing typed is lost to a network
  * failure. On the server's 250 it moves to the local Sent Maildir; on a
  * temporary failure it stays queued and the exit status is 75
  * (EX_TEMPFAIL); on a permanent one it stays held with the reason, which
- * is printed with the provider's hint when the login was refused.
+ * is printed with the provider's hint when the login was refused. With
+ * -q it is only queued.
  *
  * `postie outbox [list | show N | flush [--due]]` shows and retries what
  * is waiting. A flush sends every waiting message over one connection.
@@ -40,8 +41,9 @@
 #define SEND_MAX_FILE ((size_t)256 << 20)
 
 static const char send_usage[] =
-	"usage: postie send [-s SUBJECT] [-c CC] [-b BCC] [-a FILE]... "
-	"[-A ACCOUNT] ADDR... < BODY\n";
+	"usage: postie send [-q] [-s SUBJECT] [-c CC] [-b BCC] [-a FILE]... "
+	"[-A ACCOUNT] ADDR... < BODY\n"
+	"  -q   only queue the message; 'postie outbox flush' sends it\n";
 static const char outbox_usage[] =
 	"usage: postie outbox [list | show N | flush [--due]]\n";
 
@@ -568,6 +570,7 @@ cmd_send(int argc, char **argv, const struct cmd_ctx *ctx)
 	struct buf body = BUF_INIT, msg = BUF_INIT;
 	struct where w;
 	bool have_where = false;
+	bool queue_only = false;
 	char **rcpt = NULL;
 	char *id = NULL;
 	int status = EXIT_USAGE;
@@ -587,6 +590,10 @@ cmd_send(int argc, char **argv, const struct cmd_ctx *ctx)
 				status = EXIT_DATAERR;
 				goto out;
 			}
+			continue;
+		}
+		if (strcmp(a, "-q") == 0) {
+			queue_only = true;
 			continue;
 		}
 		if (strchr("scbaA", a[1]) == NULL || a[2] != '\0') {
@@ -697,6 +704,10 @@ cmd_send(int argc, char **argv, const struct cmd_ctx *ctx)
 	}
 	buf_release(&msg);
 	buf_release(&body);
+	if (queue_only) {
+		status = EXIT_OK;
+		goto out;
+	}
 
 	struct flusher f = { .w = &w, .prog = prog };
 	struct outbox_entry ent;
