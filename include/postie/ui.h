@@ -1,0 +1,183 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * ui: the layer between untrusted text and the screen, and the loop the
+ * screen runs in. Nothing here needs ncurses or a terminal, so all of it
+ * is tested with strings and pipes.
+ *
+ * Text from a mail or a server reaches the screen in three steps:
+ *
+ *   1. ui_sanitize turns bytes into text that is safe to draw: every
+ *      control character, escape sequence introducer, C1 control, bidi
+ *      override or isolate, invisible character and invalid UTF-8 is
+ *      replaced by a visible form (hostile-42, hostile-43). What it
+ *      returns is valid UTF-8 with no C0 or C1 control in it except those
+ *      the caller allowed.
+ *   2. ui_width measures it in screen cells with wcwidth rules from our
+ *      own Unicode tables (CJK and emoji two cells, combining marks zero),
+ *      the same on every machine and in every locale.
+ *   3. ui_fit cuts or pads it to an exact number of cells, never
+ *      splitting a wide character.
+ *
+ * ui_format_row does all three for one line of the message index.
+ *
+ * All functions here are for the UI thread; those on text keep no state
+ * and may be called from any thread.
+ */
+#ifndef POSTIE_UI_H
+#define POSTIE_UI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "postie/base.h"
+
+/* ---------------------------------------------------------------------
+ * Sanitising
+ */
+
+/* What ui_sanitize may let through. Everything else is escaped. */
+enum {
+	UI_ALLOW_TAB = 1 << 0,   /* keep tabs (the pager expands them) */
+	UI_ALLOW_LF = 1 << 1,    /* keep line feeds (multi-line text) */
+	UI_TAB_SPACE = 1 << 2,   /* a tab becomes one space (headers) */
+	UI_ALLOW_ZWJ = 1 << 3,   /* keep U+200D inside emoji sequences */
+};
+
+/* Append the drawable form of (p, len) to out:
+ *
+ *   C0 controls, DEL      ^@ .. ^_, ^?   (so ESC is ^[ and the sequence
+ *                                         it starts is inert text)
+ *   C1 as a raw byte      \x80 .. \x9f   (0x9B is a one-byte CSI)
+ *   C1 as UTF-8           <U+0080> .. <U+009F>
+ *   bidi controls         <U+202A> .. <U+202E>, <U+2066> .. <U+2069>,
+ *                         <U+200E>, <U+200F>, <U+061C>
+ *   invisible characters  <U+200B> .. <U+200D>, <U+2060> .. <U+2064>,
+ *                         <U+FEFF>, <U+2028>, <U+2029>, <U+00AD> and the
+ *                         other format characters (general category Cf)
+ *   other invalid UTF-8   U+FFFD for each byte
+ *
+ * Returns the number of replacements made (0: the text was drawn as it
+ * came), so that a caller can flag a header that hid something. out
+ * keeps what it held before. */
+size_t ui_sanitize(struct buf *out, const char *p, size_t len,
+		   unsigned flags);
+
+/* ---------------------------------------------------------------------
+ * Width
+ */
+
+/* Cells taken by code point cp: 2 for East Asian Wide and Fullwidth
+ * (CJK, Hangul syllables, kana, emoji with emoji presentation), 0 for
+ * combining marks, format characters and conjoining Hangul jamo, -1 for
+ * C0 and C1 controls and DEL, 1 otherwise. Unicode 14.0 tables. */
+int ui_cp_width(uint32_t cp);
+
+/* Cells taken by the UTF-8 text (p, len). Meant for sanitised text: an
+ * invalid byte counts as one cell (U+FFFD) and a control as none. */
+size_t ui_width(const char *p, size_t len);
+
+/* ---------------------------------------------------------------------
+ * Fitting
+ */
+
+enum ui_align { UI_LEFT, UI_RIGHT };
+
+/* Append (p, len), sanitised text, to out in exactly cells cells: when it
+ * is wider, cut at a character boundary so that it and an ellipsis
+ * (U+2026, one cell) fill the width, with one space more where a wide
+ * character would have straddled the edge; when narrower, pad with
+ * spaces after it (UI_LEFT) or before it (UI_RIGHT). Zero-width marks
+ * stay with the character they follow. cells <= 0 appends nothing. */
+void ui_fit(struct buf *out, const char *p, size_t len, int cells,
+	    enum ui_align align);
+
+/* ---------------------------------------------------------------------
+ * The message index
+ */
+
+enum {
+	UI_F_SEEN = 1 << 0,
+	UI_F_ANSWERED = 1 << 1,
+	UI_F_FLAGGED = 1 << 2,
+	UI_F_DELETED = 1 << 3,
+	UI_F_DRAFT = 1 << 4,
+	UI_F_ATTACH = 1 << 5,
+};
+
+/* What one index row shows. Fixed size; the strings are borrowed (from
+ * the store's arena) and untrusted: the formatter sanitises them. */
+struct ui_summary {
+	int64_t date;         /* seconds since the epoch, UTC; 0: unknown */
+	const char *from;     /* display name or address; NULL: none */
+	const char *subject;  /* decoded; NULL: none */
+	uint64_t size;        /* bytes */
+	unsigned flags;       /* UI_F_* */
+};
+
+/* Layout of an index row, in cells. The subject takes what is left of
+ * width after the fixed columns and one space between each. */
+struct ui_row_fmt {
+	int width;            /* the whole row */
+	int date_cells;       /* e.g. 10 */
+	int from_cells;       /* e.g. 20 */
+	int size_cells;       /* e.g. 5; 0 hides the column */
+	int64_t now;          /* for "today" and "this year" dates */
+	int tz_offset_min;    /* local time = UTC + this; one offset for
+				 every row (DST edges may be an hour off) */
+};
+
+/* Append one row, exactly fmt->width cells, to out:
+ *
+ *   flags(3) date from subject size
+ *
+ * flags: D (deleted), N (new), r (answered) or space; ! (flagged) or
+ * space; + (attachment) or space. date: "14:05" today, "Nov 23" this
+ * year, "2025-11-23" before. size: "512", "1.2K", "34K", "5.6M", "1.1G".
+ * scratch is a buffer the caller keeps between rows so that formatting a
+ * screenful allocates nothing. */
+void ui_format_row(struct buf *out, const struct ui_summary *s,
+		   const struct ui_row_fmt *fmt, struct buf *scratch);
+
+/* Append a size in at most 4 cells ("512", "1.2K", "34K", "999M", ...). */
+void ui_format_size(struct buf *out, uint64_t size);
+
+/* ---------------------------------------------------------------------
+ * The main loop
+ *
+ * One poll() over the terminal input, the accounts' wake-up fd and a
+ * self-pipe written by the SIGWINCH handler. The callbacks run in the UI
+ * thread, from ui_loop_run or ui_loop_once. on_input and on_wake must
+ * read their fd (acct_hub_drain does for the hub), or the loop calls them
+ * again at once. Several SIGWINCH between two rounds give one on_resize.
+ */
+struct ui_loop_ops {
+	void (*on_input)(void *arg);  /* in_fd readable, or at end of file */
+	void (*on_wake)(void *arg);   /* wake_fd readable */
+	void (*on_resize)(void *arg); /* the terminal changed size */
+	void (*on_timeout)(void *arg); /* timeout_ms passed with nothing */
+	int timeout_ms;               /* -1: no timeout */
+};
+
+struct ui_loop;
+
+/* Make the loop and install the SIGWINCH handler (the previous one comes
+ * back with ui_loop_free). in_fd or wake_fd may be -1 (not polled).
+ * Only one loop may exist at a time. NULL with *e set when a loop exists
+ * or the self-pipe or handler cannot be set up. ops and arg are borrowed
+ * and must outlive the loop. */
+struct ui_loop *ui_loop_new(int in_fd, int wake_fd,
+			    const struct ui_loop_ops *ops, void *arg,
+			    struct perr *e);
+/* Wait up to timeout_ms (-1: forever, capped by ops->timeout_ms) for one
+ * round and run the callbacks that are due, resize first, then wake-up,
+ * then input. Returns the number of callbacks run, or -1 with *e set
+ * (poll failed, or an fd was closed under the loop). */
+int ui_loop_once(struct ui_loop *l, int timeout_ms, struct perr *e);
+/* Run rounds until a callback calls ui_loop_quit. 0, or -1 with *e. */
+int ui_loop_run(struct ui_loop *l, struct perr *e);
+void ui_loop_quit(struct ui_loop *l);
+/* Restore the previous SIGWINCH handler and free. NULL is a no-op. */
+void ui_loop_free(struct ui_loop *l);
+
+#endif
