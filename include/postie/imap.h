@@ -649,4 +649,117 @@ void imap_cmd_seqset(struct imap_cmd *c, const struct imap_seqset *s);
 /* Append the final CRLF. */
 void imap_cmd_finish(struct imap_cmd *c);
 
+/* ---------------------------------------------------------------------
+ * The session: one connection to one IMAP server over net/, sequential
+ * and blocking with timeouts (run it in an account's worker thread). It
+ * speaks one command at a time: greeting, CAPABILITY, STARTTLS, LOGIN
+ * (or AUTHENTICATE PLAIN when LOGIN is disabled), ID, SELECT/EXAMINE,
+ * UID FETCH and LOGOUT.
+ *
+ * Security rules it keeps: with IMAP_TLS_STARTTLS nothing but CAPABILITY
+ * and STARTTLS is sent before TLS, a PREAUTH greeting or a missing
+ * STARTTLS capability aborts (hostile-18, -19), bytes that follow the
+ * STARTTLS go-ahead abort (hostile-20), capabilities are asked again
+ * after TLS and only those are used (hostile-21), and untagged data
+ * before TLS is ignored (hostile-14). A tagged reply with a tag that is
+ * not the pending command's is a protocol error (hostile-8).
+ */
+#define IMAP_SS_TABLE(X)                     \
+	X(DISCONNECTED, "disconnected")      \
+	X(GREETING, "greeting")              \
+	X(NOT_AUTH, "not authenticated")     \
+	X(AUTH, "authenticated")             \
+	X(SELECTED, "selected")              \
+	X(LOGOUT, "logout")
+
+enum imap_ss {
+#define IMAP_SS_ENUM_(n, s) IMAP_SS_##n,
+	IMAP_SS_TABLE(IMAP_SS_ENUM_)
+#undef IMAP_SS_ENUM_
+};
+
+const char *imap_ss_name(enum imap_ss s);
+
+enum imap_tls_mode {
+	IMAP_TLS_IMPLICIT, /* imaps, port 993 */
+	IMAP_TLS_STARTTLS, /* imap, port 143, STARTTLS required */
+};
+
+struct net_conn;
+
+/* How to reach and log in to a server. Strings are borrowed for the
+ * duration of imap_session_open. */
+struct imap_session_params {
+	const char *host, *port;
+	enum imap_tls_mode tls;
+	const char *ca_file;     /* NULL: the system store */
+	const char *fingerprint; /* a pinned certificate, or NULL */
+	const char *user, *password;
+	int connect_timeout_ms, io_timeout_ms; /* <= 0: net's defaults */
+	int cancel_fd;           /* -1: none */
+	const struct imap_limits *lim; /* NULL: defaults */
+	bool send_id;            /* send ID (163.com refuses SELECT
+				    without it) when the server has ID */
+};
+
+/* What SELECT / EXAMINE told about the mailbox. */
+struct imap_mailbox_state {
+	uint32_t exists, recent, uidvalidity, uidnext, unseen;
+	uint64_t highestmodseq;
+	bool read_only;
+	bool nomodseq;
+};
+
+struct imap_session {
+	struct net_conn *conn;
+	struct imap_parser parser;
+	struct imap_tagger tags;
+	enum imap_ss state;
+	uint64_t caps;        /* IMAP_CAP bits, from after TLS */
+	char *host;
+	struct imap_mailbox_state mbox;
+	char *bye;            /* text of an untagged BYE, if one came */
+};
+
+/* Connect, greet, secure, log in (and ID). Returns 0 with s in state
+ * AUTH, or -1 with *e set (PERR_CONN, PERR_PROTO, PERR_AUTH for a
+ * refused login with the server's text, PERR_REJECTED for a BYE
+ * greeting); s is then closed and needs only imap_session_close. */
+int imap_session_open(struct imap_session *s,
+		      const struct imap_session_params *p, struct perr *e);
+/* The same over a connection already made (taken: the session closes
+ * it), e.g. a socketpair or net_conn_fake in tests. p->host is used for
+ * STARTTLS's certificate check and messages; port and timeouts are
+ * ignored. */
+int imap_session_open_conn(struct imap_session *s, struct net_conn *conn,
+			   const struct imap_session_params *p,
+			   struct perr *e);
+/* Send LOGOUT (best effort) and close; safe on a closed session. */
+void imap_session_close(struct imap_session *s);
+
+/* SELECT (or EXAMINE when read_only) a mailbox named in UTF-8, or
+ * opaque as the server sent it when raw is set. Fills s->mbox. Returns 0,
+ * or -1 with PERR_FOLDER when the server refuses (its text kept). */
+int imap_session_select(struct imap_session *s, const char *name, bool raw,
+			bool read_only, struct perr *e);
+
+/* Called for each FETCH response. The response is borrowed for the call.
+ * Return 0 to go on, -1 (with *e set) to stop: the session then drains
+ * the command and fails with that error. */
+typedef int (*imap_fetch_fn)(const struct imap_resp *r, void *arg,
+			     struct perr *e);
+
+/* UID FETCH set items (items as written, e.g. "(UID FLAGS
+ * BODY.PEEK[])"). Returns 0, or -1 with *e set. */
+int imap_session_uid_fetch(struct imap_session *s,
+			   const struct imap_seqset *set, const char *items,
+			   imap_fetch_fn fn, void *arg, struct perr *e);
+
+/* Any command (text after the tag, e.g. "NOOP"); untagged responses go
+ * to fn when it is not NULL, after the session has noted EXISTS and
+ * friends. Returns 0 for OK, -1 for NO/BAD (PERR_REJECTED with the text)
+ * and every other failure. */
+int imap_session_simple(struct imap_session *s, const char *command,
+			imap_fetch_fn fn, void *arg, struct perr *e);
+
 #endif

@@ -1,0 +1,214 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * The IMAP session against scripted servers (net/'s in-memory fake): the
+ * whole opening, SELECT and UID FETCH with literals, delivered at once
+ * and one byte per read; and the ways a session must refuse to go on:
+ * no STARTTLS (hostile-18), PREAUTH before TLS (hostile-19), bytes after
+ * the STARTTLS go-ahead (hostile-20), a reply for a command never sent
+ * (hostile-8), a refused login, a BYE greeting.
+ */
+#include <string.h>
+
+#include "harness.h"
+#include "postie/imap.h"
+#include "postie/net.h"
+
+struct got {
+	int n;
+	struct buf dump;
+};
+
+static int
+on_fetch(const struct imap_resp *r, void *arg, struct perr *e)
+{
+	struct got *g = arg;
+	g->n++;
+	imap_resp_dump(r, &g->dump);
+	buf_addch(&g->dump, '\n');
+	return 0;
+}
+
+/* Run a session against server bytes; returns open's result and leaves
+ * what the client sent in *sent and any error in *e. */
+static int
+session(const char *server, size_t chunk, enum imap_tls_mode tls,
+	const char *password, bool do_select, struct got *g, struct buf *sent,
+	struct perr *e)
+{
+	struct imap_session s;
+	struct imap_session_params p = {
+		.host = "imap.example.com", .tls = tls, .user = "alice",
+		.password = password, .cancel_fd = -1, .send_id = true,
+	};
+	struct net_conn *c = net_conn_fake(server, strlen(server), chunk, 0);
+	int rc = imap_session_open_conn(&s, c, &p, e);
+	if (rc == 0 && do_select) {
+		rc = imap_session_select(&s, "已发送", false, false, e);
+		if (rc == 0) {
+			ok(s.mbox.exists == 2 && s.mbox.uidvalidity == 42 &&
+				   s.mbox.uidnext == 10 && !s.mbox.read_only,
+			   "SELECT state (chunk %zu)", chunk);
+			struct imap_seqset set = IMAP_SEQSET_INIT;
+			imap_seqset_add(&set, 1, IMAP_SEQ_STAR);
+			rc = imap_session_uid_fetch(
+				&s, &set, "(UID RFC822.SIZE BODY.PEEK[])",
+				on_fetch, g, e);
+			imap_seqset_release(&set);
+		}
+	}
+	/* what was written, before close adds LOGOUT */
+	if (s.conn)
+		buf_add(sent, net_fake_output(s.conn)->data,
+			net_fake_output(s.conn)->len);
+	imap_session_close(&s);
+	return rc;
+}
+
+static const char good_server[] =
+	"* OK [CAPABILITY IMAP4rev1 ID AUTH=PLAIN] ready\r\n"
+	"A1 OK [CAPABILITY IMAP4rev1 ID IDLE MOVE UIDPLUS] Logged in\r\n"
+	"* ID (\"name\" \"Dovecot\")\r\nA2 OK ID completed\r\n"
+	"* FLAGS (\\Seen)\r\n* 2 EXISTS\r\n* 0 RECENT\r\n"
+	"* OK [UIDVALIDITY 42] x\r\n* OK [UIDNEXT 10] x\r\n"
+	"A3 OK [READ-WRITE] SELECT done\r\n"
+	"* 1 FETCH (UID 5 RFC822.SIZE 3 BODY[] {3}\r\nabc)\r\n"
+	"* 3 EXPUNGE\r\n"
+	"* 2 FETCH (UID 7 RFC822.SIZE 2 BODY[] {2}\r\n\r\n)\r\n"
+	"A4 OK Fetch completed\r\n"
+	"* BYE Logging out\r\nA5 OK Logout completed\r\n";
+
+int
+main(void)
+{
+	static const size_t chunks[] = { 0, 1, 7 };
+
+	for (size_t i = 0; i < ARRAY_SIZE(chunks); i++) {
+		struct got g = { 0, BUF_INIT };
+		struct buf sent = BUF_INIT;
+		struct perr e = PERR_INIT;
+		int rc = session(good_server, chunks[i], IMAP_TLS_IMPLICIT,
+				 "car ol\"\\pw", true, &g, &sent, &e);
+		ok(rc == 0, "session with chunk %zu: %s", chunks[i], e.msg);
+		is_str(sent.data,
+		       "A1 LOGIN alice \"car ol\\\"\\\\pw\"\r\n"
+		       "A2 ID (\"name\" \"postie\" \"version\" \"" POSTIE_VERSION
+		       "\")\r\n"
+		       "A3 SELECT &XfJT0ZAB-\r\n"
+		       "A4 UID FETCH 1:* (UID RFC822.SIZE BODY.PEEK[])\r\n",
+		       "commands sent (chunk %zu)", chunks[i]);
+		is_int(g.n, 2, "two FETCH responses (chunk %zu)", chunks[i]);
+		is_str(g.dump.data,
+		       "FETCH seq=1 uid=5 size=3 BODY[]=\"abc\"\n"
+		       "FETCH seq=2 uid=7 size=2 BODY[]=\"\\x0d\\x0a\"\n",
+		       "FETCH data (chunk %zu)", chunks[i]);
+		buf_release(&g.dump);
+		buf_release(&sent);
+	}
+
+	struct got g = { 0, BUF_INIT };
+	struct buf sent = BUF_INIT;
+	struct perr e = PERR_INIT;
+
+	/* hostile-18: STARTTLS required but not offered */
+	int rc = session("* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] hi\r\n", 0,
+			 IMAP_TLS_STARTTLS, "pw", false, &g, &sent, &e);
+	ok(rc == -1 && e.kind == PERR_CONN,
+	   "hostile-18: no STARTTLS capability aborts");
+	like(e.msg, "does not offer STARTTLS", "hostile-18: says why");
+	ok(sent.len == 0, "hostile-18: nothing sent in the clear");
+	buf_reset(&sent);
+
+	rc = session("* OK hi\r\n* CAPABILITY IMAP4rev1\r\nA1 OK done\r\n", 0,
+		     IMAP_TLS_STARTTLS, "pw", false, &g, &sent, &e);
+	ok(rc == -1 && strstr(e.msg, "does not offer STARTTLS"),
+	   "hostile-18: asked with CAPABILITY, still not offered");
+	is_str(sent.data, "A1 CAPABILITY\r\n",
+	       "hostile-18: only CAPABILITY was sent");
+	buf_reset(&sent);
+
+	rc = session("* OK [CAPABILITY IMAP4rev1 STARTTLS] hi\r\n"
+		     "A1 NO not now\r\n", 0, IMAP_TLS_STARTTLS, "pw", false,
+		     &g, &sent, &e);
+	ok(rc == -1 && e.kind == PERR_CONN && strstr(e.msg, "not now"),
+	   "hostile-18: STARTTLS answered NO aborts");
+	is_str(sent.data, "A1 STARTTLS\r\n", "hostile-18: no LOGIN after NO");
+	buf_reset(&sent);
+
+	/* hostile-19 */
+	rc = session("* PREAUTH [CAPABILITY IMAP4rev1 STARTTLS] hi\r\n", 0,
+		     IMAP_TLS_STARTTLS, "pw", false, &g, &sent, &e);
+	ok(rc == -1 && e.kind == PERR_PROTO && strstr(e.msg, "PREAUTH"),
+	   "hostile-19: PREAUTH where TLS is required aborts");
+	ok(sent.len == 0, "hostile-19: nothing sent");
+	buf_reset(&sent);
+	rc = session("garbage\r\n", 0, IMAP_TLS_IMPLICIT, "pw", false, &g,
+		     &sent, &e);
+	ok(rc == -1 && sent.len == 0,
+	   "hostile-19: a garbage greeting aborts before any login");
+	buf_reset(&sent);
+
+	/* hostile-20 */
+	for (size_t i = 0; i < 2; i++) {
+		rc = session("* OK [CAPABILITY IMAP4rev1 STARTTLS] hi\r\n"
+			     "A1 OK Begin TLS\r\n* 1 EXISTS\r\nA2 OK x\r\n",
+			     i ? 1 : 0, IMAP_TLS_STARTTLS, "pw", false, &g,
+			     &sent, &e);
+		ok(rc == -1, "hostile-20: injected data after the go-ahead "
+		   "(chunk %zu): %s", i, e.msg);
+		is_str(sent.data, "A1 STARTTLS\r\n",
+		       "hostile-20: no LOGIN (chunk %zu)", i);
+		buf_reset(&sent);
+	}
+
+	/* hostile-8 */
+	rc = session("* OK [CAPABILITY IMAP4rev1] hi\r\nA7 OK Logged in\r\n",
+		     0, IMAP_TLS_IMPLICIT, "pw", false, &g, &sent, &e);
+	ok(rc == -1 && e.kind == PERR_PROTO && strstr(e.msg, "'A7'"),
+	   "hostile-8: a reply to a command never sent is an error");
+	buf_reset(&sent);
+
+	rc = session("* OK [CAPABILITY IMAP4rev1] hi\r\n"
+		     "A1 NO [AUTHENTICATIONFAILED] Authentication failed.\r\n",
+		     0, IMAP_TLS_IMPLICIT, "pw", false, &g, &sent, &e);
+	ok(rc == -1 && e.kind == PERR_AUTH &&
+		   strstr(e.msg, "Authentication failed."),
+	   "a refused login is PERR_AUTH with the server's text");
+	buf_reset(&sent);
+
+	rc = session("* BYE too many connections\r\n", 0, IMAP_TLS_IMPLICIT,
+		     "pw", false, &g, &sent, &e);
+	ok(rc == -1 && e.kind == PERR_REJECTED &&
+		   strstr(e.msg, "too many connections"),
+	   "a BYE greeting is a refusal");
+	buf_reset(&sent);
+
+	rc = session("* OK [CAPABILITY IMAP4rev1] hi\r\nA1 OK in\r\n"
+		     "* CAPABILITY IMAP4rev1\r\nA2 OK x\r\n"
+		     "A3 NO [NONEXISTENT] Mailbox doesn't exist\r\n",
+		     0, IMAP_TLS_IMPLICIT, "pw", true, &g, &sent, &e);
+	ok(rc == -1 && e.kind == PERR_FOLDER &&
+		   strstr(e.msg, "Mailbox doesn't exist"),
+	   "SELECT refused is PERR_FOLDER");
+	buf_reset(&sent);
+
+	/* LOGINDISABLED: AUTHENTICATE PLAIN, response after "+" */
+	rc = session("* OK [CAPABILITY IMAP4rev1 LOGINDISABLED AUTH=PLAIN] "
+		     "hi\r\n+ \r\nA1 OK [CAPABILITY IMAP4rev1] in\r\n", 1,
+		     IMAP_TLS_IMPLICIT, "pw", false, &g, &sent, &e);
+	ok(rc == 0, "AUTHENTICATE PLAIN: %s", e.msg);
+	is_str(sent.data, "A1 AUTHENTICATE PLAIN\r\nAGFsaWNlAHB3\r\n",
+	       "AUTHENTICATE PLAIN waits for the continuation");
+	buf_reset(&sent);
+
+	/* the connection drops mid-literal (hostile-2) */
+	rc = session("* OK [CAPABILITY IMAP4rev1] hi\r\nA1 OK in\r\n"
+		     "A2 OK x\r\n* 2 EXISTS\r\n* OK [UIDVALIDITY 42] x\r\n"
+		     "* OK [UIDNEXT 10] x\r\nA3 OK sel\r\n"
+		     "* 1 FETCH (UID 5 BODY[] {1000}\r\n0123456789", 0,
+		     IMAP_TLS_IMPLICIT, "pw", true, &g, &sent, &e);
+	ok(rc == -1 && e.kind == PERR_CONN,
+	   "hostile-2: connection lost during a literal: %s", e.msg);
+	buf_release(&sent);
+	buf_release(&g.dump);
+	return done_testing();
+}
