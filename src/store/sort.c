@@ -55,6 +55,16 @@ space_len(const char *p)
 static size_t
 prefix_len(const char *p)
 {
+	/* Most subjects start with none: check the first byte before the
+	 * table (r f a s w, or the lead byte of 回 答 转 轉 返). */
+	switch ((unsigned char)*p) {
+	case 'r': case 'R': case 'f': case 'F': case 'a': case 'A':
+	case 's': case 'S': case 'w': case 'W': case 0xe5: case 0xe7:
+	case 0xe8:
+		break;
+	default:
+		return 0;
+	}
 	for (size_t i = 0; i < ARRAY_SIZE(subject_prefix); i++) {
 		const char *w = subject_prefix[i];
 		size_t wl = strlen(w);
@@ -175,63 +185,116 @@ store_msort(uint32_t *v, size_t n,
 
 /* ---------------------------------------------------------------------
  * Sorting
+ *
+ * The flat sorts sort keys, not indexes: each entry carries its primary
+ * key as numbers (for strings, the first 24 bytes folded, big-endian, so
+ * that comparing numbers compares the prefixes), so most comparisons
+ * touch only the array being sorted and never chase a pointer into the
+ * arena, where a cache miss costs more than the comparison. Only equal
+ * prefixes go on to compare the rest of the strings.
  */
-struct sort_ctx {
-	const struct store_summary *v;
-	const char **key; /* per message, for the string sorts */
+struct skey {
+	uint64_t k[3];    /* primary key; strings: first 24 bytes folded */
+	const char *rest; /* strings longer than 24 bytes: from byte 24 */
+	int64_t date;     /* second key (strings only; 0 otherwise) */
+	uint32_t uid;     /* last key */
+	uint32_t idx;
 };
 
-static int
-cmp_u64(uint64_t a, uint64_t b)
+static inline int
+skey_cmp(const struct skey *a, const struct skey *b)
 {
-	return a < b ? -1 : a > b;
+	for (int i = 0; i < 3; i++)
+		if (a->k[i] != b->k[i])
+			return a->k[i] < b->k[i] ? -1 : 1;
+	if (a->rest && b->rest) {
+		int r = store_fold_cmp(a->rest, b->rest);
+		if (r)
+			return r;
+	}
+	if (a->date != b->date)
+		return a->date < b->date ? -1 : 1;
+	if (a->uid != b->uid)
+		return a->uid < b->uid ? -1 : 1;
+	return a->idx < b->idx ? -1 : a->idx > b->idx;
 }
 
-static int
-cmp_i64(int64_t a, int64_t b)
+/* The same merge sort as store_msort, on keys, with the comparison
+ * inlined. */
+static void
+skey_sort(struct skey *v, size_t n)
 {
-	return a < b ? -1 : a > b;
+	const size_t run = 16;
+
+	for (size_t lo = 0; lo < n; lo += run) {
+		size_t hi = lo + run < n ? lo + run : n;
+		for (size_t i = lo + 1; i < hi; i++) {
+			struct skey x = v[i];
+			size_t j = i;
+			while (j > lo && skey_cmp(&v[j - 1], &x) > 0) {
+				v[j] = v[j - 1];
+				j--;
+			}
+			v[j] = x;
+		}
+	}
+	if (n <= run)
+		return;
+	struct skey *tmp = xmalloc(n * sizeof(*tmp));
+	struct skey *src = v, *dst = tmp;
+	for (size_t w = run; w < n; w *= 2) {
+		for (size_t lo = 0; lo < n; lo += 2 * w) {
+			size_t mid = lo + w < n ? lo + w : n;
+			size_t hi = lo + 2 * w < n ? lo + 2 * w : n;
+			size_t i = lo, j = mid, k = lo;
+			if (mid < hi && skey_cmp(&src[mid - 1], &src[mid]) <= 0) {
+				memcpy(dst + lo, src + lo,
+				       (hi - lo) * sizeof(*src));
+				continue;
+			}
+			while (i < mid && j < hi)
+				dst[k++] = skey_cmp(&src[j], &src[i]) < 0
+						   ? src[j++]
+						   : src[i++];
+			while (i < mid)
+				dst[k++] = src[i++];
+			while (j < hi)
+				dst[k++] = src[j++];
+		}
+		struct skey *t = src;
+		src = dst;
+		dst = t;
+	}
+	if (src != v)
+		memcpy(v, src, n * sizeof(*v));
+	free(tmp);
 }
 
-static int
-by_uid(uint32_t a, uint32_t b, const void *c)
+/* The folded first 24 bytes of s as three numbers, zero-padded, and where
+ * the rest starts (NULL when s ends within them; two strings with equal
+ * numbers then both end there). */
+static void
+str_prefix(const char *s, uint64_t k[3], const char **rest)
 {
-	const struct sort_ctx *x = c;
-	int r = cmp_u64(x->v[a].uid, x->v[b].uid);
-	return r ? r : cmp_u64(a, b);
-}
+	size_t i = 0;
 
-static int
-by_date(uint32_t a, uint32_t b, const void *c)
-{
-	const struct sort_ctx *x = c;
-	int r = cmp_i64(store_sort_date(&x->v[a]), store_sort_date(&x->v[b]));
-	return r ? r : by_uid(a, b, c);
-}
-
-static int
-by_size(uint32_t a, uint32_t b, const void *c)
-{
-	const struct sort_ctx *x = c;
-	int r = cmp_u64(x->v[a].size, x->v[b].size);
-	return r ? r : by_uid(a, b, c);
-}
-
-static int
-by_key(uint32_t a, uint32_t b, const void *c)
-{
-	const struct sort_ctx *x = c;
-	int r = store_fold_cmp(x->key[a], x->key[b]);
-	return r ? r : by_date(a, b, c);
+	for (int w = 0; w < 3; w++) {
+		uint64_t v = 0;
+		for (int b = 0; b < 8; b++) {
+			unsigned char c = (unsigned char)s[i];
+			v = v << 8 | (uint64_t)ascii_lower(c);
+			if (c)
+				i++;
+		}
+		k[w] = v;
+	}
+	*rest = i == 24 ? s + 24 : NULL;
 }
 
 int
 store_sort(const struct store_summaries *s, enum store_sort_key key,
 	   bool reverse, uint32_t *order, struct perr *e)
 {
-	struct sort_ctx ctx = { s->v, NULL };
-	int (*cmp)(uint32_t, uint32_t, const void *) = by_uid;
-
 	if (s->n > UINT32_MAX)
 		return perr_set(e, PERR_LOCAL, "cannot sort %zu messages",
 				s->n);
@@ -244,46 +307,51 @@ store_sort(const struct store_summaries *s, enum store_sort_key key,
 		store_thread_release(&th);
 		return 0;
 	}
-	for (size_t i = 0; i < s->n; i++)
-		order[i] = (uint32_t)i;
-	switch (key) {
-	case STORE_SORT_DATE:
-		cmp = by_date;
-		break;
-	case STORE_SORT_ARRIVAL:
-		cmp = by_uid;
-		break;
-	case STORE_SORT_SIZE:
-		cmp = by_size;
-		break;
-	case STORE_SORT_FROM:
-	case STORE_SORT_SUBJECT:
-		ctx.key = xmalloc((s->n ? s->n : 1) * sizeof(*ctx.key));
-		for (size_t i = 0; i < s->n; i++) {
-			const struct store_summary *m = &s->v[i];
-			if (key == STORE_SORT_SUBJECT)
-				ctx.key[i] = store_subject_base(
-					store_str(s, m->subject), NULL);
-			else if (*store_str(s, m->from_name))
-				ctx.key[i] = store_str(s, m->from_name);
-			else
-				ctx.key[i] = store_str(s, m->from_addr);
-		}
-		cmp = by_key;
-		break;
-	case STORE_SORT_THREAD:
-		break;
-	default:
+	if (key != STORE_SORT_DATE && key != STORE_SORT_ARRIVAL &&
+	    key != STORE_SORT_SIZE && key != STORE_SORT_FROM &&
+	    key != STORE_SORT_SUBJECT)
 		return perr_set(e, PERR_LOCAL, "unknown sort order %d",
 				(int)key);
-	}
-	store_msort(order, s->n, cmp, &ctx);
-	free(ctx.key);
-	if (reverse)
-		for (size_t i = 0, j = s->n; i + 1 < j; i++, j--) {
-			uint32_t t = order[i];
-			order[i] = order[j - 1];
-			order[j - 1] = t;
+
+	struct skey *v = xmalloc((s->n ? s->n : 1) * sizeof(*v));
+	for (size_t i = 0; i < s->n; i++) {
+		const struct store_summary *m = &s->v[i];
+		struct skey *x = &v[i];
+		const char *str;
+
+		x->k[1] = x->k[2] = 0;
+		x->rest = NULL;
+		x->date = 0;
+		x->uid = m->uid;
+		x->idx = (uint32_t)i;
+		switch (key) {
+		case STORE_SORT_DATE:
+			/* Flip the sign bit so that unsigned order is signed
+			 * order. */
+			x->k[0] = (uint64_t)store_sort_date(m) ^ (1ull << 63);
+			break;
+		case STORE_SORT_ARRIVAL:
+			x->k[0] = m->uid;
+			break;
+		case STORE_SORT_SIZE:
+			x->k[0] = m->size;
+			break;
+		default:
+			if (key == STORE_SORT_SUBJECT)
+				str = store_subject_base(
+					store_str(s, m->subject), NULL);
+			else if (*store_str(s, m->from_name))
+				str = store_str(s, m->from_name);
+			else
+				str = store_str(s, m->from_addr);
+			str_prefix(str, x->k, &x->rest);
+			x->date = store_sort_date(m);
+			break;
 		}
+	}
+	skey_sort(v, s->n);
+	for (size_t i = 0; i < s->n; i++)
+		order[reverse ? s->n - 1 - i : i] = v[i].idx;
+	free(v);
 	return 0;
 }

@@ -41,6 +41,21 @@ cpu_ms(void)
 	       (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e3;
 }
 
+/* Start and end a timed phase: prints wall and CPU milliseconds. */
+static double phase_wall, phase_cpu;
+static void
+phase_start(void)
+{
+	phase_wall = now_ms();
+	phase_cpu = cpu_ms();
+}
+static void
+phase_end(const char *name, const char *note)
+{
+	printf("  %-16s %8.1f ms wall %8.1f ms CPU  %s\n", name,
+	       now_ms() - phase_wall, cpu_ms() - phase_cpu, note);
+}
+
 static const char *const words_zh[] = {
 	"会议", "通知", "报告", "项目", "进度", "周报", "合同", "发票",
 	"预算", "审批", "系统", "升级", "测试", "上线", "客户", "反馈",
@@ -154,109 +169,92 @@ main(int argc, char **argv)
 	}
 
 	printf("store-bench: %zu messages, index in %s\n", n, dir);
-	double t0 = now_ms();
 	struct store *st = store_open(dir, STORE_WRITE, NULL, &e);
-	if (!st) {
-		fprintf(stderr, "store-bench: %s\n", e.msg);
-		return 1;
-	}
+	if (!st)
+		goto fail;
 	struct store_folder_info fi = { .name = "INBOX", .raw = "INBOX",
 					.raw_len = 5, .uidvalidity = 1 };
 	int64_t f;
-	if (store_folder_upsert(st, &fi, &f, NULL, &e) < 0) {
-		fprintf(stderr, "store-bench: %s\n", e.msg);
-		return 1;
-	}
-	t0 = now_ms();
-	double c0 = cpu_ms();
-	if (store_msg_put(st, f, m, n, &e) < 0) {
-		fprintf(stderr, "store-bench: %s\n", e.msg);
-		return 1;
-	}
-	double t_insert = now_ms() - t0;
-	printf("  bulk insert      %8.1f ms  (%.0f summaries/s; CPU %.1f ms)\n",
-	       t_insert, (double)n / t_insert * 1e3, cpu_ms() - c0);
-	t0 = now_ms();
-	c0 = cpu_ms();
+	if (store_folder_upsert(st, &fi, &f, NULL, &e) < 0)
+		goto fail;
+	char note[128];
+
+	phase_start();
+	if (store_msg_put(st, f, m, n, &e) < 0)
+		goto fail;
+	phase_end("bulk insert", "(one transaction)");
 	size_t indexed = 0;
-	if (store_index_update(st, 0, &indexed, &e) < 0) {
-		fprintf(stderr, "store-bench: %s\n", e.msg);
-		return 1;
-	}
-	printf("  search indexing  %8.1f ms  (%zu messages; CPU %.1f ms)\n",
-	       now_ms() - t0, indexed, cpu_ms() - c0);
+	phase_start();
+	if (store_index_update(st, 0, &indexed, &e) < 0)
+		goto fail;
+	snprintf(note, sizeof(note), "(%zu messages into FTS5)", indexed);
+	phase_end("search indexing", note);
 	for (size_t i = 0; i < n * 5; i++)
 		free(strs[i]);
 	free(strs);
 	free(m);
 	store_close(st);
 
-	t0 = now_ms();
+	phase_start();
 	st = store_open(dir, STORE_WRITE, NULL, &e);
-	printf("  writer open      %8.1f ms  (with quick_check)\n",
-	       now_ms() - t0);
-	t0 = now_ms();
-	struct store *rd = st ? store_open(dir, STORE_READ, NULL, &e) : NULL;
-	printf("  reader open      %8.1f ms\n", now_ms() - t0);
-	if (!rd) {
-		fprintf(stderr, "store-bench: %s\n", e.msg);
-		return 1;
-	}
+	if (!st)
+		goto fail;
+	phase_end("writer open", "(with quick_check)");
+	phase_start();
+	struct store *rd = store_open(dir, STORE_READ, NULL, &e);
+	if (!rd)
+		goto fail;
+	phase_end("reader open", "");
 
 	struct store_summaries s = { 0 };
-	t0 = now_ms();
-	if (store_load(rd, f, &s, &e) < 0) {
-		fprintf(stderr, "store-bench: %s\n", e.msg);
-		return 1;
-	}
-	printf("  load             %8.1f ms\n", now_ms() - t0);
-	/* The load, as it would be held by the UI, comes first. */
+	phase_start();
+	if (store_load(rd, f, &s, &e) < 0)
+		goto fail;
+	phase_end("load", "");
 	size_t bytes = store_summaries_bytes(&s);
 
 	struct store_thread th = { 0 };
-	t0 = now_ms();
-	if (store_thread(&s, false, &th, &e) < 0) {
-		fprintf(stderr, "store-bench: %s\n", e.msg);
-		return 1;
-	}
-	printf("  thread           %8.1f ms  (%zu threads)\n", now_ms() - t0,
-	       th.threads);
+	phase_start();
+	if (store_thread(&s, false, &th, &e) < 0)
+		goto fail;
+	snprintf(note, sizeof(note), "(%zu threads)", th.threads);
+	phase_end("thread", note);
 	store_thread_release(&th);
 
 	static const struct {
 		enum store_sort_key key;
 		const char *name;
 	} sorts[] = {
-		{ STORE_SORT_DATE, "date" },       { STORE_SORT_ARRIVAL, "arrival" },
-		{ STORE_SORT_FROM, "from" },       { STORE_SORT_SUBJECT, "subject" },
-		{ STORE_SORT_SIZE, "size" },       { STORE_SORT_THREAD, "thread" },
+		{ STORE_SORT_DATE, "sort date" },
+		{ STORE_SORT_ARRIVAL, "sort arrival" },
+		{ STORE_SORT_FROM, "sort from" },
+		{ STORE_SORT_SUBJECT, "sort subject" },
+		{ STORE_SORT_SIZE, "sort size" },
+		{ STORE_SORT_THREAD, "sort thread" },
 	};
 	uint32_t *order = xmalloc(s.n * sizeof(*order));
 	for (size_t k = 0; k < ARRAY_SIZE(sorts); k++) {
-		t0 = now_ms();
-		if (store_sort(&s, sorts[k].key, false, order, &e) < 0) {
-			fprintf(stderr, "store-bench: %s\n", e.msg);
-			return 1;
-		}
-		printf("  sort %-10s  %8.1f ms\n", sorts[k].name, now_ms() - t0);
+		phase_start();
+		if (store_sort(&s, sorts[k].key, false, order, &e) < 0)
+			goto fail;
+		phase_end(sorts[k].name, "");
 	}
 	free(order);
 
 	struct store_hit *h;
 	size_t nh;
-	t0 = now_ms();
-	if (store_search(rd, 0, "会议 通知", 100, &h, &nh, &e) < 0) {
-		fprintf(stderr, "store-bench: %s\n", e.msg);
-		return 1;
-	}
-	printf("  search           %8.1f ms  ('会议 通知': %zu hits, "
-	       "limit 100)\n",
-	       now_ms() - t0, nh);
+	phase_start();
+	if (store_search(rd, 0, "会议 通知", 100, &h, &nh, &e) < 0)
+		goto fail;
+	snprintf(note, sizeof(note), "('会议 通知': %zu hits, limit 100)", nh);
+	phase_end("search", note);
 	free(h);
 	uint32_t unread;
-	t0 = now_ms();
-	store_count_unread(rd, f, &unread, &e);
-	printf("  count unread     %8.1f ms  (%u)\n", now_ms() - t0, unread);
+	phase_start();
+	if (store_count_unread(rd, f, &unread, &e) < 0)
+		goto fail;
+	snprintf(note, sizeof(note), "(%u)", unread);
+	phase_end("count unread", note);
 
 	printf("  loaded array     %zu bytes = %.1f bytes/summary "
 	       "(struct %zu + strings %.1f)\n",
@@ -272,4 +270,9 @@ main(int argc, char **argv)
 	if (own_dir)
 		nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
 	return 0;
+fail:
+	fprintf(stderr, "store-bench: %s\n", e.msg);
+	if (own_dir)
+		nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	return 1;
 }

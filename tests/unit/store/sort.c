@@ -150,6 +150,39 @@ test_subject_base(void)
 	is_str(store_subject_base(NULL, NULL), "", "NULL subject is empty");
 }
 
+/* Long keys that share their first 8 bytes are told apart by the rest,
+ * still without regard to ASCII case. */
+static void
+test_long_keys(void)
+{
+	static const char *const subj[] = {
+		"quarterly report b", "QUARTERLY REPORT A", "quarterly",
+		"quarterl", "会议通知第十期", "会议通知第二期",
+	};
+	struct store_summaries s = { 0 };
+	struct buf a = BUF_INIT;
+	uint32_t order[ARRAY_SIZE(subj)];
+	struct perr e = PERR_INIT;
+
+	buf_addch(&a, '\0');
+	s.n = ARRAY_SIZE(subj);
+	s.v = xcalloc(s.n, sizeof(*s.v));
+	for (size_t i = 0; i < s.n; i++) {
+		s.v[i].uid = (uint32_t)i + 1;
+		s.v[i].subject = (uint32_t)a.len;
+		buf_add(&a, subj[i], strlen(subj[i]) + 1);
+	}
+	s.arena_len = a.len;
+	s.arena = buf_detach(&a, NULL);
+	ok(store_sort(&s, STORE_SORT_SUBJECT, false, order, &e) == 0,
+	   "sort long subjects");
+	char *got = uids(&s, order);
+	/* 十 is U+5341, 二 is U+4E8C: by bytes 二 comes first */
+	is_str(got, "4 3 2 1 6 5", "long subjects by their whole text");
+	free(got);
+	store_summaries_release(&s);
+}
+
 static void
 test_empty(void)
 {
@@ -169,6 +202,7 @@ main(void)
 {
 	test_sorts();
 	test_subject_base();
+	test_long_keys();
 	test_empty();
 	return done_testing();
 }
