@@ -272,4 +272,65 @@ like "$SEND_ERR" "every recipient refused" "says so"
 fails "no DATA sent" client_sent DATA
 is "$(in_outbox)" 1 "message held in the outbox"
 
+# No reply after the final dot: the data timeout fires and the outcome
+# is unknown (hostile-6, -30).
+cat >"$TEST_TMP/stall-dot" <<'S'
+send 220 mx.test ESMTP
+expect EHLO *
+send 250 mx.test
+expect MAIL FROM:*
+send 250 ok
+expect RCPT TO:*
+send 250 ok
+expect DATA
+send 354 go
+skip-data
+stall 6
+S
+rm -rf "$XDG_DATA_HOME"
+start_srv "$TEST_TMP/stall-dot" $TLS
+write_rc "smtps://localhost:$SRV_PORT" "ca-file = $C/ca.crt"
+sed -i '/password/d;/user = /d' "$TEST_TMP/rc"
+POSTIE_TIMEOUT=2 run_send -s t bob@example.org
+is "$SEND_RC" 75 "no reply after the final dot: exit 75"
+like "$SEND_ERR" "delivery unknown" "delivery unknown after a timeout"
+like "$SEND_ERR" "timed out" "says it timed out"
+is "$(in_outbox)" 1 "message still in the outbox"
+wait_srv
+
+# A recipient refused for now (450) among accepted ones: the others got
+# it; the entry stays queued for the refused one only.
+cat >"$TEST_TMP/partial-temp" <<'S'
+send 220 mx.test ESMTP
+expect EHLO *
+send 250 mx.test
+expect MAIL FROM:*
+send 250 ok
+expect RCPT TO:<bob@example.org>
+send 250 ok
+expect RCPT TO:<busy@example.org>
+send 450 4.2.1 mailbox busy, try later
+expect DATA
+send 354 go
+skip-data
+send 250 2.0.0 queued
+expect QUIT
+send 221 bye
+S
+rm -rf "$XDG_DATA_HOME"
+start_srv "$TEST_TMP/partial-temp" $TLS
+write_rc "smtps://localhost:$SRV_PORT" "ca-file = $C/ca.crt"
+sed -i '/password/d;/user = /d' "$TEST_TMP/rc"
+run_send -s t bob@example.org busy@example.org
+wait_srv
+is "$SEND_RC" 75 "a recipient refused for now: exit 75"
+like "$SEND_ERR" "not delivered to 'busy@example.org': 450 4.2.1" \
+	"the refused recipient is named"
+is "$(in_outbox)" 1 "kept in the outbox for the refused recipient"
+"$POSTIE" -F "$TEST_TMP/rc" outbox show 1 >"$TEST_TMP/show" 2>&1
+like "$(cat "$TEST_TMP/show")" "to:        busy@example.org" \
+	"outbox entry now holds the refused recipient"
+unlike "$(cat "$TEST_TMP/show")" "to:        bob@example.org" \
+	"and not the one that got it"
+
 done_testing
