@@ -173,6 +173,16 @@ check-run: tests
 	@POSTIE=$(CURDIR)/$(B)/postie POSTIE_BUILD=$(CURDIR)/$(B) \
 		sh tests/run.sh $(UNIT_BIN) $(PROTO_TESTS) $(INTEGRATION_TESTS) $(TUI_TESTS)
 
+# Benchmarks: every executable file in tests/bench/, in name order, on the
+# release build. Each prints its own numbers.
+bench:
+	@$(MAKE) --no-print-directory all tests
+	@rc=0; for s in $(sort $(wildcard tests/bench/*)); do \
+		[ -f "$$s" ] && [ -x "$$s" ] || continue; \
+		echo "### $$s"; \
+		"$$s" || { echo "### $$s failed"; rc=1; }; \
+	done; exit $$rc
+
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
 		$(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(DATADIR)/themes

@@ -75,73 +75,70 @@ mime_cte_name(enum mime_cte cte)
 	return "unknown";
 }
 
+/* The output is never longer than the input, so it is written straight
+ * into the buffer grown once; a byte at a time through buf_addch would
+ * cost several times more. */
 void
 mime_qp_decode(struct buf *out, const char *p, size_t len, bool header)
 {
-	size_t i = 0;
+	const char *s = p, *end = p + len;
+	char *o;
 
 	buf_grow(out, len);
-	while (i < len) {
-		/* copy a run of ordinary bytes at once */
-		size_t s = i;
-		while (i < len && p[i] != '=' && p[i] != '\n' &&
-		       p[i] != '\r' && !(header && p[i] == '_') &&
-		       p[i] != ' ' && p[i] != '\t')
-			i++;
-		buf_add(out, p + s, i - s);
-		if (i >= len)
-			break;
-		char c = p[i];
+	o = out->data + out->len;
+	while (s < end) {
+		char c = *s;
+		if (c != '=' && c != ' ' && c != '\t' &&
+		    !(header && c == '_')) {
+			*o++ = c;
+			s++;
+			continue;
+		}
 		if (c == '_') {
-			buf_addch(out, ' ');
-			i++;
+			*o++ = ' ';
+			s++;
 		} else if (c == ' ' || c == '\t') {
 			/* white space before a line end is padding added
 			 * in transport (RFC 2045 rule 3) */
-			size_t j = i;
-			while (j < len && (p[j] == ' ' || p[j] == '\t'))
+			const char *j = s;
+			while (j < end && (*j == ' ' || *j == '\t'))
 				j++;
-			if (j < len && p[j] != '\r' && p[j] != '\n')
-				buf_add(out, p + i, j - i);
-			else if (j >= len && header)
-				buf_add(out, p + i, j - i);
-			i = j;
-		} else if (c == '\r' || c == '\n') {
-			buf_addch(out, c);
-			i++;
+			if ((j < end && *j != '\r' && *j != '\n') ||
+			    (j >= end && header)) {
+				memcpy(o, s, (size_t)(j - s));
+				o += j - s;
+			}
+			s = j;
 		} else { /* '=' */
-			int h1 = i + 1 < len ? hexval((unsigned char)p[i + 1])
-					     : -1;
-			int h2 = i + 2 < len ? hexval((unsigned char)p[i + 2])
-					     : -1;
-			if (h1 >= 0 && h2 >= 0) {
-				buf_addch(out, h1 * 16 + h2);
-				i += 3;
+			int h1 = s + 1 < end ? hexval((unsigned char)s[1]) : -1;
+			int h2 = h1 >= 0 && s + 2 < end
+					 ? hexval((unsigned char)s[2])
+					 : -1;
+			if (h2 >= 0) {
+				*o++ = (char)(h1 * 16 + h2);
+				s += 3;
 				continue;
 			}
 			/* a soft line break: '=' then optional white space
 			 * then the line end (or the end of the text) */
-			size_t j = i + 1;
-			while (j < len && (p[j] == ' ' || p[j] == '\t'))
+			const char *j = s + 1;
+			while (j < end && (*j == ' ' || *j == '\t'))
 				j++;
-			if (j >= len) {
-				i = j;
-				continue;
+			if (j >= end) {
+				s = j;
+			} else if (*j == '\n') {
+				s = j + 1;
+			} else if (*j == '\r') {
+				s = j + 1 < end && j[1] == '\n' ? j + 2 : j + 1;
+			} else {
+				/* not an escape: keep the '=' literally */
+				*o++ = '=';
+				s++;
 			}
-			if (p[j] == '\n') {
-				i = j + 1;
-				continue;
-			}
-			if (p[j] == '\r') {
-				i = j + 1 < len && p[j + 1] == '\n' ? j + 2
-								   : j + 1;
-				continue;
-			}
-			/* not an escape: keep the '=' literally */
-			buf_addch(out, '=');
-			i++;
 		}
 	}
+	out->len = (size_t)(o - out->data);
+	out->data[out->len] = '\0';
 }
 
 /* Is the line at p (n bytes, no newline) "begin MODE NAME"? */
