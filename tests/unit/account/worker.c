@@ -259,6 +259,7 @@ struct seen {
 	enum acct_ev_kind last[MAX_IDS];
 	int unknown;
 	int total;
+	int stopped;
 	struct acct_event *keep[8192];
 	int nkeep;
 };
@@ -271,6 +272,7 @@ seen_take(struct seen *s, struct acct_event *list)
 		list = ev->next;
 		ev->next = NULL;
 		s->total++;
+		s->stopped += ev->kind == ACCT_EV_STOPPED;
 		uint64_t id = ev->req_id;
 		if (id >= MAX_IDS) {
 			s->unknown++;
@@ -1132,28 +1134,16 @@ test_random(void)
 	 * ends with STOPPED: wait for all of them. */
 	int want_stopped = nfakes;
 	int64_t end = time_mono_ms() + 20000;
-	while (count_kind(s, ACCT_EV_STOPPED) < want_stopped &&
-	       time_mono_ms() < end) {
+	while (s->stopped < want_stopped && time_mono_ms() < end) {
 		struct pollfd p = { acct_hub_fd(hub), POLLIN, 0 };
 		if (poll(&p, 1, 100) > 0)
 			seen_take(s, acct_hub_drain(hub));
-		if (s->nkeep > 8000) {
-			/* Keep only STOPPED events to count. */
-			int k = 0;
-			for (int i = 0; i < s->nkeep; i++) {
-				if (s->keep[i]->kind == ACCT_EV_STOPPED)
-					s->keep[k++] = s->keep[i];
-				else
-					acct_event_free(s->keep[i]);
-			}
-			s->nkeep = k;
-		}
 	}
 	for (int i = 0; i < 2; i++)
 		if (w[i])
 			acct_stop(w[i], time_mono_ms() + 5000, &e);
 	seen_take(s, acct_hub_drain(hub));
-	is_int(count_kind(s, ACCT_EV_STOPPED), want_stopped,
+	is_int(s->stopped, want_stopped,
 	       "all %d workers stopped", want_stopped);
 	int missing = 0, dup = 0, after = 0;
 	for (int i = 0; i < naccepted; i++) {
@@ -1179,6 +1169,72 @@ test_random(void)
 	is_int(atomic_load(&payloads_live), 0, "every payload freed");
 	for (int i = 0; i < nfakes; i++)
 		free(fakes[i]);
+	free(s);
+}
+
+/* Figures: events a second through the hub, and the round trip of a
+ * request that does nothing (post -> worker -> DONE -> wake -> drain). */
+static void
+test_throughput(void)
+{
+	struct perr e = PERR_INIT;
+	struct acct_hub *hub = acct_hub_new(0, &e);
+	struct fake *f = fake_new();
+	struct acct_worker *w = start(hub, &plain_engine, f, 0, 0);
+	struct seen *s = calloc(1, sizeof(*s));
+	struct job *j = job_new();
+	j->data = 100000;
+	int64_t t0 = time_mono_ms();
+	uint64_t id = post_job(w, j);
+	int n = 0;
+	int64_t end = t0 + 20000;
+	while (!has_terminal(s, id) && time_mono_ms() < end) {
+		struct pollfd p = { acct_hub_fd(hub), POLLIN, 0 };
+		if (poll(&p, 1, 100) <= 0)
+			continue;
+		struct acct_event *list = acct_hub_drain(hub);
+		for (struct acct_event *ev = list; ev; ev = ev->next) {
+			n += ev->kind == ACCT_EV_PROGRESS;
+			if (ev->req_id == id && acct_ev_is_terminal(ev->kind))
+				s->terminal[id]++;
+		}
+		acct_event_free_list(list);
+	}
+	int64_t ms = time_mono_ms() - t0;
+	is_int(n, 100000, "100000 data events through the hub");
+	diag("hub: 100000 events in %lld ms = %.0f events/s", (long long)ms,
+	     ms > 0 ? 100000.0 * 1000 / (double)ms : 0.0);
+
+	enum { R = 2000 };
+	int64_t worst = 0;
+	t0 = time_mono_ms();
+	int answered = 0;
+	for (int i = 0; i < R; i++) {
+		int64_t a = time_mono_ms();
+		uint64_t rid = post_job(w, NULL);
+		while (!has_terminal(s, rid) && time_mono_ms() - a < 2000) {
+			struct pollfd p = { acct_hub_fd(hub), POLLIN, 0 };
+			if (poll(&p, 1, 100) > 0) {
+				struct acct_event *l = acct_hub_drain(hub);
+				for (struct acct_event *ev = l; ev; ev = ev->next)
+					if (ev->req_id < MAX_IDS &&
+					    acct_ev_is_terminal(ev->kind))
+						s->terminal[ev->req_id]++;
+				acct_event_free_list(l);
+			}
+		}
+		answered += has_terminal(s, rid);
+		if (time_mono_ms() - a > worst)
+			worst = time_mono_ms() - a;
+	}
+	ms = time_mono_ms() - t0;
+	is_int(answered, R, "%d round trips answered", R);
+	diag("round trip: %d requests in %lld ms = %.1f us each, worst %lld ms",
+	     R, (long long)ms, (double)ms * 1000 / R, (long long)worst);
+	stop(w);
+	acct_event_free_list(acct_hub_drain(hub));
+	acct_hub_free(hub);
+	free(f);
 	free(s);
 }
 
@@ -1220,5 +1276,6 @@ main(void)
 	test_backpressure();
 	test_engine_bug();
 	test_random();
+	test_throughput();
 	return done_testing();
 }
