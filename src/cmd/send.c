@@ -836,7 +836,8 @@ outbox_show_cmd(struct where *w, const char *arg)
 		fprintf(stderr, "postie outbox: %s\n", e.msg);
 		return EXIT_FAIL;
 	}
-	if (!slice_to_u64(slice_cstr(arg), n, &k) || k == 0) {
+	if (!slice_to_u64(slice_cstr(arg), UINT32_MAX, &k) || k == 0 ||
+	    k > n) {
 		fprintf(stderr, "postie outbox: no message %s (the outbox "
 				"holds %zu)\n", arg, n);
 		outbox_list_free(v, n);
