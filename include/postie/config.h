@@ -190,6 +190,12 @@ struct cfg {
 	char **errors;       /* "FILE:LINE:COL: message", in file order */
 	size_t n_errors;
 	size_t n_errors_dropped; /* faults beyond CFG_MAX_ERRORS */
+	/* "FILE:LINE:COL: warning: message": things that are valid but
+	 * will probably fail later (a ca-file that cannot be read, a
+	 * password-command whose program is not in PATH). At most
+	 * CFG_MAX_ERRORS; they do not make cfg_load fail. */
+	char **warnings;
+	size_t n_warnings;
 };
 
 /* Fill *c with the defaults (no accounts). No allocation. */

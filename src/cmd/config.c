@@ -65,6 +65,8 @@ config_check(const struct cmd_ctx *ctx, bool try_secrets)
 		}
 		for (size_t i = 0; i < c.n_errors; i++)
 			fprintf(stderr, "%s\n", c.errors[i]);
+		for (size_t i = 0; i < c.n_warnings; i++)
+			fprintf(stderr, "%s\n", c.warnings[i]);
 		if (c.n_errors_dropped)
 			fprintf(stderr, "postie: stopped after %zu faults\n",
 				c.n_errors);
@@ -81,6 +83,8 @@ config_check(const struct cmd_ctx *ctx, bool try_secrets)
 		goto out;
 	}
 
+	for (size_t i = 0; i < c.n_warnings; i++)
+		fprintf(stderr, "%s\n", c.warnings[i]);
 	struct buf out = BUF_INIT;
 	buf_addf(&out, "# %s: valid, %zu account%s, %zu binding%s\n",
 		 c.display_path, c.n_accounts, c.n_accounts == 1 ? "" : "s",

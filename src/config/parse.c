@@ -137,6 +137,25 @@ fault_at(struct parser *ps, unsigned line, unsigned col, const char *fmt,
 		(struct fault){ line, col, buf_detach(&b, NULL) };
 }
 
+PRINTF_LIKE(3, 4) static void
+warn_at(struct parser *ps, const char *at, const char *fmt, ...)
+{
+	struct cfg *c = ps->c;
+	struct buf b = BUF_INIT;
+	va_list ap;
+
+	if (c->n_warnings >= CFG_MAX_ERRORS)
+		return;
+	buf_addf(&b, "%s:%u:%u: warning: ", ps->name, ps->line,
+		 col_of(ps, at));
+	va_start(ap, fmt);
+	buf_vaddf(&b, fmt, ap);
+	va_end(ap);
+	c->warnings = xrealloc(c->warnings,
+			       (c->n_warnings + 1) * sizeof(*c->warnings));
+	c->warnings[c->n_warnings++] = buf_detach(&b, NULL);
+}
+
 /* A fault at p in the current line. */
 #define fault(ps, p, ...) fault_at((ps), (ps)->line, col_of((ps), (p)), \
 				   __VA_ARGS__)
@@ -517,7 +536,31 @@ parse_pop3_delete(struct parser *ps, const char *at, const char *v,
 	return false;
 }
 
-/* A command line for a helper: it must split into words. */
+/* Is there an executable prog, as posix_spawnp would look it up? */
+static bool
+program_exists(const char *prog)
+{
+	if (strchr(prog, '/'))
+		return access(prog, X_OK) == 0;
+	const char *path = getenv("PATH");
+	if (!path || !*path)
+		path = "/usr/local/bin:/usr/bin:/bin";
+	while (*path) {
+		size_t n = strcspn(path, ":");
+		char *full = n ? xstrfmt("%.*s/%s", (int)n, path, prog)
+			       : xstrfmt("./%s", prog);
+		bool found = access(full, X_OK) == 0;
+		free(full);
+		if (found)
+			return true;
+		path += n + (path[n] == ':');
+	}
+	return false;
+}
+
+/* A command line for a helper: it must split into words. A program that
+ * cannot be found is worth a warning now rather than a failed login
+ * later; it is not an error, since PATH may differ when postie runs. */
 static bool
 check_command(struct parser *ps, const char *at, const char *key,
 	      const char *v)
@@ -529,8 +572,25 @@ check_command(struct parser *ps, const char *at, const char *key,
 		fault(ps, at, "cannot use '%s': %s", key, e.msg);
 		return false;
 	}
+	char *prog = NULL;
+	if (argv[0][0] == '~')
+		prog = cfg_expand_home(argv[0], &e);
+	if (!program_exists(prog ? prog : argv[0]))
+		warn_at(ps, at, "'%s' runs '%s', which is not an executable "
+				"program here", key, argv[0]);
+	free(prog);
 	argv_free(argv);
 	return true;
+}
+
+/* A file the account reads later: warn now when it cannot be read. */
+static void
+check_readable(struct parser *ps, const char *at, const char *key,
+	       const char *path)
+{
+	if (access(path, R_OK) != 0)
+		warn_at(ps, at, "cannot read %s '%s': %s", key, path,
+			strerror(errno));
 }
 
 /* Store a heap string in *slot; v is taken. */
@@ -648,6 +708,7 @@ set_account_key(struct parser *ps, enum account_key k, const char *key,
 			fault_perr(ps, at, &e);
 			break;
 		}
+		check_readable(ps, at, key, path);
 		take(k == AK_CA_FILE ? &a->ca_file : &a->signature, path);
 		break;
 	}
@@ -1177,6 +1238,9 @@ cfg_release(struct cfg *c)
 	for (size_t i = 0; i < c->n_errors; i++)
 		free(c->errors[i]);
 	free(c->errors);
+	for (size_t i = 0; i < c->n_warnings; i++)
+		free(c->warnings[i]);
+	free(c->warnings);
 	free(c->path);
 	free(c->display_path);
 	cfg_init(c);

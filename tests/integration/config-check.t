@@ -118,6 +118,18 @@ like "$err" "exited with status 1" "says how it failed"
 like "$err" "keyring is locked" "with the program's complaint"
 unlike "$out$err" "Leaked-Secret-777" "hostile-50: never its stdout"
 
+# a program that is not there is a warning, not an error
+cat >"$TEST_TMP/warn.rc" <<'RC'
+[account "a"]
+address = a@example.com
+receive = imaps://imap.example.com
+password-command = no-such-helper-xyz get a
+RC
+run "$TEST_TMP/warn.rc" config check
+is "$rc" 0 "a missing helper program: still exit 0"
+like "$err" "warn.rc:4:20: warning: 'password-command' runs 'no-such-helper-xyz'" \
+	"but a warning says so"
+
 # --- faults -------------------------------------------------------------
 bad=$TEST_TMP/bad.rc
 cat >"$bad" <<'RC'

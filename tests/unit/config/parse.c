@@ -494,6 +494,33 @@ test_files(void)
 }
 
 static void
+test_warnings(void)
+{
+	const char *text = ACCT "password-command = no-such-prog-xyz show a\n"
+			   "ca-file = /nonexistent/ca.pem\n"
+			   "oauth-token-command = sh -c 'echo x'\n"
+			   "signature = /dev/null\n";
+	struct cfg c;
+	struct perr e = PERR_INIT;
+
+	cfg_init(&c);
+	ok(cfg_parse_buffer(&c, "w", text, strlen(text), &e) == 0,
+	   "warnings do not make a load fail");
+	is_int((intmax_t)c.n_warnings, 2, "two warnings");
+	if (c.n_warnings == 2) {
+		is_str(c.warnings[0],
+		       "w:4:20: warning: 'password-command' runs "
+		       "'no-such-prog-xyz', which is not an executable program "
+		       "here", "a program not in PATH");
+		like(c.warnings[1], "w:5:11: warning: cannot read ca-file "
+				    "'/nonexistent/ca.pem'",
+		     "a ca-file that cannot be read");
+	}
+	cfg_release(&c);
+	ok(c.n_warnings == 0 && c.warnings == NULL, "released");
+}
+
+static void
 test_limits(void)
 {
 	struct buf t = BUF_INIT;
@@ -624,6 +651,7 @@ main(void)
 	test_structure();
 	test_did_you_mean();
 	test_files();
+	test_warnings();
 	test_limits();
 	test_mutations();
 	return done_testing();
