@@ -536,12 +536,22 @@ parse_pop3_delete(struct parser *ps, const char *at, const char *v,
 	return false;
 }
 
+static bool
+is_program(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0 && S_ISREG(st.st_mode) &&
+	       access(path, X_OK) == 0;
+}
+
 /* Is there an executable prog, as posix_spawnp would look it up? */
 static bool
 program_exists(const char *prog)
 {
+	if (!*prog)
+		return false;
 	if (strchr(prog, '/'))
-		return access(prog, X_OK) == 0;
+		return is_program(prog);
 	const char *path = getenv("PATH");
 	if (!path || !*path)
 		path = "/usr/local/bin:/usr/bin:/bin";
@@ -549,7 +559,7 @@ program_exists(const char *prog)
 		size_t n = strcspn(path, ":");
 		char *full = n ? xstrfmt("%.*s/%s", (int)n, path, prog)
 			       : xstrfmt("./%s", prog);
-		bool found = access(full, X_OK) == 0;
+		bool found = is_program(full);
 		free(full);
 		if (found)
 			return true;
@@ -593,12 +603,13 @@ check_readable(struct parser *ps, const char *at, const char *key,
 			strerror(errno));
 }
 
-/* Store a heap string in *slot; v is taken. */
+/* Move the heap string *v into *slot (freeing what was there). */
 static void
-take(char **slot, char *v)
+take(char **slot, char **v)
 {
 	free(*slot);
-	*slot = v;
+	*slot = *v;
+	*v = NULL;
 }
 
 static void
@@ -620,15 +631,15 @@ set_account_key(struct parser *ps, enum account_key k, const char *key,
 			buf_release(&q);
 			break;
 		}
-		take(&a->address, v);
-		return;
+		take(&a->address, &v);
+		break;
 	case AK_NAME:
 		if (check_oneline(ps, at, key, v))
-			take(&a->real_name, v), v = NULL;
+			take(&a->real_name, &v);
 		break;
 	case AK_USER:
 		if (check_oneline(ps, at, key, v))
-			take(&a->user, v), v = NULL;
+			take(&a->user, &v);
 		break;
 	case AK_PRESET:
 		a->preset = cfg_preset_find(v);
@@ -681,14 +692,13 @@ set_account_key(struct parser *ps, enum account_key k, const char *key,
 			      ps->name, ps->not_private);
 			break;
 		}
-		take(&a->password, v);
-		return;
+		take(&a->password, &v);
+		break;
 	case AK_PASSWORD_COMMAND:
 	case AK_OAUTH_TOKEN_COMMAND:
 		if (check_command(ps, at, key, v))
 			take(k == AK_PASSWORD_COMMAND ? &a->password_command
-						      : &a->oauth_token_command,
-			     v), v = NULL;
+						      : &a->oauth_token_command, &v);
 		break;
 	case AK_POLL:
 		if (cfg_parse_duration(v, &n, &e) < 0) {
@@ -709,7 +719,7 @@ set_account_key(struct parser *ps, enum account_key k, const char *key,
 			break;
 		}
 		check_readable(ps, at, key, path);
-		take(k == AK_CA_FILE ? &a->ca_file : &a->signature, path);
+		take(k == AK_CA_FILE ? &a->ca_file : &a->signature, &path);
 		break;
 	}
 	case AK_TLS_FINGERPRINT:
@@ -724,8 +734,7 @@ set_account_key(struct parser *ps, enum account_key k, const char *key,
 		if (check_oneline(ps, at, key, v))
 			take(k == AK_SENT     ? &a->sent
 			     : k == AK_DRAFTS ? &a->drafts
-					      : &a->trash,
-			     v), v = NULL;
+					      : &a->trash, &v);
 		break;
 	case AK_ASSUMED_CHARSET:
 		check_charset_list(ps, at, v, a);
@@ -771,11 +780,11 @@ set_ui_key(struct parser *ps, enum ui_key k, const char *key,
 	switch (k) {
 	case UK_THEME:
 		if (check_oneline(ps, at, key, v))
-			take(&ui->theme, v), v = NULL;
+			take(&ui->theme, &v);
 		break;
 	case UK_EDITOR:
 		if (check_command(ps, at, key, v))
-			take(&ui->editor, v), v = NULL;
+			take(&ui->editor, &v);
 		break;
 	case UK_SORT: {
 		const char *s = v;
@@ -820,8 +829,8 @@ set_ui_key(struct parser *ps, enum ui_key k, const char *key,
 			      "%%H:%%M)");
 			break;
 		}
-		take(&ui->date_format, v);
-		return;
+		take(&ui->date_format, &v);
+		break;
 	}
 	case UK_FOLDER_WIDTH:
 		if (!slice_to_u64(slice_cstr(v), FOLDER_WIDTH_MAX, &n)) {
@@ -844,7 +853,7 @@ set_ui_key(struct parser *ps, enum ui_key k, const char *key,
 	case UK_LOG_LEVEL:
 		for (size_t i = 0; log_levels[i]; i++)
 			if (strcmp(v, log_levels[i]) == 0) {
-				take(&ui->log_level, v);
+				take(&ui->log_level, &v);
 				return;
 			}
 		fault(ps, at, "expected error, warn, info or debug, got '%s'",
