@@ -75,6 +75,19 @@ char *mime_html_meta_charset(const char *html, size_t len);
 void mime_flowed_decode(struct buf *out, const char *text, size_t len,
 			bool delsp);
 
+/* Append (text, len), UTF-8 with LF or CRLF line ends, as the body of a
+ * text/plain; format=flowed; delsp=yes part (RFC 3676 section 4): lines
+ * longer than width cells (0 means 72; CJK wide characters count 2) are
+ * broken at spaces or between wide characters into soft lines ending in
+ * a space, quoted lines (starting with '>') keep their depth on every
+ * piece, lines that begin with a space or "From " are space-stuffed,
+ * trailing spaces of hard lines are dropped (the signature separator
+ * "-- " excepted). Output lines end in "\n". A word wider than width is
+ * left whole. mime_flowed_decode with delsp gives the text back, up to
+ * the dropped trailing spaces and quote marks written as "> ". */
+void mime_flowed_encode(struct buf *out, const char *text, size_t len,
+			size_t width);
+
 /* ---------------------------------------------------------------------
  * Header encoding for output (encode.c)
  *
@@ -215,6 +228,7 @@ struct mime_draft {
 	const unsigned char *random; /* MIME_DRAFT_RANDOM_MIN bytes or more */
 	size_t random_len;
 	bool eightbit; /* the server takes 8bit bodies (8BITMIME) */
+	bool flowed;   /* send the text as format=flowed; delsp=yes */
 };
 
 /* Append to out the complete message for d: header fields (Date, From,

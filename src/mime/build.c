@@ -616,6 +616,19 @@ mime_draft_build(const struct mime_draft *d, struct buf *out,
 	if (normalise_text(&text, d->body ? d->body : "", d->body_len,
 			   &maxline, &ascii, e) < 0)
 		goto out;
+	if (d->flowed) {
+		struct buf fl = BUF_INIT;
+		mime_flowed_encode(&fl, text.data, text.len, 0);
+		buf_reset(&text);
+		/* cannot fail: the same text passed the checks above */
+		normalise_text(&text, fl.data, fl.len, &maxline, &ascii, e);
+		buf_release(&fl);
+	}
+	const char *ctype = d->flowed ? "Content-Type: text/plain; "
+					"charset=UTF-8; format=flowed; "
+					"delsp=yes\r\n"
+				      : "Content-Type: text/plain; "
+					"charset=UTF-8\r\n";
 	const char *cte = encode_text(&body, &text, maxline, ascii,
 				      d->eightbit);
 
@@ -623,7 +636,7 @@ mime_draft_build(const struct mime_draft *d, struct buf *out,
 		goto out;
 
 	if (d->nfiles == 0) {
-		buf_addstr(out, "Content-Type: text/plain; charset=UTF-8\r\n");
+		buf_addstr(out, ctype);
 		buf_addf(out, "Content-Transfer-Encoding: %s\r\n\r\n", cte);
 		buf_add(out, body.data, body.len);
 		r = 0;
@@ -645,7 +658,7 @@ mime_draft_build(const struct mime_draft *d, struct buf *out,
 		 boundary.data);
 	buf_addstr(out, "\r\nThis is a message in MIME format.\r\n");
 	buf_addf(out, "\r\n--%s\r\n", boundary.data);
-	buf_addstr(out, "Content-Type: text/plain; charset=UTF-8\r\n");
+	buf_addstr(out, ctype);
 	buf_addf(out, "Content-Transfer-Encoding: %s\r\n\r\n", cte);
 	buf_add(out, body.data, body.len);
 	for (size_t i = 0; i < d->nfiles; i++) {

@@ -750,6 +750,48 @@ test_body_encodings(void)
 	buf_release(&out);
 }
 
+/* format=flowed on the way out, undone by the reader on the way in. */
+static void
+test_flowed_body(void)
+{
+	static const char text[] =
+		"各位好：下周一上午九点在三楼会议室开会，请准时参加。会议材料"
+		"见附件，如有问题请随时联系我。\n\n"
+		"A long English line that goes on well past the seventy-two "
+		"columns a flowed line may use.\n"
+		"> quoted\n-- \n张三\n";
+	struct mime_draft d;
+	struct mime_draft_addr to = { NULL, "b@example.net" };
+	struct buf out = BUF_INIT, dec = BUF_INIT;
+	struct perr e = PERR_INIT;
+
+	draft_init(&d);
+	d.from = (struct mime_draft_addr){ NULL, "a@example.org" };
+	d.to = &to;
+	d.nto = 1;
+	d.body = text;
+	d.body_len = strlen(text);
+	d.eightbit = true;
+	d.flowed = true;
+	ok(mime_draft_build(&d, &out, &e) == 0, "flowed draft builds");
+	like(out.data, "Content-Type: text/plain; charset=UTF-8; "
+		       "format=flowed; delsp=yes\r\n", "flowed content type");
+	like(out.data, "Content-Transfer-Encoding: 8bit\r\n",
+	     "flowed text in 8bit");
+	like(out.data, "columns a  \r\nflowed line may use.\r\n",
+	     "long line cut at a space, soft break marked");
+	check_shape(out.data, out.len, "flowed draft");
+
+	struct mime_message m;
+	mime_message_parse(&m, out.data, out.len, NULL);
+	if (m.nleaves == 1)
+		mime_part_text(&dec, &m, m.leaves[0], 0);
+	is_str(dec.data, text, "flowed body reads back as written");
+	mime_message_release(&m);
+	buf_release(&out);
+	buf_release(&dec);
+}
+
 static void
 test_big_attachment(void)
 {
@@ -998,6 +1040,7 @@ main(void)
 	test_display_names();
 	test_injection();
 	test_body_encodings();
+	test_flowed_body();
 	test_big_attachment();
 	test_types();
 	test_addresses();

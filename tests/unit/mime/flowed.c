@@ -56,6 +56,84 @@ static const struct flowed_case cases[] = {
 	{ "only spaces", "   \r\n", false, "  \n" },
 };
 
+struct enc_case {
+	const char *name;
+	const char *in;
+	size_t width;
+	const char *want;
+};
+
+static const struct enc_case enc_cases[] = {
+	{ "short lines stay", "one\ntwo\n", 72, "one\ntwo\n" },
+	{ "trailing spaces of hard lines dropped", "a  \nb\n", 72,
+	  "a\nb\n" },
+	{ "signature separator kept", "x\n-- \nsig\n", 72,
+	  "x\n-- \nsig\n" },
+	{ "wrap at spaces", "aaa bbb ccc ddd", 10, "aaa bbb  \nccc ddd\n" },
+	{ "wrap CJK between characters", "一二三四五六七八九十", 10,
+	  "一二三四 \n五六七八 \n九十\n" },
+	{ "quoted lines keep depth", "> aaa bbb ccc\n>> x", 10,
+	  "> aaa  \n> bbb ccc\n>> x\n" },
+	{ "space and From stuffed", " lead\nFrom me\n", 72,
+	  "  lead\n From me\n" },
+	{ "long word left whole", "abcdefghijklmnop q", 8,
+	  "abcdefghijklmnop  \nq\n" },
+	{ "crlf in", "a\r\nb\r\n", 72, "a\nb\n" },
+};
+
+/* Encoding: fixed cases, then decode(encode(x)) == x on mixed text. */
+static void
+test_encode(void)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(enc_cases); i++) {
+		const struct enc_case *c = &enc_cases[i];
+		struct buf out = BUF_INIT;
+
+		mime_flowed_encode(&out, c->in, strlen(c->in), c->width);
+		is_str(out.data, c->want, "encode: %s", c->name);
+		buf_release(&out);
+	}
+
+	static const char *const texts[] = {
+		"The quick brown fox jumps over the lazy dog and keeps running "
+		"far beyond the end of any reasonable line on a terminal.\n",
+		"各位好：下周一上午九点在三楼会议室开会，请准时参加。"
+		"会议材料见附件，如有问题请随时联系我。谢谢！\n\n张三\n",
+		"> quoted text that is long enough to need a break somewhere "
+		"in the middle\n>> deeper quoted 中文引用内容也很长"
+		"需要换行才可以放得下\nplain\n",
+		"two  spaces  kept  everywhere  even  at  the  cut  points  "
+		"of  this  line\n",
+		" From the start\nFrom here\n-- \nsig\n",
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(texts); i++) {
+		for (size_t w = 10; w <= 80; w += 7) {
+			struct buf enc = BUF_INIT, dec = BUF_INIT;
+			mime_flowed_encode(&enc, texts[i], strlen(texts[i]), w);
+			mime_flowed_decode(&dec, enc.data, enc.len, true);
+			size_t longest = 0, col = 0;
+			for (size_t k = 0; k < enc.len; k++) {
+				if (enc.data[k] == '\n') {
+					col = 0;
+					continue;
+				}
+				if (((unsigned char)enc.data[k] & 0xc0) != 0x80)
+					col++;
+				if (col > longest)
+					longest = col;
+			}
+			is_str(dec.data, texts[i],
+			       "round trip text %zu width %zu", i, w);
+			/* below 17 a single word can be wider than a line */
+			ok(w < 17 || longest <= w,
+			   "text %zu width %zu: lines within width (%zu)", i,
+			   w, longest);
+			buf_release(&enc);
+			buf_release(&dec);
+		}
+	}
+}
+
 int
 main(void)
 {
@@ -80,5 +158,6 @@ main(void)
 	   "one line end only");
 	buf_release(&in);
 	buf_release(&out);
+	test_encode();
 	return done_testing();
 }
