@@ -289,6 +289,43 @@ test_damage(const char *root)
 	}
 }
 
+/* hostile-47: the index's name taken by a symbolic link (to a file of
+ * the user's elsewhere) or by a directory. The link is never followed:
+ * it is moved aside itself, and what it pointed at is unchanged. */
+static void
+test_not_a_file(const char *root)
+{
+	char *dir = xstrfmt("%s/symlink", root);
+	char *db = path_in(dir, STORE_DB_NAME);
+	char *victim = xstrfmt("%s/victim", root);
+	struct store_open_info info;
+	struct perr e = PERR_INIT;
+
+	file_mkdirs(dir, 0700, &e);
+	file_write_atomic(victim, "precious", 8, 0600, &e);
+	ok(symlink(victim, db) == 0, "hostile-47: plant a symlink as index");
+	struct store *st = store_open(dir, STORE_WRITE, &info, &e);
+	ok(st && info.rebuilt, "hostile-47: symlink: rebuilt, not followed");
+	is_int(file_size(victim), 8, "hostile-47: symlink target untouched");
+	struct stat sb;
+	ok(lstat(db, &sb) == 0 && S_ISREG(sb.st_mode),
+	   "hostile-47: the index is a regular file again");
+	store_close(st);
+	free(db);
+	free(dir);
+
+	dir = xstrfmt("%s/isdir", root);
+	db = path_in(dir, STORE_DB_NAME);
+	file_mkdirs(db, 0700, &e);
+	st = store_open(dir, STORE_WRITE, &info, &e);
+	ok(st && info.rebuilt, "hostile-47: a directory in its place: rebuilt");
+	like(info.reason, "not a regular file", "hostile-47: saying why");
+	store_close(st);
+	free(db);
+	free(dir);
+	free(victim);
+}
+
 /* A file that is SQLite but not ours, or ours from a newer postie. */
 static void
 foreign_case(const char *root, const char *name, const char *sql,
@@ -417,6 +454,7 @@ main(void)
 	test_reader_alone(root);
 	test_damage(root);
 	test_foreign(root);
+	test_not_a_file(root);
 	test_migration(root);
 	return done_testing();
 }
