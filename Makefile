@@ -202,7 +202,8 @@ uninstall:
 # runs each for FUZZ_TIME seconds starting from the seeds in
 # tests/fuzz/corpus/NAME (new inputs go to build/fuzz/corpus/NAME, never
 # into the source tree); `make fuzz-smoke` runs each for FUZZ_SMOKE_TIME
-# seconds, short enough for `make check`. A crash stops the run and leaves
+# seconds, short enough for `make check`. tests/fuzz/NAME.dict, when
+# present, is the target's dictionary. A crash stops the run and leaves
 # the input in build/fuzz/.
 FUZZ_TIME ?= 60
 FUZZ_SMOKE_TIME ?= 5
@@ -229,8 +230,10 @@ fuzz-run:
 	@for n in $(FUZZ_NAMES); do \
 		mkdir -p build/fuzz/corpus/$$n tests/fuzz/corpus/$$n || exit 1; \
 		echo "fuzz: $$n for $(SECONDS_EACH)s"; \
+		dict=; [ -f tests/fuzz/$$n.dict ] && \
+			dict=-dict=../../tests/fuzz/$$n.dict; \
 		(cd build/fuzz && ./fuzz/$$n -max_total_time=$(SECONDS_EACH) \
-			-print_final_stats=1 -rss_limit_mb=2048 \
+			-print_final_stats=1 -rss_limit_mb=2048 $$dict \
 			corpus/$$n ../../tests/fuzz/corpus/$$n \
 			2>&1) > build/fuzz/$$n.log || { \
 			tail -n 40 build/fuzz/$$n.log; \
