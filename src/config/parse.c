@@ -752,6 +752,8 @@ set_account_key(struct parser *ps, enum account_key k, const char *key,
 	case AK_COUNT:
 		break;
 	}
+	if (v && k == AK_PASSWORD)
+		explicit_bzero(v, strlen(v));
 	free(v);
 }
 
@@ -1382,6 +1384,9 @@ cfg_load(struct cfg *c, const char *path, struct perr *e)
 	rc = parse_text(c, c->display_path, not_private, text.data, text.len,
 			e);
 out:
+	/* the text may hold a password */
+	if (text.cap)
+		explicit_bzero(text.data, text.len);
 	buf_release(&text);
 	free(why);
 	free(chosen);
