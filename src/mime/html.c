@@ -383,12 +383,13 @@ enum attr_id {
 	A_CHARSET,
 	A_HTTP_EQUIV,
 	A_CONTENT,
+	A_CLASS,
 	A_COUNT
 };
 
 static const char *const attr_names[A_COUNT] = {
 	"href", "alt", "width", "height", "start", "charset", "http-equiv",
-	"content",
+	"content", "class",
 };
 
 struct tag {
@@ -590,6 +591,7 @@ struct h2t {
 	size_t pre;
 	bool pre_skip_nl;
 	bool cell_in_row;
+	bool in_mso_p; /* inside an Outlook line paragraph */
 
 	struct list_level *lists;
 	size_t nlists, caplists, list_overflow;
@@ -1207,6 +1209,21 @@ handle_tag(struct h2t *h, const struct tag *t)
 	}
 	if (strcmp(n, "tr") == 0 || strcmp(n, "table") == 0)
 		h->cell_in_row = false;
+	/* Outlook writes every line as <p class=MsoNormal> with no margin:
+	 * shown as paragraphs, its mail would be double spaced. */
+	if (strcmp(n, "p") == 0 && !t->end && t->val[A_CLASS] &&
+	    ascii_memcasemem(t->val[A_CLASS], t->vlen[A_CLASS], "msonormal")) {
+		line_break(h);
+		h->in_mso_p = true;
+		return;
+	}
+	if (strcmp(n, "p") == 0 && t->end && h->in_mso_p) {
+		line_break(h);
+		h->in_mso_p = false;
+		return;
+	}
+	if (strcmp(n, "p") == 0)
+		h->in_mso_p = false;
 	if (name_is(t, para_tags, ARRAY_SIZE(para_tags))) {
 		request_blank(h);
 		return;

@@ -81,6 +81,11 @@ static const struct h2t_case cases[] = {
 	  "<table><tr><th>名称</th><th>数量</th></tr><tr><td>苹果</td>"
 	  "<td>3</td></tr></table>", 0,
 	  "名称 | 数量\n苹果 | 3\n" },
+	{ "outlook MsoNormal paragraphs are lines",
+	  "<p class=MsoNormal>one<o:p></o:p></p><p class=\"MsoNormal\">two"
+	  "<o:p></o:p></p><p class=MsoNormal><o:p>&nbsp;</o:p></p>"
+	  "<p class=MsoNormal>Regards<o:p></o:p></p><p>para</p>", 0,
+	  "one\ntwo\n\nRegards\n\npara\n" },
 	{ "headings", "<h1>Title</h1>text<h2>Sub</h2>more", 0,
 	  "Title\n\ntext\n\nSub\n\nmore\n" },
 	{ "hr", "a<hr>b", 10, "a\n\n----------\n\nb\n" },
