@@ -165,6 +165,8 @@ struct cfg_bind {
 enum cfg_sort { CFG_SORT_DATE, CFG_SORT_ARRIVAL, CFG_SORT_FROM,
 		CFG_SORT_SUBJECT, CFG_SORT_SIZE, CFG_SORT_THREAD };
 
+/* After a load every string here is set except editor; after cfg_init
+ * alone they are NULL. */
 struct cfg_ui {
 	char *theme;             /* "default" */
 	char *editor;            /* NULL: $VISUAL, $EDITOR, then built-in */
