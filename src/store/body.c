@@ -138,8 +138,9 @@ lookup(struct store *st, int64_t folder, uint32_t uid, int64_t *id,
 	rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW) {
 		*id = sqlite3_column_int64(s, 0);
-		if (name && sqlite3_column_type(s, 1) == SQLITE_TEXT)
-			*name = xstrdup((const char *)sqlite3_column_text(s, 1));
+		const unsigned char *t = sqlite3_column_text(s, 1);
+		if (name && t)
+			*name = xstrdup((const char *)t);
 	}
 	sqlite3_reset(s);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)

@@ -41,8 +41,9 @@ store_stmt(struct store *st, enum store_stmt id, struct perr *e)
 		sqlite3_clear_bindings(s);
 		return s;
 	}
-	if (sqlite3_prepare_v3(st->db, stmt_sql[id], -1,
-			       SQLITE_PREPARE_PERSISTENT, &s, NULL) != SQLITE_OK) {
+	int rc = sqlite3_prepare_v3(st->db, stmt_sql[id], -1,
+				    SQLITE_PREPARE_PERSISTENT, &s, NULL);
+	if (rc != SQLITE_OK) {
 		store_dberr(st, e, "cannot prepare a statement of the index");
 		sqlite3_finalize(s);
 		return NULL;
@@ -89,7 +90,7 @@ store_begin(struct store *st, struct perr *e)
 {
 	if (st->mode != STORE_WRITE)
 		return perr_set(e, PERR_LOCAL,
-				"cannot change the index '%s': opened read-only",
+				"cannot change the index '%s': read-only",
 				st->db_path);
 	sqlite3_stmt *s = store_stmt(st, STMT_BEGIN, e);
 	if (!s)
@@ -474,8 +475,9 @@ connect_db(struct store *st, struct perr *e)
 	if (st->mode == STORE_WRITE) {
 		/* SQLite creates files 0644; make ours 0600 first. The
 		 * -wal and -shm files take the mode of the database. */
-		int fd = open(st->db_path,
-			      O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+		int fd = open(st->db_path, O_WRONLY | O_CREAT | O_CLOEXEC |
+						   O_NOFOLLOW,
+			      0600);
 		if (fd < 0)
 			return perr_set(e, PERR_LOCAL,
 					"cannot create the index '%s': %s",

@@ -51,8 +51,9 @@ row_to_folder(sqlite3_stmt *s, struct store_folder *f)
 	f->raw = col_dup(s, 2, &f->raw_len);
 	f->delim = col_dup(s, 3, NULL);
 	int role = sqlite3_column_int(s, 4);
-	f->role = role >= 0 && role <= STORE_ROLE_FLAGGED ? (enum store_role)role
-							   : STORE_ROLE_NONE;
+	f->role = STORE_ROLE_NONE;
+	if (role >= 0 && role <= STORE_ROLE_FLAGGED)
+		f->role = (enum store_role)role;
 	f->uidvalidity = col_u32(s, 5);
 	f->uidnext = col_u32(s, 6);
 	f->highestmodseq = (uint64_t)sqlite3_column_int64(s, 7);

@@ -247,7 +247,8 @@ skey_sort(struct skey *v, size_t n)
 			size_t mid = lo + w < n ? lo + w : n;
 			size_t hi = lo + 2 * w < n ? lo + 2 * w : n;
 			size_t i = lo, j = mid, k = lo;
-			if (mid < hi && skey_cmp(&src[mid - 1], &src[mid]) <= 0) {
+			if (mid < hi &&
+			    skey_cmp(&src[mid - 1], &src[mid]) <= 0) {
 				memcpy(dst + lo, src + lo,
 				       (hi - lo) * sizeof(*src));
 				continue;

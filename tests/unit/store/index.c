@@ -112,7 +112,8 @@ test_create(const char *root)
 	if (!ok(rd != NULL, "a reader opens beside the writer"))
 		diag("%s", e.msg);
 	if (rd) {
-		is_int((intmax_t)folder_count(rd), 1, "the reader sees the folder");
+		is_int((intmax_t)folder_count(rd), 1,
+		       "the reader sees the folder");
 		struct store_folder_info fi = { .name = "X", .raw = "X",
 						.raw_len = 1 };
 		ok(store_folder_upsert(rd, &fi, NULL, NULL, &e) == -1,
@@ -128,7 +129,8 @@ test_create(const char *root)
 		   info.old_version == STORE_SCHEMA_VERSION,
 	   "reopening keeps the index");
 	if (st) {
-		is_int((intmax_t)folder_count(st), 1, "the folder is still there");
+		is_int((intmax_t)folder_count(st), 1,
+		       "the folder is still there");
 		sqlite3_stmt *s;
 		const char *mode = "";
 		if (sqlite3_prepare_v2(st->db, "PRAGMA journal_mode", -1, &s,
@@ -199,27 +201,34 @@ damage_case(const char *root, const char *name, long n, int c, int trunc,
 	file_mkdirs(local, 0700, &e);
 	file_write_atomic(local_file, "mine", 4, 0600, &e);
 
-	ok(file_damage(db, n, c, trunc) == 0, "hostile-47 %s: damage the file", name);
+	ok(file_damage(db, n, c, trunc) == 0, "hostile-47 %s: damage the file",
+	   name);
 	struct store *rd = store_open(dir, STORE_READ, NULL, &e);
 	ok(rd == NULL, "hostile-47 %s: the reader refuses it", name);
 	store_close(rd);
 
 	st = store_open(dir, STORE_WRITE, &info, &e);
-	if (!ok(st != NULL, "hostile-47 %s: the writer opens it anyway", name)) {
+	if (!ok(st != NULL, "hostile-47 %s: the writer opens it anyway",
+		name)) {
 		diag("%s", e.msg);
 		goto out;
 	}
 	ok(info.rebuilt, "hostile-47 %s: reported as rebuilt", name);
 	like(info.reason, why, "hostile-47 %s: with the reason", name);
-	ok(file_size(aside) >= 0, "hostile-47 %s: the old file was moved aside", name);
-	is_int((intmax_t)folder_count(st), 0, "hostile-47 %s: the new index is empty",
+	ok(file_size(aside) >= 0, "hostile-47 %s: the old file was moved aside",
+	   name);
+	is_int((intmax_t)folder_count(st), 0,
+	       "hostile-47 %s: the new index is empty",
 	       name);
 	char *bodies = path_in(dir, "bodies");
-	is_int(file_size(bodies), -1, "hostile-47 %s: the cached bodies are gone", name);
+	is_int(file_size(bodies), -1,
+	       "hostile-47 %s: the cached bodies are gone", name);
 	free(bodies);
-	is_int(file_size(local_file), 4, "hostile-47 %s: local mail elsewhere untouched",
+	is_int(file_size(local_file), 4,
+	       "hostile-47 %s: local mail elsewhere untouched",
 	       name);
-	ok(fill(st, &fid) == 0, "hostile-47 %s: the new index takes mail", name);
+	ok(fill(st, &fid) == 0, "hostile-47 %s: the new index takes mail",
+	   name);
 	store_close(st);
 
 	st = store_open(dir, STORE_WRITE, &info, &e);
@@ -262,8 +271,9 @@ test_damage(const char *root)
 		}
 		store_msg_put(st, fid, m, 400, &e);
 		/* Checkpoint so the data is in the main file. */
-		sqlite3_wal_checkpoint_v2(st->db, NULL, SQLITE_CHECKPOINT_TRUNCATE,
-					  NULL, NULL);
+		sqlite3_wal_checkpoint_v2(st->db, NULL,
+					  SQLITE_CHECKPOINT_TRUNCATE, NULL,
+					  NULL);
 		store_close(st);
 		char *db = path_in(dir, STORE_DB_NAME);
 		half = file_size(db) / 2;
@@ -276,7 +286,8 @@ test_damage(const char *root)
 		struct store_open_info info;
 		struct perr e = PERR_INIT;
 		ok(file_damage(db, half, 0, 1) == 0,
-		   "hostile-47 truncated-half: cut the file to %ld bytes", half);
+		   "hostile-47 truncated-half: cut the file to %ld bytes",
+		   half);
 		struct store *st = store_open(dir, STORE_WRITE, &info, &e);
 		ok(st != NULL && info.rebuilt,
 		   "hostile-47 truncated-half: found by the check, rebuilt");
@@ -350,7 +361,8 @@ foreign_case(const char *root, const char *name, const char *sql,
 	like(e.msg, why, "hostile-47 %s: saying why", name);
 	store_close(rd);
 	struct store *st = store_open(dir, STORE_WRITE, &info, &e);
-	ok(st != NULL && info.rebuilt, "hostile-47 %s: the writer rebuilds it", name);
+	ok(st != NULL && info.rebuilt,
+	   "hostile-47 %s: the writer rebuilds it", name);
 	like(info.reason, why, "hostile-47 %s: reason", name);
 	is_int(pragma(db, "PRAGMA user_version"), STORE_SCHEMA_VERSION,
 	       "hostile-47 %s: now at the current version", name);

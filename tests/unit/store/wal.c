@@ -116,7 +116,8 @@ main(void)
 	is_int((intmax_t)errors, 0, "the reader never failed");
 	is_int((intmax_t)torn, 0, "every load saw whole transactions");
 	is_int((intmax_t)backwards, 0, "no load saw fewer than the last");
-	is_int((intmax_t)last, BATCH * BATCHES, "the reader saw all in the end");
+	is_int((intmax_t)last, BATCH * BATCHES,
+	       "the reader saw all in the end");
 	diag("%zu loads while writing", loads);
 
 	struct store_hit *h;
