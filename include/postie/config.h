@@ -230,6 +230,13 @@ int cfg_parse_buffer(struct cfg *c, const char *name, const char *text,
 const struct cfg_account *cfg_find_account(const struct cfg *c,
 					   const char *name);
 
+/* The account for -A NAME: the one called name, or the first when name
+ * is NULL. NULL with PERR_CONFIG when there is no such account (the
+ * message lists the names there are) or no account at all. Borrowed. */
+const struct cfg_account *cfg_select_account(const struct cfg *c,
+					     const char *name,
+					     struct perr *e);
+
 /* Append the resolved configuration in dotfile syntax, presets applied,
  * with every plaintext password written as "*****". Commands are shown,
  * not run. */

@@ -76,9 +76,8 @@ config_check(const struct cmd_ctx *ctx, bool try_secrets)
 		rc = EXIT_CONFIG;
 		goto out;
 	}
-	if (ctx->account && !cfg_find_account(&c, ctx->account)) {
-		fprintf(stderr, "postie: no account \"%s\" in '%s'\n",
-			ctx->account, c.display_path);
+	if (ctx->account && !cfg_select_account(&c, ctx->account, &e)) {
+		fprintf(stderr, "postie: %s\n", e.msg);
 		rc = EXIT_CONFIG;
 		goto out;
 	}

@@ -1276,6 +1276,37 @@ cfg_find_account(const struct cfg *c, const char *name)
 	return NULL;
 }
 
+const struct cfg_account *
+cfg_select_account(const struct cfg *c, const char *name, struct perr *e)
+{
+	if (c->n_accounts == 0) {
+		perr_set(e, PERR_CONFIG, "no account in '%s' (add an "
+			 "[account \"NAME\"] section)",
+			 c->display_path ? c->display_path : "the dotfile");
+		return NULL;
+	}
+	if (!name)
+		return &c->accounts[0];
+	const struct cfg_account *a = cfg_find_account(c, name);
+	if (a)
+		return a;
+
+	struct buf names = BUF_INIT;
+	const char *cands[CFG_MAX_ACCOUNTS + 1];
+	for (size_t i = 0; i < c->n_accounts; i++) {
+		buf_addf(&names, "%s\"%s\"", i ? ", " : "",
+			 c->accounts[i].name);
+		cands[i] = c->accounts[i].name;
+	}
+	cands[c->n_accounts] = NULL;
+	const char *hint = cfg_did_you_mean(name, cands);
+	perr_set(e, PERR_CONFIG, "no account \"%s\"%s%s%s (there are: %s)",
+		 name, hint ? "; did you mean \"" : "", hint ? hint : "",
+		 hint ? "\"?" : "", names.data);
+	buf_release(&names);
+	return NULL;
+}
+
 /* path with the home directory written as ~, for messages. */
 static char *
 display_path(const char *path)

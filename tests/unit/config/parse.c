@@ -345,6 +345,13 @@ test_structure(void)
 		ok(w->sent_copy, "sent-copy defaults to yes");
 	}
 	ok(cfg_find_account(&c, "QQ") == NULL, "account names are exact");
+	ok(cfg_select_account(&c, NULL, &e) == &c.accounts[0],
+	   "select: the first by default");
+	ok(cfg_select_account(&c, "work", &e) == &c.accounts[1],
+	   "select: by name");
+	ok(cfg_select_account(&c, "wrok", &e) == NULL, "select: unknown name");
+	is_str(e.msg, "no account \"wrok\"; did you mean \"work\"? (there "
+		      "are: \"qq\", \"work\")", "  lists the names");
 	is_int((intmax_t)c.n_binds, 2, "two bindings");
 	if (c.n_binds == 2) {
 		is_str(c.binds[1].keys, "<F5>", "bind keys");
@@ -491,6 +498,20 @@ test_files(void)
 	free(xdg);
 	free(dot);
 	free(huge);
+}
+
+static void
+test_select_empty(void)
+{
+	struct cfg c;
+	struct perr e = PERR_INIT;
+
+	cfg_init(&c);
+	ok(cfg_parse_buffer(&c, "e", "[ui]\n", 5, &e) == 0, "no accounts");
+	ok(cfg_select_account(&c, NULL, &e) == NULL,
+	   "select with no account fails");
+	like(e.msg, "no account in 'e'", "  and says so");
+	cfg_release(&c);
 }
 
 static void
@@ -651,6 +672,7 @@ main(void)
 	test_structure();
 	test_did_you_mean();
 	test_files();
+	test_select_empty();
 	test_warnings();
 	test_limits();
 	test_mutations();
