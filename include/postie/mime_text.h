@@ -270,8 +270,9 @@ void mime_strv_free(char **v);
 /* The subject with every reply and forward prefix removed from its start
  * ("Re:", "RE:", "Re[2]:", "Re(2):", "Fwd:", "FW:", "Aw:", "Sv:", "WG:",
  * "回复:", "回复：", "答复:", "转发:", "轉寄:" and others, nested or
- * repeated), white space runs collapsed to one space and trimmed. Heap
- * string; NULL in gives "". */
+ * repeated), white space runs collapsed to one space and trimmed. A list
+ * tag in brackets at the start stays, and the prefixes after it go too
+ * ("Re: [dev] Re: x" gives "[dev] x"). Heap string; NULL in gives "". */
 char *mime_subject_base(const char *subject);
 
 /* "Re: " + the base subject. Heap string. */

@@ -86,7 +86,26 @@ mime_subject_base(const char *subject)
 			break;
 		i += k;
 	}
+	/* A list tag ("[dev] Re: x") stays, with the prefixes after it
+	 * removed too, so that replies on a list share one subject. */
 	bool space = false;
+	if (s[i] == '[') {
+		size_t j = i + 1;
+		while (s[j] && s[j] != ']' && s[j] != '[' && j - i < 64)
+			j++;
+		if (s[j] == ']' && j > i + 1) {
+			buf_add(&b, s + i, j + 1 - i);
+			i = j + 1;
+			size_t tag_end = i;
+			for (;;) {
+				i = skip_space(s, i);
+				if (!(k = prefix_len(s + i)))
+					break;
+				i += k;
+			}
+			space = i > tag_end;
+		}
+	}
 	for (; s[i]; i++) {
 		char c = s[i];
 		if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {

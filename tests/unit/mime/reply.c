@@ -55,7 +55,12 @@ static const struct subj_case subjects[] = {
 	{ "Hello Re: world", "Hello Re: world" },
 	{ "Re:", "" },
 	{ "回复", "回复" },
-	{ "[list] Re: tagged", "[list] Re: tagged" },
+	{ "[list] Re: tagged", "[list] tagged" },
+	{ "Re: [list] Re: 回复：tagged", "[list] tagged" },
+	{ "[list]no space", "[list]no space" },
+	{ "[PATCH v2] fix", "[PATCH v2] fix" },
+	{ "[unclosed tag Re: x", "[unclosed tag Re: x" },
+	{ "[] Re: empty tag", "[] Re: empty tag" },
 	{ "Re: 10:30 meeting", "10:30 meeting" },
 };
 
@@ -80,6 +85,10 @@ test_subjects(void)
 	free(s);
 	s = mime_subject_forward("RE: 报价单");
 	is_str(s, "Fwd: 报价单", "forward subject");
+	free(s);
+
+	s = mime_subject_reply("[dev] Re: build");
+	is_str(s, "Re: [dev] build", "reply on a list keeps the tag");
 	free(s);
 
 	char *a = mime_thread_key("Re: Quarterly REPORT 报告");
