@@ -444,6 +444,18 @@ test_files(void)
 	ok(cfg_load(&c, link, &e) < 0, "hostile-50: through a symlink refused");
 	like(e.msg, "is a symbolic link", "and says why");
 
+	/* a file of someone else's: only root can set that up */
+	char *other = write_file(dir, "other", text, 0600);
+	if (getuid() == 0 && chown(other, 65534, 65534) == 0) {
+		ok(cfg_load(&c, other, &e) < 0,
+		   "hostile-50: password in another user's file refused");
+		like(e.msg, "belongs to another user", "  and says why");
+	} else {
+		diag("not root: the other-owner case needs chown");
+	}
+	unlink(other);
+	free(other);
+
 	char *nopw = write_file(dir, "nopw", ACCT, 0644);
 	ok(cfg_load(&c, nopw, &e) == 0,
 	   "a readable file without a password is fine");
