@@ -212,6 +212,9 @@ void mime_transfer_decode(struct buf *out, enum mime_cte cte, const char *p,
 
 struct mime_part {
 	struct mime_part *parent, *child, *next;
+	/* Files uuencoded inside this text/plain part ("begin 644 name"),
+	 * linked by next; each is also a leaf with this part as parent. */
+	struct mime_part *embedded;
 	struct mime_headers headers;
 	struct slice header;  /* the header block */
 	struct slice body;    /* the body, still transfer-encoded */
@@ -270,7 +273,8 @@ const struct mime_part *mime_choose_body(const struct mime_message *m,
 
 /* Append the text of a part as UTF-8: transfer decoding, charset (the
  * message's assumed list), CRLF and CR made LF, format=flowed undone,
- * HTML turned into text at width columns. Not sanitised. */
+ * HTML turned into text at width columns, and each uuencoded file inside
+ * it replaced by a line naming its part. Not sanitised. */
 void mime_part_text(struct buf *out, const struct mime_message *m,
 		    const struct mime_part *part, size_t width);
 

@@ -163,6 +163,26 @@ uu_begin(const char *p, size_t n, struct slice *name)
 	return true;
 }
 
+/* Does the line at p look like uuencoded data: characters from ' ' to
+ * '`' only, and as many as its length character promises? */
+static bool
+uu_data_line(const char *p, size_t len)
+{
+	const char *nl = memchr(p, '\n', len);
+	size_t n = nl ? (size_t)(nl - p) : len;
+
+	while (n && (p[n - 1] == '\r' || p[n - 1] == ' '))
+		n--;
+	if (n == 0 || p[0] < ' ' || p[0] > '`')
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (p[i] < ' ' || p[i] > '`')
+			return false;
+	size_t want = (size_t)((p[0] - ' ') & 0x3f);
+	size_t chars = (want + 2) / 3 * 4;
+	return n - 1 + 2 >= chars && n - 1 <= chars + 2;
+}
+
 size_t
 mime_uu_find(const char *p, size_t len)
 {
@@ -174,12 +194,15 @@ mime_uu_find(const char *p, size_t len)
 		size_t n = e - pos;
 		if (n && p[e - 1] == '\r')
 			n--;
-		if (uu_begin(p + pos, n, NULL)) {
+		size_t next = nl ? e + 1 : len;
+		if (uu_begin(p + pos, n, NULL) && uu_data_line(p + next,
+							       len - next)) {
 			/* a begin line followed by a line that looks like
-			 * uuencoded data ('M' lines are the common case) */
+			 * uuencoded data: "begin 2020 plans" in prose is
+			 * not a file */
 			return pos;
 		}
-		pos = nl ? e + 1 : len;
+		pos = next;
 	}
 	return len;
 }

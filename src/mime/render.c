@@ -203,11 +203,24 @@ mime_part_text(struct buf *out, const struct mime_message *m,
 	char *meta = NULL;
 	const char *cs = part->charset;
 
-	if (part->truncated || part->child)
+	if (part->truncated || part->child) {
 		buf_add(&raw, part->body.p, part->body.len);
-	else
+	} else if (part->embedded) {
+		/* the text around each uuencoded file, and a line for it */
+		const char *at = part->body.p;
+		const char *end = part->body.p + part->body.len;
+		for (const struct mime_part *u = part->embedded; u;
+		     u = u->next) {
+			buf_add(&raw, at, (size_t)(u->body.p - at));
+			buf_addf(&raw, "[uuencoded file: part %zu]\n",
+				 u->number);
+			at = u->body.p + u->body.len;
+		}
+		buf_add(&raw, at, (size_t)(end - at));
+	} else {
 		mime_transfer_decode(&raw, part->cte, part->body.p,
 				     part->body.len);
+	}
 	if (html && (!cs || !*cs)) {
 		meta = mime_html_meta_charset(raw.data, raw.len);
 		cs = meta;

@@ -137,6 +137,52 @@ part_end(const char *p, size_t start, size_t at)
 	return e;
 }
 
+/* Files uuencoded inside a text/plain part sent as it is (hostile-38
+ * covers what the decoder meets there). Each becomes a leaf after the
+ * text so it can be listed and saved; the text shows a line instead. */
+static void
+find_uuencoded(struct parser *ps, struct mime_part *part)
+{
+	const char *p = part->body.p;
+	size_t len = part->body.len, pos = 0;
+	struct mime_part **tail = &part->embedded;
+
+	if (strcmp(part->type, "text/plain") != 0 ||
+	    (part->cte != MIME_CTE_7BIT && part->cte != MIME_CTE_8BIT &&
+	     part->cte != MIME_CTE_BINARY))
+		return;
+	while (pos < len && ps->m->nparts < MIME_MAX_PARTS) {
+		size_t at = pos + mime_uu_find(p + pos, len - pos);
+		if (at >= len)
+			break;
+		struct buf scratch = BUF_INIT;
+		char *name = NULL;
+		size_t used = 0;
+		mime_uu_decode(&scratch, p + at, len - at, &name, &used);
+		buf_release(&scratch);
+		struct mime_part *u = xcalloc(1, sizeof(*u));
+		u->parent = part;
+		u->depth = part->depth + 1;
+		u->type = xstrdup("application/octet-stream");
+		u->disposition = xstrdup("attachment");
+		u->cte = MIME_CTE_UUENCODE;
+		u->header = slice_make(p + at, 0);
+		u->body = slice_make(p + at, used);
+		if (name) {
+			struct buf n = BUF_INIT;
+			mime_decode_8bit(&n, name, strlen(name),
+					 ps->caller_assumed);
+			u->filename = buf_detach(&n, NULL);
+			free(name);
+		}
+		*tail = u;
+		tail = &u->next;
+		ps->m->nparts++;
+		add_leaf(ps, u);
+		pos = at + (used ? used : 1);
+	}
+}
+
 static void parse_entity(struct parser *ps, struct mime_part *part,
 			 const char *p, size_t len, const char *deftype);
 
@@ -314,6 +360,7 @@ parse_entity(struct parser *ps, struct mime_part *part, const char *p,
 		return;
 	}
 	add_leaf(ps, part);
+	find_uuencoded(ps, part);
 }
 
 static bool
@@ -436,6 +483,7 @@ free_part(struct mime_part *part)
 	while (part) {
 		struct mime_part *next = part->next;
 		free_part(part->child);
+		free_part(part->embedded);
 		mime_headers_release(&part->headers);
 		free(part->type);
 		free(part->charset);

@@ -142,6 +142,23 @@ test_shapes(void)
 	is_str(t, "中文\nline\n", "raw GBK body with no charset; CRLF to LF");
 	free(t);
 
+	/* hostile-38: a uuencoded file inside text/plain */
+	const char *uu = "Subject: uu\n\nHello\nbegin 644 a.txt\n#86)C\n`\n"
+			 "end\nBye\n";
+	mime_message_parse(&m, uu, strlen(uu), NULL);
+	ok(m.nleaves == 2 && m.leaves[1]->filename &&
+		   strcmp(m.leaves[1]->filename, "a.txt") == 0 &&
+		   mime_part_size(m.leaves[1]) == 3,
+	   "hostile-38: uuencoded file in text/plain becomes part 2");
+	mime_message_release(&m);
+	t = body_of(uu, false);
+	is_str(t, "Hello\n[uuencoded file: part 2]\nBye\n",
+	       "hostile-38: the text shows a line in its place");
+	free(t);
+	t = body_of("Subject: x\n\nbegin 2020 plans\nnow\n", false);
+	is_str(t, "begin 2020 plans\nnow\n", "'begin 2020 plans' is prose");
+	free(t);
+
 	t = body_of("Content-Type: text/plain; format=flowed\n\n"
 		    "one \ntwo\n", false);
 	is_str(t, "one two\n", "format=flowed undone");
