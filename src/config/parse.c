@@ -911,12 +911,16 @@ parse_assignment(struct parser *ps, const char *p, const char *end)
 {
 	const char *key_at = p;
 	char *key = NULL, *val = NULL;
+	/* Bindings have key sequences on the left. A section that is
+	 * skipped (already reported) is read the same loose way, so that
+	 * its lines do not each add a fault of their own. */
+	bool loose = ps->sec == SEC_BIND || ps->sec == SEC_SKIP;
 
-	if (ps->sec == SEC_BIND && *p == '"') {
+	if (loose && *p == '"') {
 		key = lex_quoted(ps, &p, end, true);
 		if (!key)
 			return;
-	} else if (ps->sec == SEC_BIND) {
+	} else if (loose) {
 		while (p < end && !is_blank(*p) && *p != '=')
 			p++;
 		/* "==" binds the '=' key */
@@ -937,7 +941,7 @@ parse_assignment(struct parser *ps, const char *p, const char *end)
 	}
 	p = skip_blank(p, end);
 	if (p >= end || *p != '=') {
-		if (p < end && ps->sec != SEC_BIND)
+		if (p < end && !loose)
 			fault(ps, p, "unexpected character after key '%s'; "
 				     "expected '='", key);
 		else

@@ -269,6 +269,15 @@ test_many_faults(void)
 	like(e.msg, "(and 3 more)", "the error counts the others");
 	cfg_release(&c);
 
+	/* a section already reported adds no fault per line */
+	const char *skip = "[bind \"indx\"]\n<C-x> = quit\n\"#\" = x\n"
+			   "[colours]\nindex.fg = red\n";
+	cfg_init(&c);
+	ok(cfg_parse_buffer(&c, "k", skip, strlen(skip), &e) < 0,
+	   "bad sections fail");
+	is_int((intmax_t)c.n_errors, 2, "  one fault per bad section only");
+	cfg_release(&c);
+
 	/* more than the cap: kept up to it, the rest counted */
 	struct buf big = BUF_INIT;
 	buf_addstr(&big, "[ui]\n");
