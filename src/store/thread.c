@@ -32,6 +32,9 @@
 
 #include "order.h"
 
+/* References followed per message, from the end of its list. */
+#define MAX_REFS 64
+
 struct ctr {
 	const char *key; /* message id (a slice into the arena) or NULL */
 	uint32_t keylen;
@@ -162,17 +165,24 @@ ctr_unlink(struct jwz *j, int32_t x)
 
 /* The next message id in a References-like string: the bytes between
  * separators (white space, commas, angle brackets). */
+static inline bool
+is_sep(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == ',' ||
+	       c == '<' || c == '>';
+}
+
 static bool
 next_id(const char **pp, const char **id, size_t *len)
 {
 	const char *p = *pp;
 
-	while (*p && strchr(" \t\r\n,<>", *p))
+	while (*p && is_sep(*p))
 		p++;
 	if (!*p)
 		return false;
 	*id = p;
-	while (*p && !strchr(" \t\r\n,<>", *p))
+	while (*p && !is_sep(*p))
 		p++;
 	*len = (size_t)(p - *id);
 	*pp = p;
@@ -208,6 +218,14 @@ build(struct jwz *j)
 		p = store_str(s, m->references);
 		if (!*p)
 			p = store_str(s, m->in_reply_to);
+		/* Only the nearest ancestors: older ones are linked by the
+		 * messages in between, and a hostile list of thousands of ids
+		 * would otherwise cost a container each. */
+		size_t count = 0;
+		for (const char *q = p; next_id(&q, &id, &len);)
+			count++;
+		for (; count > MAX_REFS; count--)
+			next_id(&p, &id, &len);
 		int32_t prev = -1;
 		while (next_id(&p, &id, &len)) {
 			int32_t r = ctr_get(j, id, len);

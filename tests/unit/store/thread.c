@@ -256,6 +256,33 @@ test_deep_chain(void)
 	free(refs);
 }
 
+/* A References list of 1,000 ids: only the nearest are followed, and the
+ * message still lands under its parent. */
+static void
+test_long_references(void)
+{
+	struct buf refs = BUF_INIT;
+	for (int i = 0; i < 1000; i++)
+		buf_addf(&refs, "<junk%d@x> ", i);
+	buf_addstr(&refs, "<a@x>");
+	struct tmsg m[] = {
+		{ 1, 100, "a@x", "", "", "q" },
+		{ 2, 200, "b@x", refs.data, "", "Re: q" },
+	};
+	struct store_summaries s = { 0 };
+	struct store_thread t = { 0 };
+	struct perr e = PERR_INIT;
+
+	make_load(&s, m, 2);
+	ok(store_thread(&s, false, &t, &e) == 0, "long references: threads");
+	char *got = draw(&s, &t);
+	is_str(got, "1@0 2@1", "long references: under its parent");
+	free(got);
+	store_thread_release(&t);
+	store_summaries_release(&s);
+	buf_release(&refs);
+}
+
 static void
 test_empty(void)
 {
@@ -275,6 +302,7 @@ main(void)
 	test_tables();
 	test_marks();
 	test_deep_chain();
+	test_long_references();
 	test_empty();
 	return done_testing();
 }
