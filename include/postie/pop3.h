@@ -186,4 +186,85 @@ int pop3_uidl_add(struct pop3_uidl_list *l, const char *line, size_t len,
 void pop3_apop_digest(const char *timestamp, size_t tslen,
 		      const char *secret, size_t secretlen, char out[33]);
 
+/* ---------------------------------------------------------------------
+ * The session: one connection to one POP3 server over net/, sequential
+ * and blocking with timeouts (an account's worker thread runs it).
+ *
+ * Security rules it keeps: a -ERR greeting ends the session with nothing
+ * sent (hostile-23); with POP3_TLS_STLS nothing but CAPA and STLS goes
+ * out before TLS, a missing or refused STLS aborts (hostile-18), bytes
+ * after the STLS go-ahead abort (hostile-20, in net_starttls), and CAPA
+ * is asked again after TLS (hostile-21). A RETR cut short is an error
+ * and its bytes are dropped (hostile-25).
+ */
+enum pop3_tls_mode {
+	POP3_TLS_IMPLICIT, /* pop3s, port 995 */
+	POP3_TLS_STLS,     /* pop3, port 110, STLS required */
+};
+
+#define POP3_SS_TABLE(X)                    \
+	X(DISCONNECTED, "disconnected")     \
+	X(AUTHORIZATION, "authorization")   \
+	X(TRANSACTION, "transaction")       \
+	X(UPDATE, "update")
+
+enum pop3_ss {
+#define POP3_SS_ENUM_(n, s) POP3_SS_##n,
+	POP3_SS_TABLE(POP3_SS_ENUM_)
+#undef POP3_SS_ENUM_
+};
+
+const char *pop3_ss_name(enum pop3_ss s);
+
+struct net_conn;
+
+/* Strings are borrowed for the duration of pop3_session_open. */
+struct pop3_session_params {
+	const char *host, *port;
+	enum pop3_tls_mode tls;
+	const char *ca_file;     /* NULL: the system store */
+	const char *fingerprint; /* a pinned certificate, or NULL */
+	const char *user, *password;
+	int connect_timeout_ms, io_timeout_ms; /* <= 0: net's defaults */
+	int cancel_fd;           /* -1: none */
+	size_t max_line;         /* 0: 1 MiB */
+};
+
+struct pop3_session {
+	struct net_conn *conn;
+	enum pop3_ss state;
+	struct pop3_caps caps;
+	bool have_capa;     /* the server answered CAPA */
+	char *host;
+	struct buf timestamp; /* APOP timestamp from the greeting */
+	size_t max_line;
+};
+
+/* Connect, greet, secure, log in: SASL PLAIN when offered, else USER and
+ * PASS. Returns 0 in TRANSACTION state, or -1 with *e set (PERR_CONN,
+ * PERR_PROTO, PERR_AUTH with the server's text, PERR_REJECTED for a
+ * -ERR greeting). After a failure only pop3_session_close is needed. */
+int pop3_session_open(struct pop3_session *s,
+		      const struct pop3_session_params *p, struct perr *e);
+/* The same over a connection already made (taken), e.g. net_conn_fake. */
+int pop3_session_open_conn(struct pop3_session *s, struct net_conn *conn,
+			   const struct pop3_session_params *p,
+			   struct perr *e);
+/* QUIT (which makes DELE final) when logged in, then close. */
+void pop3_session_close(struct pop3_session *s);
+
+int pop3_session_stat(struct pop3_session *s, uint32_t *count,
+		      uint64_t *size, struct perr *e);
+/* UIDL for every message into l (initialised by the caller). */
+int pop3_session_uidl(struct pop3_session *s, struct pop3_uidl_list *l,
+		      struct perr *e);
+/* RETR msgno, the message appended to out with CRLF line ends and dots
+ * un-stuffed, refusing more than max_bytes (0: 256 MiB). On any failure
+ * out is left as it was. */
+int pop3_session_retr(struct pop3_session *s, uint32_t msgno,
+		      struct buf *out, uint64_t max_bytes, struct perr *e);
+int pop3_session_dele(struct pop3_session *s, uint32_t msgno,
+		      struct perr *e);
+int pop3_session_rset(struct pop3_session *s, struct perr *e);
+
 #endif
