@@ -41,7 +41,8 @@ enum {
 	UI_ALLOW_TAB = 1 << 0,   /* keep tabs (the pager expands them) */
 	UI_ALLOW_LF = 1 << 1,    /* keep line feeds (multi-line text) */
 	UI_TAB_SPACE = 1 << 2,   /* a tab becomes one space (headers) */
-	UI_ALLOW_ZWJ = 1 << 3,   /* keep U+200D inside emoji sequences */
+	UI_ALLOW_ZWJ = 1 << 3,   /* keep the joiners U+200C and U+200D
+				    (emoji sequences, Persian text) */
 };
 
 /* Append the drawable form of (p, len) to out:

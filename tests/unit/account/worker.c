@@ -566,7 +566,7 @@ test_queue_full(void)
 			  &e);
 	ok(r < 0 && strstr(e.msg, "busy") && strstr(e.msg, "'qq'"),
 	   "a full queue refuses: %s", e.msg);
-	ok(time_mono_ms() - t0 < 50, "and does not block");
+	ok(time_mono_ms() - t0 < 200, "and does not block");
 	is_int(atomic_load(&payloads_live), 5,
 	       "the refused payload was freed at once");
 	acct_cancel(w, ida, &e);
@@ -594,7 +594,8 @@ test_poll_tick(void)
 		if (f->tick_at[i] - f->tick_at[i - 1] < mingap)
 			mingap = f->tick_at[i] - f->tick_at[i - 1];
 	pthread_mutex_unlock(&f->mu);
-	ok(n >= 7 && n <= 11, "about ten ticks in 530 ms at 50 ms (%d)", n);
+	/* At most ten; fewer only when the machine is loaded. */
+	ok(n >= 5 && n <= 10, "about ten ticks in 530 ms at 50 ms (%d)", n);
 	ok(first >= 45, "the first tick waits an interval (%lld ms)",
 	   (long long)first);
 	ok(mingap >= 45, "ticks at least an interval apart (%lld ms)",
@@ -691,7 +692,8 @@ test_idle(void)
 		   s->last[id] == ACCT_EV_DONE,
 	   "a request posted while idling is run");
 	int64_t took = time_mono_ms() - t0;
-	ok(took < 300, "the post interrupts idle at once (%lld ms)",
+	ok(took < 1000, "the post interrupts idle, not the 60 s timer "
+	   "(%lld ms)",
 	   (long long)took);
 	t0 = time_mono_ms();
 	stop(w);
@@ -887,7 +889,7 @@ test_stop_deadline(void)
 	int64_t took = time_mono_ms() - t0;
 	ok(r < 0 && strstr(e.msg, "did not stop"),
 	   "a stop past its deadline says so: %s", e.msg);
-	ok(took >= 45 && took < 300, "after the deadline (%lld ms)",
+	ok(took >= 45 && took < 1000, "after the deadline (%lld ms)",
 	   (long long)took);
 	acct_hub_free(hub); /* the worker still holds it */
 	end = time_mono_ms() + 3000;

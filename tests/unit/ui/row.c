@@ -5,6 +5,7 @@
  * the speed of formatting (rows a second; a screenful must take well
  * under a millisecond).
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "harness.h"
@@ -186,9 +187,13 @@ test_speed(void)
 	double screen_us = ms * 1000.0 * 50 / N;
 	diag("index rows: %d in %lld ms = %.0f rows/s; 50 rows = %.1f us",
 	     N, (long long)ms, rate, screen_us);
-	/* Generous bound: sanitiser builds and valgrind are slower. */
-	ok(screen_us < 1000.0, "a screenful of 50 rows under 1 ms (%.1f us)",
-	   screen_us);
+	/* ASan builds are about twice as slow and still pass; under
+	 * valgrind (found by its preload library) everything is twenty
+	 * times slower, so only a gross regression counts there. */
+	const char *pre = getenv("LD_PRELOAD");
+	double bound = pre && strstr(pre, "valgrind") ? 20000.0 : 1000.0;
+	ok(screen_us < bound, "a screenful of 50 rows under %.0f us (%.1f us)",
+	   bound, screen_us);
 	buf_release(&out);
 	buf_release(&scratch);
 }
