@@ -86,6 +86,7 @@ struct parser {
 	struct cfg *c;
 	const char *name;       /* the file as shown in messages */
 	const char *not_private; /* why a password is refused, or NULL */
+	const char *untrusted;  /* why a command is refused, or NULL */
 
 	struct fault *faults;
 	size_t n_faults, cap_faults;
@@ -576,8 +577,13 @@ check_command(struct parser *ps, const char *at, const char *key,
 	      const char *v)
 {
 	struct perr e = PERR_INIT;
-	char **argv = argv_split(v, &e);
 
+	if (ps->untrusted) {
+		fault(ps, at, "'%s' is refused because '%s' %s", key,
+		      ps->name, ps->untrusted);
+		return false;
+	}
+	char **argv = argv_split(v, &e);
 	if (!argv) {
 		fault(ps, at, "cannot use '%s': %s", key, e.msg);
 		return false;
@@ -1134,10 +1140,12 @@ fault_cmp(const void *x, const void *y)
 
 static int
 parse_text(struct cfg *c, const char *name, const char *not_private,
+	   const char *untrusted,
 	   const char *text, size_t len, struct perr *e)
 {
 	struct parser ps = { .c = c, .name = name,
-			     .not_private = not_private };
+			     .not_private = not_private,
+			     .untrusted = untrusted };
 	const char *p = text, *end = text + len;
 
 	/* a UTF-8 byte-order mark, as some Windows editors write */
@@ -1268,7 +1276,7 @@ cfg_parse_buffer(struct cfg *c, const char *name, const char *text,
 	cfg_release(c);
 	c->path = xstrdup(name);
 	c->display_path = xstrdup(name);
-	return parse_text(c, name, NULL, text, len, e);
+	return parse_text(c, name, NULL, NULL, text, len, e);
 }
 
 const struct cfg_account *
@@ -1363,8 +1371,8 @@ cfg_load(struct cfg *c, const char *path, struct perr *e)
 {
 	char *chosen = NULL;
 	struct buf text = BUF_INIT;
-	const char *not_private = NULL;
-	char *why = NULL;
+	const char *not_private = NULL, *untrusted = NULL;
+	char *why = NULL, *why_cmd = NULL;
 	struct stat lst, st;
 	int rc = -1;
 
@@ -1414,16 +1422,26 @@ cfg_load(struct cfg *c, const char *path, struct perr *e)
 		not_private = why = xstrfmt("can be read or written by group "
 					    "or others: run chmod 600 %s",
 					    c->display_path);
+	/* Commands are run as the user: a file that someone else can
+	 * change must not choose them. Root's files are trusted, as
+	 * everything else of the system is. */
+	if (st.st_uid != getuid() && st.st_uid != 0)
+		untrusted = why_cmd = xstrdup("belongs to another user");
+	else if (st.st_mode & 022)
+		untrusted = why_cmd = xstrfmt("can be written by group or "
+					      "others: run chmod go-w %s",
+					      c->display_path);
 	if (file_read_all(path, &text, CFG_MAX_FILE, e) < 0)
 		goto out;
-	rc = parse_text(c, c->display_path, not_private, text.data, text.len,
-			e);
+	rc = parse_text(c, c->display_path, not_private, untrusted,
+			text.data, text.len, e);
 out:
 	/* the text may hold a password */
 	if (text.cap)
 		explicit_bzero(text.data, text.len);
 	buf_release(&text);
 	free(why);
+	free(why_cmd);
 	free(chosen);
 	return rc;
 }

@@ -465,6 +465,19 @@ test_files(void)
 	unlink(other);
 	free(other);
 
+	char *wcmd = write_file(dir, "wcmd",
+				ACCT "password-command = sh -c 'echo x'\n",
+				0666);
+	ok(cfg_load(&c, wcmd, &e) < 0,
+	   "a command in a file others can write is refused");
+	like(e.msg, "~/wcmd:4:20: 'password-command' is refused because "
+		    "'~/wcmd' can be written by group or others: run chmod "
+		    "go-w ~/wcmd", "  naming the fix");
+	chmod(wcmd, 0644);
+	ok(cfg_load(&c, wcmd, &e) == 0, "  but fine when only readable");
+	unlink(wcmd);
+	free(wcmd);
+
 	char *nopw = write_file(dir, "nopw", ACCT, 0644);
 	ok(cfg_load(&c, nopw, &e) == 0,
 	   "a readable file without a password is fine");
