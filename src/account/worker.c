@@ -249,7 +249,8 @@ acct_emit(struct acct_worker *w, enum acct_ev_kind kind, const char *folder,
 	}
 	bool unsolicited = kind == ACCT_EV_NEW_MAIL ||
 			   kind == ACCT_EV_FOLDER_CHANGED;
-	struct acct_event *ev = event_new(w, kind, unsolicited ? 0 : w->cur_req);
+	struct acct_event *ev =
+		event_new(w, kind, unsolicited ? 0 : w->cur_req);
 	ev->folder = folder ? xstrdup(folder) : NULL;
 	ev->n1 = n1;
 	ev->n2 = n2;

@@ -155,14 +155,14 @@ ui_loop_once(struct ui_loop *l, int timeout_ms, struct perr *e)
 	int r = poll(p, (nfds_t)np, t);
 	if (r < 0) {
 		if (errno == EINTR)
-			return 0; /* the handler wrote; the next round sees it */
+			return 0; /* the handler wrote; next round sees it */
 		return perr_set(e, PERR_LOCAL, "poll failed: %s",
 				strerror(errno));
 	}
 	for (int i = 0; i < np; i++) {
 		if (p[i].revents & POLLNVAL)
-			return perr_set(e, PERR_LOCAL, "poll: fd %d is not open",
-					p[i].fd);
+			return perr_set(e, PERR_LOCAL,
+					"poll: fd %d is not open", p[i].fd);
 	}
 	if (r == 0) {
 		if (l->ops->on_timeout && l->ops->timeout_ms >= 0 &&

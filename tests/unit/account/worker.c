@@ -154,8 +154,8 @@ fake_handle(struct acct_worker *w, void *state, const struct acct_request *r,
 		}
 	}
 	for (int i = 0; i < j->folder_changed; i++)
-		acct_emit(w, ACCT_EV_FOLDER_CHANGED, i % 3 == 2 ? "Sent" : "INBOX",
-			  0, 0, NULL, NULL);
+		acct_emit(w, ACCT_EV_FOLDER_CHANGED,
+			  i % 3 == 2 ? "Sent" : "INBOX", 0, 0, NULL, NULL);
 	if (j->bug_terminal)
 		acct_emit(w, ACCT_EV_DONE, NULL, 0, 0, job_new(), job_free);
 	if (j->sleep_ms)
@@ -1218,7 +1218,8 @@ test_throughput(void)
 			struct pollfd p = { acct_hub_fd(hub), POLLIN, 0 };
 			if (poll(&p, 1, 100) > 0) {
 				struct acct_event *l = acct_hub_drain(hub);
-				for (struct acct_event *ev = l; ev; ev = ev->next)
+				for (struct acct_event *ev = l; ev;
+				     ev = ev->next)
 					if (ev->req_id < MAX_IDS &&
 					    acct_ev_is_terminal(ev->kind))
 						s->terminal[ev->req_id]++;
@@ -1243,7 +1244,8 @@ test_throughput(void)
 static void
 test_names(void)
 {
-	is_str(acct_req_name(ACCT_REQ_FETCH_BODY), "fetch body", "request name");
+	is_str(acct_req_name(ACCT_REQ_FETCH_BODY), "fetch body",
+	       "request name");
 	is_str(acct_ev_name(ACCT_EV_RECONNECTING), "reconnecting",
 	       "event name");
 	is_str(acct_ev_name((enum acct_ev_kind)999), "unknown event",

@@ -61,7 +61,8 @@ static const struct row_case rows[] = {
 	  "without a split" },
 	{ { 1559390400, "\xed\x99\x8d\xea\xb8\xb8\xeb\x8f\x99",
 	    "\x1b]0;owned\x07Hi", 5872026, UI_F_SEEN },
-	  "   " " " "2019-06-01" " " "\xed\x99\x8d\xea\xb8\xb8\xeb\x8f\x99      "
+	  "   " " " "2019-06-01" " "
+	  "\xed\x99\x8d\xea\xb8\xb8\xeb\x8f\x99      "
 	  " " "^[]0;owned^GHi            " " " " 5.6M",
 	  "hostile-42 OSC title in a subject; Korean sender; old date" },
 	{ { 1795366800, "a\xe2\x80\xae" "fdp.exe", "x\ty", 999, UI_F_SEEN },
