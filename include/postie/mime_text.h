@@ -126,12 +126,12 @@ void mime_fold_encoded(struct mime_fold *f, const char *s, size_t n,
 /* End the field with CRLF. */
 void mime_fold_end(struct mime_fold *f);
 
-/* Append the UTF-8 text (s, n) as RFC 2047 encoded words of at most 75
- * characters each, separated by single spaces, with no folding: for
- * places where a whole value is wanted, such as the name= parameter old
- * readers take a file name from. */
+/* Append the UTF-8 text (s, n) as RFC 2047 encoded words of at most max
+ * characters each (max is held between 24 and 75), separated by single
+ * spaces, with no folding: for places where a whole value is wanted, such
+ * as the name= parameter old readers take a file name from. */
 void mime_encode_words(struct buf *out, const char *s, size_t n,
-		       bool phrase);
+		       bool phrase, size_t max);
 
 /* Append "name: text" for an unstructured field (Subject, Comments,
  * X-...). Returns 0, or -1 with PERR_MESSAGE in *e naming the field when

@@ -410,8 +410,9 @@ name_params(struct params *p, const char *attr, const char *s, size_t n)
 		param_add(p, &b);
 		return;
 	}
+	/* 64 keeps ' name="' + word + '"' within 78 columns. */
 	struct buf w = BUF_INIT;
-	mime_encode_words(&w, s, n, false);
+	mime_encode_words(&w, s, n, false, 64);
 	size_t i = 0;
 	while (i < w.len) {
 		const char *sp = memchr(w.data + i, ' ', w.len - i);

@@ -185,15 +185,20 @@ mime_fold_encoded(struct mime_fold *f, const char *s, size_t n, bool phrase,
 }
 
 void
-mime_encode_words(struct buf *out, const char *s, size_t n, bool phrase)
+mime_encode_words(struct buf *out, const char *s, size_t n, bool phrase,
+		  size_t max)
 {
 	bool b64 = choose_b64(s, n, phrase);
 	size_t i = 0;
 
+	if (max < EW_MIN)
+		max = EW_MIN;
+	if (max > EW_MAX)
+		max = EW_MAX;
 	while (i < n) {
 		if (i)
 			buf_addch(out, ' ');
-		i += ew_one(out, s + i, n - i, b64, phrase, EW_MAX);
+		i += ew_one(out, s + i, n - i, b64, phrase, max);
 	}
 }
 

@@ -111,8 +111,9 @@ static const char golden_cjk[] =
 	"--=_0d0e0f101112131415161718\r\n"
 	"Content-Type: application/pdf;\r\n"
 	" name=\"=?UTF-8?B?5a2j5bqm5oql5ZGKIDIwMjYg5bm056ys5LiJ5a2"
-	"j5bqmIOacgOe7iOeJiA==?=\r\n"
-	" =?UTF-8?B?5pys77yI6K+35Yu/5aSW5Lyg77yJLnBkZg==?=\"\r\n"
+	"j5bqmIOacgA==?=\r\n"
+	" =?UTF-8?B?57uI54mI5pys77yI6K+35Yu/5aSW5Lyg77yJLnBkZg==?"
+	"=\"\r\n"
 	"Content-Disposition: attachment;\r\n"
 	" filename*0*=UTF-8''%E5%AD%A3%E5%BA%A6%E6%8A%A5%E5%91%8A"
 	"%202026%20;\r\n"
@@ -259,6 +260,16 @@ test_golden_cjk(void)
 	check_shape(out.data, out.len, "chinese draft");
 	ok(!strstr(out.data, "Bcc") && !strstr(out.data, "secret@"),
 	   "Bcc is not in the message");
+	size_t longest = 0;
+	for (const char *p = out.data; *p;) {
+		const char *nl = strchr(p, '\n');
+		size_t n = nl ? (size_t)(nl - p) : strlen(p);
+		if (n > longest)
+			longest = n;
+		p += n + (nl != NULL);
+	}
+	ok(longest <= 79, "every line of every part within 78 columns (%zu)",
+	   longest ? longest - 1 : 0);
 
 	/* Read it back with the reading half. */
 	struct mime_message m;
