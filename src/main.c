@@ -23,7 +23,7 @@ static const struct command commands[] = {
 	{ "config", cmd_config,
 	  "config check                  validate the dotfile and print it resolved" },
 	{ "cat", cmd_cat,
-	  "cat [--headers all|common] [--part N] [--raw] [--save-attachments DIR] FILE|-\n"
+	  "cat [--headers all|common] [--part N] [--raw] [--save-attachments DIR] FILE...|-\n"
 	  "                                render one message as the pager shows it" },
 	{ "send", cmd_send,
 	  "send [-q] [-s SUBJ] [-c CC] [-b BCC] [-a FILE]... ADDR... < BODY\n"

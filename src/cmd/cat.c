@@ -26,7 +26,7 @@
 
 static const char cat_usage[] =
 	"usage: postie cat [--headers all|common] [--part N] [--raw]\n"
-	"                  [--save-attachments DIR] FILE|-\n";
+	"                  [--save-attachments DIR] FILE...|-\n";
 
 struct input {
 	const char *data;
@@ -311,66 +311,20 @@ save_attachments(const struct mime_message *m, const char *dir)
 	return rc;
 }
 
-int
-cmd_cat(int argc, char **argv, const struct cmd_ctx *ctx)
+struct cat_opts {
+	bool all, raw;
+	size_t partno;
+	const char *savedir;
+	bool many;
+};
+
+/* Render one message file; returns the exit status for it. */
+static int
+cat_one(const char *file, const struct cat_opts *o)
 {
-	bool all = false, raw = false;
-	const char *file = NULL, *savedir = NULL;
-	size_t partno = 0;
-	int i;
-
-	(void)ctx;
-	for (i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		if (strcmp(a, "--") == 0) {
-			i++;
-			break;
-		}
-		if (strcmp(a, "-") == 0 || a[0] != '-')
-			break;
-		if (strcmp(a, "--raw") == 0) {
-			raw = true;
-		} else if ((strcmp(a, "--headers") == 0 ||
-			    strcmp(a, "--part") == 0 ||
-			    strcmp(a, "--save-attachments") == 0) &&
-			   i + 1 < argc) {
-			const char *v = argv[++i];
-			if (strcmp(a, "--headers") == 0) {
-				if (strcmp(v, "all") == 0) {
-					all = true;
-				} else if (strcmp(v, "common") != 0) {
-					fprintf(stderr, "postie cat: --headers "
-							"takes 'all' or "
-							"'common', not '%s'\n",
-						v);
-					return EXIT_USAGE;
-				}
-			} else if (strcmp(a, "--part") == 0) {
-				uint64_t n;
-				if (!slice_to_u64(slice_cstr(v), 1000000, &n) ||
-				    n == 0) {
-					fprintf(stderr, "postie cat: --part "
-							"takes a part number, "
-							"not '%s'\n",
-						v);
-					return EXIT_USAGE;
-				}
-				partno = (size_t)n;
-			} else {
-				savedir = v;
-			}
-		} else {
-			fprintf(stderr, "postie cat: unknown option '%s'\n%s",
-				a, cat_usage);
-			return EXIT_USAGE;
-		}
-	}
-	if (i != argc - 1) {
-		fputs(cat_usage, stderr);
-		return EXIT_USAGE;
-	}
-	file = argv[i];
-
+	bool all = o->all, raw = o->raw;
+	size_t partno = o->partno;
+	const char *savedir = o->savedir;
 	struct input in;
 	if (read_input(file, &in) < 0) {
 		input_release(&in);
@@ -431,5 +385,81 @@ out:
 	buf_release(&out);
 	mime_message_release(&m);
 	input_release(&in);
+	return rc;
+}
+
+int
+cmd_cat(int argc, char **argv, const struct cmd_ctx *ctx)
+{
+	bool all = false, raw = false;
+	const char *savedir = NULL;
+	size_t partno = 0;
+	int i;
+
+	(void)ctx;
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (strcmp(a, "--") == 0) {
+			i++;
+			break;
+		}
+		if (strcmp(a, "-") == 0 || a[0] != '-')
+			break;
+		if (strcmp(a, "--raw") == 0) {
+			raw = true;
+		} else if ((strcmp(a, "--headers") == 0 ||
+			    strcmp(a, "--part") == 0 ||
+			    strcmp(a, "--save-attachments") == 0) &&
+			   i + 1 < argc) {
+			const char *v = argv[++i];
+			if (strcmp(a, "--headers") == 0) {
+				if (strcmp(v, "all") == 0) {
+					all = true;
+				} else if (strcmp(v, "common") != 0) {
+					fprintf(stderr, "postie cat: --headers "
+							"takes 'all' or "
+							"'common', not '%s'\n",
+						v);
+					return EXIT_USAGE;
+				}
+			} else if (strcmp(a, "--part") == 0) {
+				uint64_t n;
+				if (!slice_to_u64(slice_cstr(v), 1000000, &n) ||
+				    n == 0) {
+					fprintf(stderr, "postie cat: --part "
+							"takes a part number, "
+							"not '%s'\n",
+						v);
+					return EXIT_USAGE;
+				}
+				partno = (size_t)n;
+			} else {
+				savedir = v;
+			}
+		} else {
+			fprintf(stderr, "postie cat: unknown option '%s'\n%s",
+				a, cat_usage);
+			return EXIT_USAGE;
+		}
+	}
+	if (i >= argc) {
+		fputs(cat_usage, stderr);
+		return EXIT_USAGE;
+	}
+	struct cat_opts o = { all, raw, partno, savedir, argc - i > 1 };
+	int rc = EXIT_OK;
+	for (int k = i; k < argc; k++) {
+		if (o.many && !raw) {
+			/* like head(1): a title line before each message */
+			struct buf t = BUF_INIT;
+			mime_sanitize(&t, argv[k], strlen(argv[k]), false);
+			printf("%s==> %s <==\n", k > i ? "\n" : "", t.data);
+			buf_release(&t);
+			fflush(stdout);
+		}
+		int r = cat_one(argv[k], &o);
+		if (r != EXIT_OK && rc == EXIT_OK)
+			rc = r;
+	}
 	return rc;
 }

@@ -58,6 +58,10 @@ is "$("$POSTIE" cat --raw --part 2 "$m")" "evil" "--raw --part gives bytes"
 is "$("$POSTIE" cat - <"$m" | sed -n 4p)" "$(printf '%s\n' "$out" | sed -n 4p)" \
 	"reads standard input"
 
+two=$("$POSTIE" cat "$m" "$m")
+is "$(printf '%s\n' "$two" | grep -c '^==> .*m.eml <==$')" 2 \
+	"several files: a title line before each"
+
 mkdir "$TEST_TMP/save" "$TEST_TMP/save/sub"
 echo keep >"$TEST_TMP/save/bashrc"
 "$POSTIE" cat --save-attachments "$TEST_TMP/save" "$m" >/dev/null \
