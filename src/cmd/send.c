@@ -295,6 +295,10 @@ send_entry(struct flusher *f, struct outbox_entry *ent, int64_t now)
 	const char *msg;
 
 	smtp_result_init(&r);
+	if (f->open_failed) {
+		outbox_entry_release(ent);
+		return;
+	}
 	if (ent->state == OUTBOX_UNKNOWN) {
 		const struct outbox_attempt *h =
 			ent->nhist ? &ent->hist[ent->nhist - 1] : NULL;
@@ -304,10 +308,6 @@ send_entry(struct flusher *f, struct outbox_entry *ent, int64_t now)
 			f->prog, ent->id,
 			h && *h->text ? h->text
 				      : "an earlier attempt was interrupted");
-	}
-	if (f->open_failed) {
-		outbox_entry_release(ent);
-		return;
 	}
 	if (outbox_begin(ob, ent, now, &e) < 0) {
 		fprintf(stderr, "postie %s: %s\n", f->prog, e.msg);
