@@ -276,11 +276,102 @@ test_fit(void)
 	buf_release(&b);
 }
 
+/* Random text built from hostile pieces: sanitised, it is always valid
+ * UTF-8 free of controls; fitted to any width, it is always exactly that
+ * wide and begins with a prefix of the sanitised text. Fixed seed. */
+static void
+test_random(void)
+{
+	static const char *const pieces[] = {
+		"a", "Z", " ", "\x1b", "[", "\x07", "\x9b", "\x7f", "\x08",
+		"\t", "\n", "\r", "\xc2\x9b", "\xe2\x80\xae", "\xe2\x81\xa6",
+		"\xe2\x80\x8b", "\xef\xbb\xbf", "\xe4\xb8\xad",
+		"\xed\x95\x9c", "\xf0\x9f\x98\x80", "\xcc\x81",
+		"\xe3\x80\x80", "\xff", "\xe4", "\xf0\x9f", "\x00",
+	};
+	unsigned seed = 42;
+	struct buf in = BUF_INIT, clean = BUF_INIT, out = BUF_INIT;
+	int bad_clean = 0, bad_width = 0, bad_prefix = 0;
+	for (int round = 0; round < 20000; round++) {
+		buf_reset(&in);
+		seed = seed * 1103515245u + 12345u;
+		int n = (int)(seed >> 16) % 24;
+		for (int i = 0; i < n; i++) {
+			seed = seed * 1103515245u + 12345u;
+			const char *pc = pieces[(seed >> 16) % ARRAY_SIZE(pieces)];
+			buf_add(&in, pc, *pc ? strlen(pc) : 1);
+		}
+		buf_reset(&clean);
+		ui_sanitize(&clean, in.data, in.len, 0);
+		for (size_t j = 0; j < clean.len; j++) {
+			unsigned char c = (unsigned char)clean.data[j];
+			if (c < 0x20 || c == 0x7f)
+				bad_clean++;
+		}
+		if (!utf8_valid(clean.data, clean.len))
+			bad_clean++;
+		seed = seed * 1103515245u + 12345u;
+		int cells = 1 + (int)((seed >> 16) % 30);
+		enum ui_align al = (seed >> 8) & 1 ? UI_RIGHT : UI_LEFT;
+		buf_reset(&out);
+		ui_fit(&out, clean.data, clean.len, cells, al);
+		if (ui_width(out.data, out.len) != (size_t)cells)
+			bad_width++;
+		/* What fits is shown whole and padded; what does not is
+		 * a prefix, an ellipsis, and at most one space of padding
+		 * on the side alignment puts it. */
+		const char *o = out.data;
+		size_t ol = out.len;
+		size_t w = ui_width(clean.data, clean.len);
+		if (w <= (size_t)cells) {
+			size_t pad = (size_t)cells - w;
+			const char *body = al == UI_LEFT ? o : o + pad;
+			if (ol != clean.len + pad ||
+			    memcmp(body, clean.data, clean.len) != 0)
+				bad_prefix++;
+			continue;
+		}
+		bool good = false;
+		for (size_t lead = 0; lead < 2 && !good; lead++) {
+			for (size_t trail = 0; trail < 2 && !good; trail++) {
+				if (lead + trail > ol)
+					continue;
+				if (lead && (al != UI_RIGHT || o[0] != ' '))
+					continue;
+				if (trail &&
+				    (al != UI_LEFT || o[ol - 1] != ' '))
+					continue;
+				const char *q = o + lead;
+				size_t ql = ol - lead - trail;
+				good = ql >= 3 &&
+				       memcmp(q + ql - 3, "\xe2\x80\xa6", 3) ==
+					       0 &&
+				       ql - 3 <= clean.len &&
+				       memcmp(q, clean.data, ql - 3) == 0;
+			}
+		}
+		if (!good) {
+			if (bad_prefix++ < 3) {
+				diag("cells %d align %d", cells, (int)al);
+				tap_show_("clean", clean.data, clean.len);
+				tap_show_("out", out.data, out.len);
+			}
+		}
+	}
+	is_int(bad_clean, 0, "random hostile text sanitises clean");
+	is_int(bad_width, 0, "random text fits to the exact width");
+	is_int(bad_prefix, 0, "and what is shown is the start of the text");
+	buf_release(&in);
+	buf_release(&clean);
+	buf_release(&out);
+}
+
 int
 main(void)
 {
 	test_sanitize();
 	test_width();
 	test_fit();
+	test_random();
 	return done_testing();
 }
