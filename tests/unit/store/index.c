@@ -11,6 +11,7 @@
 #include <sqlite3.h>
 
 #include "harness.h"
+#include "postie/log.h"
 #include "postie/store.h"
 #include "private.h"
 
@@ -214,6 +215,14 @@ damage_case(const char *root, const char *name, long n, int c, int trunc,
 		goto out;
 	}
 	ok(info.rebuilt, "hostile-47 %s: reported as rebuilt", name);
+	struct buf logged = BUF_INIT;
+	char *log_path = path_in(root, "store.log");
+	file_read_all(log_path, &logged, 1 << 20, &e);
+	char *want = xstrfmt("damage-%s/index.db' is unusable", name);
+	like(logged.data, want, "hostile-47 %s: a warning is logged", name);
+	free(want);
+	free(log_path);
+	buf_release(&logged);
 	like(info.reason, why, "hostile-47 %s: with the reason", name);
 	ok(file_size(aside) >= 0, "hostile-47 %s: the old file was moved aside",
 	   name);
@@ -461,6 +470,11 @@ int
 main(void)
 {
 	const char *root = tmp_make();
+	char *log_path = xstrfmt("%s/store.log", root);
+	struct perr le = PERR_INIT;
+	if (log_open(log_path, &le) < 0)
+		diag("no log: %s", le.msg);
+	free(log_path);
 
 	test_create(root);
 	test_reader_alone(root);
@@ -468,5 +482,6 @@ main(void)
 	test_foreign(root);
 	test_not_a_file(root);
 	test_migration(root);
+	log_close();
 	return done_testing();
 }
