@@ -298,7 +298,8 @@ test_random(void)
 		int n = (int)(seed >> 16) % 24;
 		for (int i = 0; i < n; i++) {
 			seed = seed * 1103515245u + 12345u;
-			const char *pc = pieces[(seed >> 16) % ARRAY_SIZE(pieces)];
+			size_t k = (seed >> 16) % ARRAY_SIZE(pieces);
+			const char *pc = pieces[k];
 			buf_add(&in, pc, *pc ? strlen(pc) : 1);
 		}
 		buf_reset(&clean);
