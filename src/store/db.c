@@ -576,9 +576,11 @@ set_pragmas(struct store *st, struct perr *e)
 	/* NORMAL is durable enough for a cache in WAL mode (a crash may
 	 * lose the last transactions, never corrupt the file). The larger
 	 * page cache keeps a bulk insert of 100,000 summaries in memory
-	 * until its commit instead of spilling pages half-way. */
+	 * until its commit instead of spilling pages half-way; the size
+	 * limit gives the disk back after such a batch is checkpointed. */
 	return exec_sql(st, "PRAGMA synchronous = NORMAL; "
-			"PRAGMA cache_size = -32768",
+			"PRAGMA cache_size = -32768; "
+			"PRAGMA journal_size_limit = 16777216",
 			"cannot set up the index", e);
 }
 
