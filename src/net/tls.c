@@ -468,10 +468,20 @@ net_tls_handshake(struct net_conn *c, const char *host,
 			tls_free(t);
 			return -1;
 		} else {
+			unsigned long code = ERR_peek_last_error();
+			int why = ERR_GET_REASON(code);
+			bool version =
+				ERR_GET_LIB(code) == ERR_LIB_SSL &&
+				(why == SSL_R_TLSV1_ALERT_PROTOCOL_VERSION ||
+				 why == SSL_R_UNSUPPORTED_PROTOCOL ||
+				 why == SSL_R_NO_PROTOCOLS_AVAILABLE);
 			perr_set(e, PERR_CONN, "tls handshake with '%s' "
-				 "failed: %s", host,
+				 "failed: %s%s", host,
 				 ssl_err_text(tmp, sizeof(tmp),
-					      "protocol error"));
+					      "protocol error"),
+				 version ? " (the server offers no TLS "
+					   "version from 1.2 up)"
+					 : "");
 			tls_free(t);
 			return -1;
 		}

@@ -12,7 +12,7 @@
 # usage: scriptsrv.py --script FILE --port-file FILE [--log FILE]
 #                     [--cert PEM --key PEM] [--implicit-tls]
 #                     [--split none|byte|random] [--seed N] [--conns N]
-#                     [--data-out FILE]
+#                     [--data-out FILE] [--weak] [--max-tls 1.0|1.1|1.2]
 #
 # Script lines (one command each; '#' starts a comment line):
 #   send TEXT         send TEXT + CRLF (TEXT may be empty)
@@ -42,6 +42,10 @@ import ssl
 import struct
 import sys
 import time
+import warnings
+
+# Old protocol versions are deprecated: serving them is the point.
+warnings.simplefilter("ignore", DeprecationWarning)
 
 
 class Conn:
@@ -107,6 +111,17 @@ class Conn:
 
 def tls_context(args):
     ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    if args.weak or args.max_tls:
+        # serve what a modern client must refuse: small keys, SHA-1,
+        # old protocol versions
+        ctx.set_ciphers("DEFAULT:@SECLEVEL=0")
+        ctx.minimum_version = ssl.TLSVersion.MINIMUM_SUPPORTED
+    if args.max_tls:
+        ctx.maximum_version = {
+            "1.0": ssl.TLSVersion.TLSv1,
+            "1.1": ssl.TLSVersion.TLSv1_1,
+            "1.2": ssl.TLSVersion.TLSv1_2,
+        }[args.max_tls]
     ctx.load_cert_chain(args.cert, args.key)
     return ctx
 
@@ -217,6 +232,8 @@ def main():
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--conns", type=int, default=1)
     ap.add_argument("--data-out")
+    ap.add_argument("--weak", action="store_true")
+    ap.add_argument("--max-tls", choices=["1.0", "1.1", "1.2"])
     args = ap.parse_args()
 
     with open(args.script) as f:

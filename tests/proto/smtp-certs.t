@@ -88,6 +88,30 @@ try "pinned expired" expired \
 	"tls-fingerprint = $(fingerprint "$C/expired.crt")"
 refused "a pin does not excuse expiry" "certificate expired"
 
+# Weak keys, weak signatures and old protocol versions (hostile-22).
+try_weak() { # name cert [scriptsrv options...]
+	name=$1
+	cert=$2
+	shift 2
+	rm -rf "$XDG_DATA_HOME"
+	start_srv "$TEST_TMP/ok" --implicit-tls --cert "$C/$cert.crt" \
+		--key "$C/$cert.key" "$@"
+	write_rc "smtps://localhost:$SRV_PORT" "ca-file = $C/ca.crt"
+	sed -i '/password/d;/user = /d' "$TEST_TMP/rc"
+	run_send -s "cert $name" bob@example.org
+	wait_srv
+}
+try_weak "1024-bit RSA" weakkey --weak
+refused "1024-bit RSA key (hostile-22)" "weak key"
+try_weak "SHA-1 signature" sha1 --weak
+refused "SHA-1 signature (hostile-22)" "weak signature algorithm"
+try_weak "TLS 1.0 only" good --max-tls 1.0
+refused "TLS 1.0-only server (hostile-22)" "offers no TLS version from 1.2 up"
+try_weak "TLS 1.1 only" good --max-tls 1.1
+refused "TLS 1.1-only server" "tls handshake with 'localhost' failed"
+try_weak "TLS 1.2" good --max-tls 1.2
+is "$SEND_RC" 0 "TLS 1.2 server: accepted"
+
 # The same checks after STARTTLS.
 cat >"$TEST_TMP/st" <<'S'
 send 220 mx.test ESMTP

@@ -61,6 +61,18 @@ CNF
 	sign good good "$now" "$later" || return 1
 	sign expired good 20200101000000Z 20200201000000Z || return 1
 	sign wrong wrong "$now" "$later" || return 1
+	# weak: a 1024-bit RSA key, and a SHA-1 signature
+	openssl req -newkey rsa:1024 -nodes -keyout "$d/weakkey.key" \
+		-out "$d/weakkey.csr" -subj "/CN=localhost" 2>/dev/null ||
+		return 1
+	sign weakkey good "$now" "$later" || return 1
+	openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 \
+		-nodes -keyout "$d/sha1.key" -out "$d/sha1.csr" \
+		-subj "/CN=localhost" 2>/dev/null || return 1
+	openssl ca -batch -config "$d/ca.cnf" -cert "$d/ca.crt" \
+		-keyfile "$d/ca.key" -in "$d/sha1.csr" -out "$d/sha1.crt" \
+		-extensions good -extfile "$d/ca.cnf" -notext -md sha1 \
+		-startdate "$now" -enddate "$later" >/dev/null 2>&1 || return 1
 	# self-signed, for localhost: fine names, unknown issuer
 	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 \
 		-nodes -keyout "$d/self.key" -out "$d/self.crt" -days 30 \
