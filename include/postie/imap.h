@@ -755,6 +755,20 @@ int imap_session_uid_fetch(struct imap_session *s,
 			   const struct imap_seqset *set, const char *items,
 			   imap_fetch_fn fn, void *arg, struct perr *e);
 
+/* The tag for the next command built by the caller (written to out). */
+const char *imap_session_tag(struct imap_session *s, char out[IMAP_TAG_SIZE]);
+
+/* Run a command the caller built with imap_cmd_* under tag (from
+ * imap_session_tag; the command must end with imap_cmd_finish). Wait
+ * points are honoured: the rest is sent after the server's "+". fn (may
+ * be NULL) sees every untagged response; *final (initialised by the
+ * caller, who releases it) receives the tagged reply, so that codes such
+ * as APPENDUID and COPYUID can be read. Returns 0 for OK, -1 for NO/BAD
+ * (PERR_REJECTED with the text) and every other failure. */
+int imap_session_run(struct imap_session *s, const struct imap_cmd *c,
+		     const char *tag, imap_fetch_fn fn, void *arg,
+		     struct imap_resp *final, struct perr *e);
+
 /* Any command (text after the tag, e.g. "NOOP"); untagged responses go
  * to fn when it is not NULL, after the session has noted EXISTS and
  * friends. Returns 0 for OK, -1 for NO/BAD (PERR_REJECTED with the text)

@@ -241,6 +241,22 @@ cmd_flags(const struct imap_session *s)
 	return f;
 }
 
+const char *
+imap_session_tag(struct imap_session *s, char out[IMAP_TAG_SIZE])
+{
+	return imap_tag_next(&s->tags, out);
+}
+
+int
+imap_session_run(struct imap_session *s, const struct imap_cmd *c,
+		 const char *tag, imap_fetch_fn fn, void *arg,
+		 struct imap_resp *final, struct perr *e)
+{
+	if (!s->conn || s->state == IMAP_SS_DISCONNECTED)
+		return perr_set(e, PERR_CONN, "IMAP session is not connected");
+	return run_cmd(s, c, tag, false, fn, arg, final, e);
+}
+
 int
 imap_session_simple(struct imap_session *s, const char *command,
 		    imap_fetch_fn fn, void *arg, struct perr *e)

@@ -170,6 +170,17 @@ hostile_sizes(void)
 	ok(parse_one(many, sizeof(many) - 1, &lim, &r, &e) == -1,
 	   "literals per response capped");
 	like(e.msg, "more than 2 literals", "and said");
+
+	/* hostile-9: a 10 KB INTERNALDATE is refused, not truncated */
+	struct buf d = BUF_INIT;
+	buf_addstr(&d, "* 1 FETCH (INTERNALDATE \"");
+	for (int i = 0; i < 10240; i++)
+		buf_addch(&d, '1');
+	buf_addstr(&d, "\")\r\n");
+	ok(parse_one(d.data, d.len, NULL, &r, &e) == -1 &&
+		   strstr(e.msg, "bad INTERNALDATE"),
+	   "hostile-9: 10 KB INTERNALDATE refused");
+	buf_release(&d);
 	imap_resp_release(&r);
 }
 

@@ -210,5 +210,57 @@ main(void)
 	   "hostile-2: connection lost during a literal: %s", e.msg);
 	buf_release(&sent);
 	buf_release(&g.dump);
+
+	/* APPEND with a synchronising literal through imap_session_run */
+	static const char srv[] =
+		"* OK [CAPABILITY IMAP4rev1 UIDPLUS] hi\r\nA1 OK in\r\n"
+		"* CAPABILITY IMAP4rev1 UIDPLUS\r\nA2 OK x\r\n"
+		"+ Ready for literal data\r\n"
+		"A3 OK [APPENDUID 38505 3955] APPEND completed\r\n"
+		"A4 NO [TRYCREATE] no such mailbox\r\n";
+	for (size_t chunk = 0; chunk < 2; chunk++) {
+		struct imap_session s;
+		struct imap_session_params p = {
+			.host = "h", .tls = IMAP_TLS_IMPLICIT, .user = "u",
+			.password = "p", .cancel_fd = -1,
+		};
+		struct imap_cmd c;
+		struct imap_resp fin;
+		char tag[IMAP_TAG_SIZE];
+		e = (struct perr)PERR_INIT;
+		rc = imap_session_open_conn(
+			&s, net_conn_fake(srv, strlen(srv), chunk, 0), &p, &e);
+		ok(rc == 0, "open for APPEND (chunk %zu): %s", chunk, e.msg);
+		imap_session_tag(&s, tag);
+		imap_cmd_init(&c, tag, "APPEND", 0);
+		imap_cmd_mailbox(&c, "草稿箱", strlen("草稿箱"), false, &e);
+		imap_cmd_raw(&c, "(\\Draft)");
+		imap_cmd_astring(&c, "Subject: x\r\n\r\nhi\r\n", 18, &e);
+		imap_cmd_finish(&c);
+		imap_resp_init(&fin);
+		rc = imap_session_run(&s, &c, tag, NULL, NULL, &fin, &e);
+		ok(rc == 0 && fin.code.kind == IMAP_CODE_APPENDUID &&
+			   fin.code.num == 38505 && fin.code.set.n == 1 &&
+			   fin.code.set.r[0].lo == 3955,
+		   "APPEND gives APPENDUID 38505 3955 (chunk %zu)", chunk);
+		imap_cmd_release(&c);
+		is_str(net_fake_output(s.conn)->data,
+		       "A1 LOGIN u p\r\nA2 CAPABILITY\r\n"
+		       "A3 APPEND &g0l6P3ux- (\\Draft) {18}\r\n"
+		       "Subject: x\r\n\r\nhi\r\n\r\n",
+		       "the literal followed the continuation (chunk %zu)",
+		       chunk);
+		imap_session_tag(&s, tag);
+		imap_cmd_init(&c, tag, "COPY 1", 0);
+		imap_cmd_mailbox(&c, "x", 1, false, &e);
+		imap_cmd_finish(&c);
+		rc = imap_session_run(&s, &c, tag, NULL, NULL, &fin, &e);
+		ok(rc == -1 && e.kind == PERR_REJECTED &&
+			   fin.code.kind == IMAP_CODE_TRYCREATE,
+		   "hostile-16: COPY refused with TRYCREATE is seen as such");
+		imap_cmd_release(&c);
+		imap_resp_release(&fin);
+		imap_session_close(&s);
+	}
 	return done_testing();
 }
