@@ -70,7 +70,7 @@ try "unknown issuer" good
 refused "unknown CA (system store)" "unknown issuer"
 
 try "wrong host" wrong "ca-file = $C/ca.crt"
-refused "wrong host (hostile-22)" "wrong host"
+refused "CN matches but SAN does not: wrong host (hostile-22)" "wrong host"
 
 try "pinned self-signed" self "tls-fingerprint = $(fingerprint "$C/self.crt")"
 is "$SEND_RC" 0 "self-signed with its fingerprint pinned: sent"
