@@ -182,8 +182,8 @@ session_open(struct flusher *f, struct perr *e, enum outbox_outcome *how,
 				"server (send = smtps://HOST)", a->name);
 	if (a->send.tls == CFG_TLS_NONE)
 		return perr_set(e, PERR_CONFIG, "account '%s': postie does "
-				"not send mail over plaintext SMTP; use smtp:// "
-				"(STARTTLS) or smtps://", a->name);
+				"not send mail over plaintext SMTP; use "
+				"smtp:// (STARTTLS) or smtps://", a->name);
 	if (!f->secret && (a->password || a->password_command || token)) {
 		int rc = token ? cfg_account_oauth_token(a, &f->secret, e)
 			       : cfg_account_password(a, &f->secret, e);
@@ -392,7 +392,8 @@ failed:
 				"delivered; kept in the outbox as 'unknown'\n",
 			f->prog);
 	else
-		fprintf(stderr, "postie %s: message kept in the outbox (%s)%s\n",
+		fprintf(stderr,
+			"postie %s: message kept in the outbox (%s)%s\n",
 			f->prog,
 			how == OUTBOX_TEMPFAIL ? "will retry" : "held",
 			how == OUTBOX_TEMPFAIL ? ""

@@ -7,8 +7,9 @@
  * maximum length, its CR and its LF). A line is looked for in what is
  * buffered; when there is no LF yet, the unread bytes move to the front
  * and the transport fills the rest. So a line longer than the maximum is
- * found as soon as max_line + 2 bytes without an LF are buffered, whether they came in one read or a million, and the
- * buffer never grows: a 10 MB line costs 64 KiB of memory and one error.
+ * found as soon as max_line + 2 bytes without an LF are buffered,
+ * whether they came in one read or a million, and the buffer never
+ * grows: a 10 MB line costs 64 KiB of memory and one error.
  */
 #include <errno.h>
 #include <poll.h>

@@ -118,7 +118,8 @@ test_oauth(void)
 	raw = unb64(&out, &n);
 	const char want2[] = "n,a=u@example.com,\001host=smtp.example.com"
 			     "\001port=587\001auth=Bearer tok\001\001";
-	is_mem(raw, n, want2, sizeof(want2) - 1, "OAUTHBEARER bytes (RFC 7628)");
+	is_mem(raw, n, want2, sizeof(want2) - 1,
+	       "OAUTHBEARER bytes (RFC 7628)");
 	free(raw);
 	buf_reset(&out);
 	ok(net_sasl_step(&s, "e30=", 4, &out, &e) == 0 && s.failed,
