@@ -34,8 +34,11 @@
  * with an exponential backoff (1 s doubling to 5 min by default, reset by
  * a successful connect); ACCT_EV_RECONNECTING says when the next try is.
  * Authentication and configuration errors are not retried by the timer,
- * because hammering a server with a wrong password gets accounts locked;
- * the next request or "sync now" tries again.
+ * because hammering a server with a wrong password gets accounts locked.
+ * While the account is offline, requests fail at once with the reason
+ * (and the time of the next try), so that fifty queued flag changes do
+ * not become fifty connection timeouts; only ACCT_REQ_SYNC ("sync now")
+ * connects out of turn.
  */
 #ifndef POSTIE_ACCOUNT_H
 #define POSTIE_ACCOUNT_H

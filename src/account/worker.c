@@ -76,6 +76,7 @@ struct acct_worker {
 	/* Worker thread only. */
 	uint64_t cur_req;  /* req_id for acct_emit */
 	int64_t next_poll, retry_at;
+	struct perr last_err; /* why the connection is down */
 };
 
 const char *
@@ -279,6 +280,7 @@ static void
 connection_failed(struct acct_worker *w, const struct perr *err,
 		  bool was_online)
 {
+	w->last_err = *err;
 	if (was_online && w->eng->disconnect)
 		w->eng->disconnect(w, w->state);
 	if (was_online) {
@@ -376,10 +378,36 @@ run_request(struct acct_worker *w, struct acct_request *req)
 	/* The operation was begun when the request left the queue, under
 	 * the same lock, so a cancel can never fall between the two. */
 	pthread_mutex_lock(&w->mu);
-	bool online = w->st == ACCT_ST_ONLINE;
+	enum acct_state cst = w->st;
 	pthread_mutex_unlock(&w->mu);
+	bool online = cst == ACCT_ST_ONLINE;
+	if (!online && w->eng->connect && req->kind != ACCT_REQ_SYNC) {
+		/* Fail fast: fifty flag changes queued while the server is
+		 * down must not become fifty connection timeouts. Only
+		 * "sync now" connects out of turn. */
+		if (op_end(w)) {
+			emit_terminal(w, ACCT_EV_CANCELLED, req->id, NULL);
+			w->cur_req = 0;
+			return;
+		}
+		int64_t left = w->retry_at - time_mono_ms();
+		if (cst == ACCT_ST_WAITING)
+			perr_set(&e, PERR_CONN, "account '%s' is offline, "
+				 "retrying in %lld s: %s", w->name,
+				 (long long)((left > 0 ? left : 0) + 999) /
+					 1000,
+				 w->last_err.msg);
+		else
+			perr_set(&e, w->last_err.kind ? w->last_err.kind
+						      : PERR_CONN,
+				 "account '%s' is offline: %s", w->name,
+				 w->last_err.msg);
+		emit_terminal(w, ACCT_EV_FAILED, req->id, &e);
+		w->cur_req = 0;
+		return;
+	}
 	if (!online && w->eng->connect) {
-		/* A person asked: try now, whatever the backoff says. */
+		/* "Sync now": try at once, whatever the backoff says. */
 		if (do_connect(w, &e) < 0) {
 			op_end(w);
 			if (e.kind == PERR_CANCELLED)

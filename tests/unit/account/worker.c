@@ -800,11 +800,23 @@ test_auth_not_retried(void)
 	int n = f->nconnect;
 	pthread_mutex_unlock(&f->mu);
 	is_int(n, 1, "and not retried by the timer");
-	uint64_t id = post_job(w, job_new());
+	uint64_t id0 = post_job(w, job_new());
+	ok(collect_until(hub, s, 2000, has_terminal, id0) &&
+		   s->last[id0] == ACCT_EV_FAILED,
+	   "a request while offline fails at once");
+	struct acct_event *t = NULL;
+	for (int i = 0; i < s->nkeep; i++)
+		if (s->keep[i]->req_id == id0)
+			t = s->keep[i];
+	ok(t && t->err.kind == PERR_AUTH && strstr(t->err.msg, "offline") &&
+		   strstr(t->err.msg, "refused"),
+	   "saying why: %s", t ? t->err.msg : "");
+	uint64_t id = 0;
+	acct_post(w, ACCT_REQ_SYNC, NULL, NULL, NULL, &id, &e);
 	ok(collect_until(hub, s, 2000, has_terminal, id) &&
 		   s->last[id] == ACCT_EV_FAILED,
-	   "a request tries again and fails");
-	struct acct_event *t = NULL;
+	   "sync now tries to connect again and fails");
+	t = NULL;
 	for (int i = 0; i < s->nkeep; i++)
 		if (s->keep[i]->req_id == id)
 			t = s->keep[i];
@@ -818,6 +830,66 @@ test_auth_not_retried(void)
 	seen_release(s);
 	acct_event_free_list(acct_hub_drain(hub));
 	acct_hub_free(hub);
+	free(f);
+	free(s);
+}
+
+/* While waiting out a backoff, requests fail at once instead of each
+ * trying to connect; "sync now" connects out of turn. */
+static void
+test_offline_fail_fast(void)
+{
+	struct perr e = PERR_INIT;
+	struct acct_hub *hub = acct_hub_new(0, &e);
+	struct fake *f = fake_new();
+	f->connect_fail = 100;
+	struct acct_params p = {
+		.name = "126",
+		.engine = &conn_engine,
+		.state = f,
+		.backoff_min_ms = 1000,
+		.backoff_max_ms = 60000,
+	};
+	struct acct_worker *w = acct_start(hub, &p, &e);
+	struct seen *s = calloc(1, sizeof(*s));
+	ok(collect_until(hub, s, 2000, has_kind, ACCT_EV_RECONNECTING),
+	   "first connect failed; waiting");
+	uint64_t ids[20];
+	for (int i = 0; i < 20; i++)
+		ids[i] = post_job(w, job_new());
+	ok(collect_until(hub, s, 2000, has_terminal, ids[19]),
+	   "twenty requests answered while waiting");
+	int failed = 0;
+	for (int i = 0; i < 20; i++)
+		failed += s->last[ids[i]] == ACCT_EV_FAILED;
+	is_int(failed, 20, "all FAILED");
+	struct acct_event *t = NULL;
+	for (int i = 0; i < s->nkeep; i++)
+		if (s->keep[i]->req_id == ids[0])
+			t = s->keep[i];
+	ok(t && t->err.kind == PERR_CONN &&
+		   strstr(t->err.msg, "retrying in 1 s"),
+	   "saying when the next try is: %s", t ? t->err.msg : "");
+	pthread_mutex_lock(&f->mu);
+	int n = f->nconnect;
+	pthread_mutex_unlock(&f->mu);
+	is_int(n, 1, "without a connect attempt each");
+	uint64_t id = 0;
+	acct_post(w, ACCT_REQ_SYNC, NULL, NULL, NULL, &id, &e);
+	ok(collect_until(hub, s, 2000, has_terminal, id) &&
+		   s->last[id] == ACCT_EV_FAILED,
+	   "sync now connects at once (and fails)");
+	struct acct_event *rc = NULL;
+	for (int i = 0; i < s->nkeep; i++)
+		if (s->keep[i]->kind == ACCT_EV_RECONNECTING)
+			rc = s->keep[i];
+	ok(rc && rc->n1 == 2 && rc->retry_ms == 2000,
+	   "and the backoff doubles to 2 s");
+	stop(w);
+	seen_release(s);
+	acct_event_free_list(acct_hub_drain(hub));
+	acct_hub_free(hub);
+	is_int(atomic_load(&payloads_live), 0, "every payload freed");
 	free(f);
 	free(s);
 }
@@ -1274,6 +1346,7 @@ main(void)
 	test_idle();
 	test_backoff();
 	test_auth_not_retried();
+	test_offline_fail_fast();
 	test_quit_pending();
 	test_stop_deadline();
 	test_folder_changed_merged();
