@@ -406,7 +406,8 @@ file_state(const char *path, char *why, size_t whylen)
 	static const char magic[16] = "SQLite format 3";
 	unsigned char hdr[100];
 	struct stat sb;
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	/* O_NONBLOCK: a FIFO planted under our name must not hang us. */
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
 
 	if (fd < 0) {
 		if (errno == ENOENT)
@@ -476,7 +477,7 @@ connect_db(struct store *st, struct perr *e)
 		/* SQLite creates files 0644; make ours 0600 first. The
 		 * -wal and -shm files take the mode of the database. */
 		int fd = open(st->db_path, O_WRONLY | O_CREAT | O_CLOEXEC |
-						   O_NOFOLLOW,
+						   O_NOFOLLOW | O_NONBLOCK,
 			      0600);
 		if (fd < 0)
 			return perr_set(e, PERR_LOCAL,

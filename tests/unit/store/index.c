@@ -334,6 +334,16 @@ test_not_a_file(const char *root)
 	free(db);
 	free(dir);
 
+	dir = xstrfmt("%s/fifo", root);
+	db = path_in(dir, STORE_DB_NAME);
+	file_mkdirs(dir, 0700, &e);
+	ok(mkfifo(db, 0600) == 0, "hostile-47: plant a FIFO as index");
+	st = store_open(dir, STORE_WRITE, &info, &e);
+	ok(st && info.rebuilt, "hostile-47: a FIFO does not hang the open");
+	store_close(st);
+	free(db);
+	free(dir);
+
 	dir = xstrfmt("%s/isdir", root);
 	db = path_in(dir, STORE_DB_NAME);
 	file_mkdirs(db, 0700, &e);
