@@ -65,6 +65,13 @@ imap_parser_pending(const struct imap_parser *p)
 void
 imap_parser_feed(struct imap_parser *p, const void *bytes, size_t len)
 {
+	/* After a big literal, give the memory back once everything has
+	 * been returned, so a long session does not keep its peak. */
+	if (p->start == p->in.len && p->in.cap > 1024 * 1024 &&
+	    !p->dead) {
+		buf_release(&p->in);
+		p->start = p->scan = p->seg = 0;
+	}
 	/* Drop what has been returned once it is at least half of the
 	 * buffer, so that the copying stays linear overall. */
 	if (p->start && p->start >= p->in.len / 2) {

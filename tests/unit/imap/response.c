@@ -171,6 +171,23 @@ hostile_sizes(void)
 	   "literals per response capped");
 	like(e.msg, "more than 2 literals", "and said");
 
+	/* the memory of a 2 MiB literal is given back afterwards */
+	imap_parser_init(&p, NULL);
+	struct buf big2 = BUF_INIT;
+	buf_addstr(&big2, "* 1 FETCH (BODY[] {2097152}\r\n");
+	for (int i = 0; i < 2097152; i++)
+		buf_addch(&big2, 'x');
+	buf_addstr(&big2, ")\r\n");
+	imap_parser_feed(&p, big2.data, big2.len);
+	ok(imap_parser_next(&p, &r, &e) == 1 &&
+		   r.fetch.sections[0].data.len == 2097152,
+	   "a 2 MiB literal is read");
+	imap_parser_feed(&p, "* 1 EXISTS\r\n", 12);
+	ok(imap_parser_next(&p, &r, &e) == 1 && p.in.cap < 4096,
+	   "and the parser's buffer shrinks afterwards (cap %zu)", p.in.cap);
+	imap_parser_release(&p);
+	buf_release(&big2);
+
 	/* hostile-9: a 10 KB INTERNALDATE is refused, not truncated */
 	struct buf d = BUF_INIT;
 	buf_addstr(&d, "* 1 FETCH (INTERNALDATE \"");
