@@ -313,6 +313,11 @@ int store_body_put(struct store *st, int64_t folder, uint32_t uid,
  * not, -1 on error. */
 int store_body_get(struct store *st, int64_t folder, uint32_t uid,
 		   struct buf *out, struct perr *e);
+/* The path of the cached file of folder/uid in *path (the caller frees
+ * it), for handing to another program. Returns 1 when cached, 0 when not
+ * (*path NULL), -1 on error. */
+int store_body_path(struct store *st, int64_t folder, uint32_t uid,
+		    char **path, struct perr *e);
 
 /* ---------------------------------------------------------------------
  * Threads and sorting: pure functions over a load, no database. They do

@@ -232,13 +232,14 @@ fail:
 }
 
 int
-store_body_get(struct store *st, int64_t folder, uint32_t uid,
-	       struct buf *out, struct perr *e)
+store_body_path(struct store *st, int64_t folder, uint32_t uid, char **path,
+		struct perr *e)
 {
 	int64_t id;
 	char *name;
 	struct stat sb;
 
+	*path = NULL;
 	if (lookup(st, folder, uid, &id, &name, e) < 0)
 		return -1;
 	if (!id || !name)
@@ -250,12 +251,36 @@ store_body_get(struct store *st, int64_t folder, uint32_t uid,
 				"it could not have made",
 				uid);
 	}
-	char *path = xstrfmt("%s/cur/%s", st->body_dir, name);
+	char *p = xstrfmt("%s/cur/%s", st->body_dir, name);
 	free(name);
-	int rc = 1;
-	if (lstat(path, &sb) < 0 && errno == ENOENT)
-		rc = 0;
-	else if (file_read_all(path, out, STORE_MAX_BODY, e) < 0)
+	if (lstat(p, &sb) < 0) {
+		int err = errno;
+		free(p);
+		if (err == ENOENT)
+			return 0;
+		return perr_set(e, PERR_LOCAL,
+				"cannot read the cached body of UID %u: %s",
+				uid, strerror(err));
+	}
+	if (!S_ISREG(sb.st_mode)) {
+		perr_set(e, PERR_LOCAL, "'%s' is not a regular file", p);
+		free(p);
+		return -1;
+	}
+	*path = p;
+	return 1;
+}
+
+int
+store_body_get(struct store *st, int64_t folder, uint32_t uid,
+	       struct buf *out, struct perr *e)
+{
+	char *path;
+	int rc = store_body_path(st, folder, uid, &path, e);
+
+	if (rc <= 0)
+		return rc;
+	if (file_read_all(path, out, STORE_MAX_BODY, e) < 0)
 		rc = -1;
 	free(path);
 	return rc;

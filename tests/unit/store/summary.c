@@ -428,6 +428,16 @@ test_bodies(const char *dir, int64_t f)
 	char *path = xstrfmt("%s/bodies/cur/f%lld.v100.u1", dir, (long long)f);
 	is_int(file_size(path), (intmax_t)sizeof(raw) - 1,
 	       "hostile-13: named from folder id, UIDVALIDITY and UID only");
+	char *got_path = NULL;
+	is_int(store_body_path(st, f, 1, &got_path, &e), 1, "its path");
+	is_str(got_path, path, "is the Maildir file");
+	free(got_path);
+	is_int(store_body_path(st, f, 2, &got_path, &e), 0,
+	       "no path for a body not cached");
+	ok(got_path == NULL, "and NULL");
+	char *curd = xstrfmt("%s/bodies/cur", dir);
+	is_int(file_mode(curd), 0700, "the Maildir is 0700");
+	free(curd);
 	char *tmpd = xstrfmt("%s/bodies/tmp", dir);
 	is_int((intmax_t)count_files(tmpd), 0, "nothing left in tmp/");
 	free(tmpd);
