@@ -333,4 +333,42 @@ like "$(cat "$TEST_TMP/show")" "to:        busy@example.org" \
 unlike "$(cat "$TEST_TMP/show")" "to:        bob@example.org" \
 	"and not the one that got it"
 
+# postie killed while waiting for the reply to the final dot: nothing is
+# lost, and the next look at the outbox says the outcome is unknown.
+cat >"$TEST_TMP/kill" <<'S'
+send 220 mx.test ESMTP
+expect EHLO *
+send 250 mx.test
+expect MAIL FROM:*
+send 250 ok
+expect RCPT TO:*
+send 250 ok
+expect DATA
+send 354 go
+skip-data
+stall 10
+S
+rm -rf "$XDG_DATA_HOME"
+start_srv "$TEST_TMP/kill" $TLS
+write_rc "smtps://localhost:$SRV_PORT" "ca-file = $C/ca.crt"
+sed -i '/password/d;/user = /d' "$TEST_TMP/rc"
+printf 'kill me\n' >"$TEST_TMP/body"
+POSTIE_TIMEOUT=30 "$POSTIE" -F "$TEST_TMP/rc" send -s killed bob@example.org \
+	<"$TEST_TMP/body" >/dev/null 2>&1 &
+pid=$!
+i=0
+while ! grep -q '^C: \.$' "$SRV_LOG" 2>/dev/null && [ $i -lt 100 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+kill -9 $pid 2>/dev/null
+wait $pid 2>/dev/null
+is "$(in_outbox)" 1 "killed after the final dot: message still in the outbox"
+"$POSTIE" -F "$TEST_TMP/rc" outbox list >"$TEST_TMP/list" 2>&1
+like "$(cat "$TEST_TMP/list")" "unknown" \
+	"an attempt cut short by a kill loads as unknown"
+ok "nothing left half-written in tmp/" test "$(count_dir "$OUTBOX/tmp")" = 0
+kill "$SRV_PID" 2>/dev/null
+wait_srv
+
 done_testing
