@@ -86,6 +86,9 @@ read_resp(struct imap_session *s, struct imap_resp *r, struct perr *e)
 	}
 	free(tmp);
 	if (rc < 0) {
+		/* a connection that lost its place in the stream is not
+		 * used again (and gets no LOGOUT) */
+		set_state(s, IMAP_SS_DISCONNECTED);
 		if (s->bye && e && e->kind == PERR_CONN)
 			perr_prefix(e, "server said goodbye ('%s')", s->bye);
 		return -1;
@@ -182,8 +185,10 @@ run_cmd(struct imap_session *s, const struct imap_cmd *c, const char *tag,
 			      secret ? 5 : 14, true);
 		}
 		if (net_write(s->conn, c->text.data + pos, end - pos, e) < 0 ||
-		    net_flush(s->conn, e) < 0)
+		    net_flush(s->conn, e) < 0) {
+			set_state(s, IMAP_SS_DISCONNECTED);
 			return -1;
+		}
 		pos = end;
 		if (w == c->nwaits)
 			break;
@@ -203,20 +208,24 @@ run_cmd(struct imap_session *s, const struct imap_cmd *c, const char *tag,
 			return -1;
 		if (final->tag)
 			break;
-		if (final->kind == IMAP_RESP_CONTINUE)
+		if (final->kind == IMAP_RESP_CONTINUE) {
+			set_state(s, IMAP_SS_DISCONNECTED);
 			return perr_set(e, PERR_PROTO,
 					"IMAP server sent an unexpected "
 					"continuation request");
+		}
 		note_untagged(s, final);
 		if (fn && !cb_failed && fn(final, arg, &cb_err) < 0)
 			cb_failed = true;
 	}
 tagged:
-	if (strcmp(final->tag, tag) != 0)
+	if (strcmp(final->tag, tag) != 0) {
+		set_state(s, IMAP_SS_DISCONNECTED);
 		return perr_set(e, PERR_PROTO,
 				"IMAP server completed command '%s' that was "
 				"never sent (waiting for '%s')", final->tag,
 				tag);
+	}
 	note_code(s, &final->code);
 	if (cb_failed) {
 		if (e)

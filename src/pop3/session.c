@@ -52,8 +52,10 @@ send_line(struct pop3_session *s, const char *line, bool secret,
 			  secret ? 5 : strlen(line));
 	if (net_puts(s->conn, line, e) < 0 || net_write(s->conn, "\r\n", 2,
 							e) < 0 ||
-	    net_flush(s->conn, e) < 0)
+	    net_flush(s->conn, e) < 0) {
+		set_state(s, POP3_SS_DISCONNECTED);
 		return -1;
+	}
 	return 0;
 }
 
@@ -67,12 +69,18 @@ read_reply(struct pop3_session *s, const char *what, struct slice *text,
 	struct slice line;
 	struct pop3_reply r;
 
-	if (net_read_line(s->conn, &line, e) < 0)
+	/* Any failure but -ERR leaves the connection unusable: it gets no
+	 * QUIT, so no deletion is committed (RFC 1939 6). */
+	if (net_read_line(s->conn, &line, e) < 0) {
+		set_state(s, POP3_SS_DISCONNECTED);
 		return perr_prefix(e, "no reply to %s", what);
+	}
 	if (log_trace_on("pop3"))
 		log_trace("pop3", false, line.p, line.len);
-	if (pop3_parse_reply(line.p, line.len, &r, e) < 0)
+	if (pop3_parse_reply(line.p, line.len, &r, e) < 0) {
+		set_state(s, POP3_SS_DISCONNECTED);
 		return perr_prefix(e, "reply to %s", what);
+	}
 	if (text)
 		*text = r.text;
 	if (!r.ok)
@@ -127,6 +135,8 @@ read_multiline(struct pop3_session *s, uint64_t max_bytes, line_fn fn,
 	}
 	net_set_nul_ok(s->conn, false);
 	pop3_ml_release(&m);
+	if (rc < 0)
+		set_state(s, POP3_SS_DISCONNECTED);
 	return rc;
 }
 
@@ -311,9 +321,16 @@ pop3_session_stat(struct pop3_session *s, uint32_t *count, uint64_t *size,
 
 	if (need_transaction(s, e) < 0 || send_line(s, "STAT", false, e) < 0)
 		return -1;
-	if (net_read_line(s->conn, &line, e) < 0)
+	if (net_read_line(s->conn, &line, e) < 0) {
+		set_state(s, POP3_SS_DISCONNECTED);
 		return perr_prefix(e, "no reply to STAT");
-	return pop3_parse_stat(line.p, line.len, count, size, e);
+	}
+	if (pop3_parse_stat(line.p, line.len, count, size, e) < 0) {
+		if (e && e->kind != PERR_REJECTED)
+			set_state(s, POP3_SS_DISCONNECTED);
+		return -1;
+	}
+	return 0;
 }
 
 static int
