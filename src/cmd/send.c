@@ -84,6 +84,13 @@ open_account(const struct cmd_ctx *ctx, const char *name, const char *prog,
 			w->cfg.display_path);
 		return EXIT_CONFIG;
 	}
+	/* The log in the state directory keeps the protocol trace
+	 * (POSTIE_TRACE=smtp) and the reasons; not being able to open it
+	 * must not stop mail from going out. */
+	struct perr le = PERR_INIT;
+	if (log_open(NULL, &le) < 0 && ctx->verbose)
+		fprintf(stderr, "postie %s: no log file: %s\n", prog, le.msg);
+	log_set_context(w->a->name);
 	char *data = xdg_dir("data");
 	if (!data) {
 		fprintf(stderr, "postie %s: neither XDG_DATA_HOME nor HOME is "
@@ -106,6 +113,8 @@ open_account(const struct cmd_ctx *ctx, const char *name, const char *prog,
 static void
 close_account(struct where *w)
 {
+	log_set_context(NULL);
+	log_close();
 	outbox_release(&w->ob);
 	cfg_release(&w->cfg);
 }
@@ -332,6 +341,9 @@ send_entry(struct flusher *f, struct outbox_entry *ent, int64_t now)
 	if (len)
 		munmap((void *)msg, len);
 	if (rc == 0) {
+		log_info("outbox: message %s accepted for %zu of %zu "
+			 "recipients: %d %s", ent->id, r.accepted, ent->nrcpt,
+			 r.code, r.text ? r.text : "");
 		report_rcpts(f, ent, &r);
 		/* Recipients refused for now get another try; those
 		 * refused for good are reported and dropped. */
@@ -384,6 +396,7 @@ send_entry(struct flusher *f, struct outbox_entry *ent, int64_t now)
 		f->open_failed = true;
 	}
 failed:
+	log_warn("outbox: message %s not sent: %s", ent->id, e.msg);
 	fprintf(stderr, "postie %s: %s\n", f->prog, e.msg);
 	print_hint(f, &e);
 	if (how == OUTBOX_UNDETERMINED)

@@ -43,6 +43,7 @@ expect QUIT
 send 221 bye
 S
 
+export POSTIE_TRACE=smtp
 for split in none byte random; do
 	rm -rf "$XDG_DATA_HOME" "$TEST_TMP/data.out"
 	start_srv "$TEST_TMP/good.script" --cert "$C/good.crt" \
@@ -62,6 +63,14 @@ for split in none byte random; do
 	ok "split $split: lone dot line dot-stuffed and unstuffed intact" \
 		grep -qx '.' "$TEST_TMP/data.out"
 done
+unset POSTIE_TRACE
+log=$(cat "$XDG_STATE_HOME/postie/postie.log" 2>/dev/null)
+like "$log" "smtp: state starttls -> ehlo" "the log traces state transitions"
+like "$log" "smtp >>> AUTH PLAIN *****" "the trace masks the AUTH argument"
+unlike "$log" "s3cret-pw" "no password in the log"
+unlike "$log" "$(printf '\0alice\0s3cret-pw' | base64)" \
+	"nor its base64 form"
+like "$log" "accepted for 1 of 1 recipients" "the log records the delivery"
 unlike "$(cat "$SRV_LOG")" "s3cret-pw" "password never in clear in the transcript"
 ok "server saw TLS" grep -q '^!: tls up' "$SRV_LOG"
 
