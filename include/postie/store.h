@@ -157,6 +157,11 @@ int store_folder_get(struct store *st, int64_t id, struct store_folder *out,
 int store_folder_find(struct store *st, const char *raw, size_t raw_len,
 		      struct store_folder *out, struct perr *e);
 void store_folder_release(struct store_folder *f);
+/* The server renamed a folder (IMAP RENAME): give folder id its new raw
+ * and display names, keeping its messages. Refused when another folder
+ * has the new raw name. Writer only. Returns 0 or -1. */
+int store_folder_rename(struct store *st, int64_t id, const char *raw,
+			size_t raw_len, const char *name, struct perr *e);
 /* Delete a folder with its messages and cached bodies. Writer only.
  * Returns 0 (also when there was no such folder) or -1. */
 int store_folder_delete(struct store *st, int64_t id, struct perr *e);
@@ -225,6 +230,11 @@ int store_flags_replace(struct store *st, int64_t folder,
 int store_expunge(struct store *st, int64_t folder, const uint32_t *uids,
 		  size_t n, struct perr *e);
 
+/* Every UID of the folder in the index, ascending, for a sync to compare
+ * with the server's (what is gone, what is new). *out gets a new array
+ * (free()) and *n its length. Returns 0 or -1. */
+int store_uid_list(struct store *st, int64_t folder, uint32_t **out,
+		   size_t *n, struct perr *e);
 /* The highest UID in the index for the folder (0 when empty). */
 int store_max_uid(struct store *st, int64_t folder, uint32_t *out,
 		  struct perr *e);

@@ -344,3 +344,51 @@ fail:
 	store_rollback(st);
 	return -1;
 }
+
+int
+store_folder_rename(struct store *st, int64_t id, const char *raw,
+		    size_t raw_len, const char *name, struct perr *e)
+{
+	struct store_folder other;
+	sqlite3_stmt *s;
+
+	if (!raw)
+		raw = "";
+	if (raw_len > STORE_MAX_FIELD * 16)
+		return perr_set(e, PERR_FOLDER,
+				"cannot store a folder name of %zu bytes",
+				raw_len);
+	if (store_begin(st, e) < 0)
+		return -1;
+	int found = store_folder_find(st, raw, raw_len, &other, e);
+	if (found < 0)
+		goto fail;
+	if (found) {
+		bool same = other.id == id;
+		store_folder_release(&other);
+		if (!same) {
+			perr_set(e, PERR_FOLDER,
+				 "cannot rename folder %lld to '%s': that "
+				 "name is taken",
+				 (long long)id, name ? name : "");
+			goto fail;
+		}
+	}
+	if (!(s = store_stmt(st, STMT_FOLDER_RENAME, e)))
+		goto fail;
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_blob(s, 2, raw, (int)raw_len, SQLITE_STATIC);
+	store_bind_text(s, 3, name, STORE_MAX_FIELD, false);
+	if (store_exec_stmt(st, s, "cannot rename a folder", e) < 0)
+		goto fail;
+	if (sqlite3_changes(st->db) != 1) {
+		perr_set(e, PERR_FOLDER,
+			 "cannot rename folder %lld: no such folder",
+			 (long long)id);
+		goto fail;
+	}
+	return store_commit(st, e);
+fail:
+	store_rollback(st);
+	return -1;
+}

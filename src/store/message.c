@@ -306,6 +306,34 @@ count_query(struct store *st, enum store_stmt id, int64_t folder,
 }
 
 int
+store_uid_list(struct store *st, int64_t folder, uint32_t **out, size_t *n,
+	       struct perr *e)
+{
+	uint32_t *v = NULL;
+	size_t len = 0, cap = 0;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	sqlite3_stmt *s = store_stmt(st, STMT_UID_LIST, e);
+	if (!s)
+		return -1;
+	sqlite3_bind_int64(s, 1, folder);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		v = xgrow(v, &cap, len + 1, sizeof(*v));
+		v[len++] = (uint32_t)sqlite3_column_int64(s, 0);
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE) {
+		free(v);
+		return store_dberr(st, e, "cannot list UIDs");
+	}
+	*out = v;
+	*n = len;
+	return 0;
+}
+
+int
 store_max_uid(struct store *st, int64_t folder, uint32_t *out, struct perr *e)
 {
 	return count_query(st, STMT_MAX_UID, folder, out,

@@ -61,6 +61,10 @@
 			 "WHERE folder = ?1 AND flags & 1 = 0) "           \
 			 "WHERE id = ?1")                                  \
 	X(FOLDER_DELETE, "DELETE FROM folder WHERE id = ?1")               \
+	X(FOLDER_RENAME, "UPDATE folder SET raw_name = ?2, name = ?3 "     \
+			 "WHERE id = ?1")                                  \
+	X(UID_LIST, "SELECT uid FROM message WHERE folder = ?1 "           \
+		    "ORDER BY uid")                                        \
 	X(FOLDER_UIDVALIDITY, "SELECT uidvalidity FROM folder "            \
 			      "WHERE id = ?1")                             \
 	X(FOLDER_BODIES, "SELECT uid, body_path FROM message "             \

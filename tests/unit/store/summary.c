@@ -70,6 +70,22 @@ test_folders(void)
 		is_str(v[0].name, "evil", "listed by name");
 	store_folder_list_free(v, n);
 
+	ok(store_folder_rename(st, cn, "&XfJT0ZAB-.old", 14, "已发送.old",
+			       &e) == 0,
+	   "rename a folder");
+	is_int(store_folder_find(st, "&XfJT0ZAB-.old", 14, &f, &e), 1,
+	   "found by its new raw name");
+	ok(f.id == cn && strcmp(f.name, "已发送.old") == 0,
+	   "same id, new display name");
+	store_folder_release(&f);
+	is_int(store_folder_find(st, "&XfJT0ZAB-", 10, &f, &e), 0,
+	       "the old raw name is free");
+	ok(store_folder_rename(st, cn, "INBOX", 5, "x", &e) == -1,
+	   "renaming onto another folder's name is refused");
+	like(e.msg, "taken", "saying so");
+	ok(store_folder_rename(st, 424242, "zz", 2, "zz", &e) == -1,
+	   "renaming a folder that does not exist is refused");
+
 	ok(store_folder_delete(st, bad, &e) == 0, "delete a folder");
 	is_int(store_folder_get(st, bad, &f, &e), 0, "it is gone");
 	int64_t again = folder("evil", evil, sizeof(evil) - 1, 0, 0, NULL);
@@ -173,6 +189,12 @@ test_round_trip(int64_t f)
 	store_summaries_release(&s);
 
 	ok(store_max_uid(st, f, &u, &e) == 0 && u == N, "max UID is %d", N);
+	uint32_t *ul;
+	size_t nu;
+	ok(store_uid_list(st, f, &ul, &nu, &e) == 0 && nu == N &&
+		   ul[0] == 1 && ul[N - 1] == N,
+	   "the UID list holds every UID in order");
+	free(ul);
 	ok(store_count_unread(st, f, &u, &e) == 0 && u == N / 2,
 	   "half unread");
 	struct store_folder fo;
