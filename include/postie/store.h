@@ -302,7 +302,8 @@ struct store_hit {
  * indexed. query is what the user typed: every word
  * must occur (in any field); quotes, operators and punctuation are taken
  * literally, never as SQL or FTS5 syntax. Chinese, Japanese and Korean
- * text is matched as a run of characters anywhere in a field. Hits come
+ * text is matched as a run of characters anywhere in a field. A query
+ * longer than STORE_MAX_FIELD bytes is refused. Hits come
  * best first, at most limit of them. *out gets a new array (free()) and
  * *n its length (0 hits is success). Returns 0 or -1. */
 int store_search(struct store *st, int64_t folder, const char *query,

@@ -541,6 +541,11 @@ store_search(struct store *st, int64_t folder, const char *query,
 
 	*out = NULL;
 	*n = 0;
+	if (query && strlen(query) > STORE_MAX_FIELD)
+		return perr_set(e, PERR_LOCAL,
+				"cannot search: %zu bytes of search words is "
+				"over the limit of %d",
+				strlen(query), STORE_MAX_FIELD);
 	if (!query || build_query(&q, query) == 0 || limit == 0) {
 		buf_release(&q);
 		return 0;

@@ -409,6 +409,13 @@ test_search(int64_t f)
 
 	struct store_hit *h;
 	size_t n;
+	struct buf huge = BUF_INIT;
+	for (int i = 0; i < 2000; i++)
+		buf_addstr(&huge, "NEAR( ");
+	ok(store_search(st, f, huge.data, 5, &h, &n, &e) == -1,
+	   "an oversized query is refused");
+	like(e.msg, "over the limit", "saying so");
+	buf_release(&huge);
 	ok(store_search(st, f, "report", 5, &h, &n, &e) == 0 && n == 5,
 	   "limit is kept");
 	free(h);
