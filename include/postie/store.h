@@ -331,8 +331,9 @@ int store_body_path(struct store *st, int64_t folder, uint32_t uid,
 		    char **path, struct perr *e);
 
 /* ---------------------------------------------------------------------
- * Threads and sorting: pure functions over a load, no database. They do
- * not keep pointers into the load after they return.
+ * Threads and sorting: pure functions over a load, no database. Any
+ * thread may call them, several at once on the same load (they only read
+ * it), and they keep no pointer into it after they return.
  */
 /* Remove reply and forward prefixes ("Re:", "RE[2]:", "Fwd:", "Fw:",
  * "Aw:", "回复:", "答复:", "转发:", "回覆:", "轉寄:", with ASCII or
