@@ -769,6 +769,17 @@ int imap_session_run(struct imap_session *s, const struct imap_cmd *c,
 		     const char *tag, imap_fetch_fn fn, void *arg,
 		     struct imap_resp *final, struct perr *e);
 
+/* IDLE (RFC 2177) in the selected folder for at most wait_ms (keep it
+ * under 29 minutes and call again, as the RFC asks). Ends early, with
+ * DONE, when the folder changes (EXISTS, RECENT, EXPUNGE, FETCH,
+ * VANISHED; s->mbox is updated and fn sees each untagged response).
+ * Returns 1 when something changed, 0 after a quiet wait, -1 with *e set
+ * (PERR_REJECTED without IDLE; a BYE, a drop or garbage during IDLE
+ * leave the session disconnected). The cancel fd ends the wait with
+ * PERR_CANCELLED, the session then disconnected too. */
+int imap_session_idle(struct imap_session *s, int wait_ms, imap_fetch_fn fn,
+		      void *arg, struct perr *e);
+
 /* Any command (text after the tag, e.g. "NOOP"); untagged responses go
  * to fn when it is not NULL, after the session has noted EXISTS and
  * friends. Returns 0 for OK, -1 for NO/BAD (PERR_REJECTED with the text)

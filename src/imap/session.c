@@ -52,9 +52,10 @@ trace(const char *p, size_t n, bool out)
 	log_trace("imap", out, p, n);
 }
 
-/* Read one whole response into r. */
+/* Read one whole response into r, leaving the state alone on failure
+ * (IDLE's quiet timeout is not a broken connection). */
 static int
-read_resp(struct imap_session *s, struct imap_resp *r, struct perr *e)
+read_resp_raw(struct imap_session *s, struct imap_resp *r, struct perr *e)
 {
 	static const size_t piece = 64 * 1024;
 	char *tmp = NULL;
@@ -86,9 +87,6 @@ read_resp(struct imap_session *s, struct imap_resp *r, struct perr *e)
 	}
 	free(tmp);
 	if (rc < 0) {
-		/* a connection that lost its place in the stream is not
-		 * used again (and gets no LOGOUT) */
-		set_state(s, IMAP_SS_DISCONNECTED);
 		if (s->bye && e && e->kind == PERR_CONN)
 			perr_prefix(e, "server said goodbye ('%s')", s->bye);
 		return -1;
@@ -97,6 +95,18 @@ read_resp(struct imap_session *s, struct imap_resp *r, struct perr *e)
 		trace(r->raw.data, r->raw.len, false);
 	else
 		trace("(response with literal data)", 28, false);
+	return 0;
+}
+
+static int
+read_resp(struct imap_session *s, struct imap_resp *r, struct perr *e)
+{
+	if (read_resp_raw(s, r, e) < 0) {
+		/* a connection that lost its place in the stream is not
+		 * used again (and gets no LOGOUT) */
+		set_state(s, IMAP_SS_DISCONNECTED);
+		return -1;
+	}
 	return 0;
 }
 
@@ -576,5 +586,132 @@ imap_session_uid_fetch(struct imap_session *s, const struct imap_seqset *set,
 	int rc = run_cmd(s, &c, tag, false, fetch_only, &fo, &r, e);
 	imap_resp_release(&r);
 	imap_cmd_release(&c);
+	return rc;
+}
+
+static bool
+is_change(const struct imap_resp *r)
+{
+	switch (r->kind) {
+	case IMAP_RESP_EXISTS:
+	case IMAP_RESP_RECENT:
+	case IMAP_RESP_EXPUNGE:
+	case IMAP_RESP_FETCH:
+	case IMAP_RESP_VANISHED:
+		return true;
+	default:
+		return false;
+	}
+}
+
+int
+imap_session_idle(struct imap_session *s, int wait_ms, imap_fetch_fn fn,
+		  void *arg, struct perr *e)
+{
+	char tag[IMAP_TAG_SIZE];
+	struct imap_resp r;
+	struct buf line = BUF_INIT;
+	int changed = 0, rc = -1;
+
+	if (!s->conn || s->state != IMAP_SS_SELECTED)
+		return perr_set(e, PERR_CONN, "no folder is open");
+	if (!(s->caps & IMAP_CAP(IDLE)))
+		return perr_set(e, PERR_REJECTED, "server has no IDLE");
+	imap_tag_next(&s->tags, tag);
+	buf_addf(&line, "%s IDLE\r\n", tag);
+	trace(line.data, line.len, true);
+	if (net_write(s->conn, line.data, line.len, e) < 0 ||
+	    net_flush(s->conn, e) < 0) {
+		buf_release(&line);
+		set_state(s, IMAP_SS_DISCONNECTED);
+		return -1;
+	}
+	buf_release(&line);
+	imap_resp_init(&r);
+	/* RFC 2177: "+" first; a tagged reply means IDLE was refused */
+	for (;;) {
+		if (read_resp(s, &r, e) < 0)
+			goto out;
+		if (r.kind == IMAP_RESP_CONTINUE)
+			break;
+		if (r.tag)
+			goto tagged;
+		note_untagged(s, &r);
+		if (fn && fn(&r, arg, e) < 0)
+			goto out;
+		changed |= is_change(&r);
+	}
+	int64_t end = time_mono_ms() + wait_ms;
+	net_set_deadline(s->conn, wait_ms);
+	while (!changed) {
+		struct perr why = PERR_INIT;
+		if (read_resp_raw(s, &r, &why) < 0) {
+			/* The deadline passing with nothing half-received is
+			 * the quiet end of an IDLE; anything else is not. */
+			if (why.kind == PERR_CONN && !s->bye &&
+			    time_mono_ms() >= end &&
+			    imap_parser_pending(&s->parser) == 0)
+				break;
+			if (e)
+				*e = why;
+			set_state(s, IMAP_SS_DISCONNECTED);
+			goto out;
+		}
+		if (r.tag)
+			goto tagged; /* the server ended IDLE itself */
+		if (r.kind == IMAP_RESP_CONTINUE) {
+			/* hostile-17: garbage during IDLE */
+			perr_set(e, PERR_PROTO, "unexpected continuation "
+						"request during IDLE");
+			set_state(s, IMAP_SS_DISCONNECTED);
+			goto out;
+		}
+		note_untagged(s, &r);
+		if (fn && fn(&r, arg, e) < 0)
+			break;
+		changed |= is_change(&r);
+	}
+	net_set_deadline(s->conn, 0);
+	trace("DONE", 4, true);
+	if (net_write(s->conn, "DONE\r\n", 6, e) < 0 ||
+	    net_flush(s->conn, e) < 0) {
+		set_state(s, IMAP_SS_DISCONNECTED);
+		goto out;
+	}
+	for (;;) {
+		if (read_resp(s, &r, e) < 0)
+			goto out;
+		if (r.tag)
+			break;
+		if (r.kind == IMAP_RESP_CONTINUE) {
+			perr_set(e, PERR_PROTO, "unexpected continuation "
+						"request after DONE");
+			set_state(s, IMAP_SS_DISCONNECTED);
+			goto out;
+		}
+		note_untagged(s, &r);
+		if (fn)
+			fn(&r, arg, e);
+		changed |= is_change(&r);
+	}
+tagged:
+	net_set_deadline(s->conn, 0);
+	if (strcmp(r.tag, tag) != 0) {
+		set_state(s, IMAP_SS_DISCONNECTED);
+		perr_set(e, PERR_PROTO, "IMAP server completed command '%s' "
+					"that was never sent (waiting for '%s')",
+			 r.tag, tag);
+		goto out;
+	}
+	if (r.status != IMAP_OK) {
+		perr_set(e, PERR_REJECTED, "IDLE: %s: %s",
+			 imap_status_name(r.status), r.text ? r.text : "");
+		goto out;
+	}
+	rc = changed;
+out:
+	if (s->conn)
+		net_set_deadline(s->conn, 0);
+	imap_resp_release(&r);
 	return rc;
 }

@@ -79,4 +79,28 @@ IMAP_PASSWORD=$LAB_PASS_alice "$TOOL" 127.0.0.1 "$LAB_IMAPS_PORT" imaps \
 	"$TEST_TMP/m1" alice INBOX >"$TEST_TMP/badca.txt" 2>&1
 is "$?" 1 "a certificate not signed by the given CA is refused"
 
+# IDLE: a quiet wait ends with DONE; a message delivered during IDLE
+# ends it early with the new count.
+IMAP_IDLE_MS=1000 IMAP_PASSWORD=$LAB_PASS_alice "$TOOL" 127.0.0.1 \
+	"$LAB_IMAPS_PORT" imaps "$LAB_CA" alice '已发送' >"$TEST_TMP/idle0.txt" 2>&1
+is "$?" 0 "a quiet IDLE ends"
+like "$(cat "$TEST_TMP/idle0.txt")" "idle 0 exists 2" "with no change"
+
+IMAP_IDLE_MS=20000 IMAP_PASSWORD=$LAB_PASS_alice "$TOOL" 127.0.0.1 \
+	"$LAB_IMAP_PORT" starttls "$LAB_CA" alice '已发送' >"$TEST_TMP/idle1.txt" 2>&1 &
+idle_pid=$!
+i=0
+while [ $i -lt 100 ] && ! grep -q idling "$TEST_TMP/idle1.txt"; do
+	sleep 0.1
+	i=$((i + 1))
+done
+sleep 0.5
+t0=$(date +%s)
+ok "deliver a message during IDLE" sh "$LAB" put "$LAB_DIR" alice "$TEST_TMP/m1" '已发送'
+wait $idle_pid
+is "$?" 0 "IDLE returns"
+like "$(cat "$TEST_TMP/idle1.txt")" "idle 1 exists 3" "IDLE saw the new message"
+t1=$(date +%s)
+ok "IDLE ended early, not after its 20 s" test $((t1 - t0)) -lt 15
+
 done_testing

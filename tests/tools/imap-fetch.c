@@ -6,7 +6,9 @@
  *
  *   imap-fetch HOST PORT imaps|starttls CAFILE USER FOLDER [OUTDIR]
  *
- * The password comes from $IMAP_PASSWORD (not the command line). Prints
+ * The password comes from $IMAP_PASSWORD (not the command line). With
+ * $IMAP_IDLE_MS set, it then waits in IDLE that long and prints "idling"
+ * before and "idle CHANGED exists N" after. Prints
  * "list NAME" for each folder (the decoded UTF-8 name, or "opaque RAW"),
  * "exists N", "uidvalidity N", then "uid U size S subject SUBJECT" per
  * message; with OUTDIR each message's bytes go to OUTDIR/UID. Exits 0,
@@ -111,6 +113,16 @@ main(int argc, char **argv)
 		imap_seqset_release(&set);
 		if (rc < 0)
 			goto fail;
+	}
+	const char *idle = getenv("IMAP_IDLE_MS");
+	if (idle) {
+		printf("idling\n");
+		fflush(stdout);
+		int changed = imap_session_idle(&s, atoi(idle), NULL, NULL,
+						&e);
+		if (changed < 0)
+			goto fail;
+		printf("idle %d exists %u\n", changed, s.mbox.exists);
 	}
 	imap_session_close(&s);
 	return 0;

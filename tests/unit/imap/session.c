@@ -7,7 +7,11 @@
  * the STARTTLS go-ahead (hostile-20), a reply for a command never sent
  * (hostile-8), a refused login, a BYE greeting.
  */
+#include <fcntl.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "harness.h"
 #include "postie/imap.h"
@@ -62,6 +66,101 @@ session(const char *server, size_t chunk, enum imap_tls_mode tls,
 			net_fake_output(s.conn)->len);
 	imap_session_close(&s);
 	return rc;
+}
+
+static const char idle_open[] =
+	"* OK [CAPABILITY IMAP4rev1 IDLE] hi\r\nA1 OK in\r\n"
+	"* CAPABILITY IMAP4rev1 IDLE\r\nA2 OK x\r\n"
+	"* 2 EXISTS\r\nA3 OK [READ-WRITE] sel\r\n";
+
+/* Open and select over conn, then IDLE for wait_ms. */
+static int
+idle_run(struct net_conn *conn, int wait_ms, struct imap_session *s,
+	 struct perr *e)
+{
+	struct imap_session_params p = {
+		.host = "h", .tls = IMAP_TLS_IMPLICIT, .user = "u",
+		.password = "p", .cancel_fd = -1,
+	};
+	if (imap_session_open_conn(s, conn, &p, e) < 0 ||
+	    imap_session_select(s, "INBOX", false, false, e) < 0)
+		return -2;
+	return imap_session_idle(s, wait_ms, NULL, NULL, e);
+}
+
+static void
+idle_script(const char *tail, size_t chunk, int want_rc, const char *name,
+	    const char *want_err)
+{
+	struct buf in = BUF_INIT;
+	struct imap_session s;
+	struct perr e = PERR_INIT;
+
+	buf_addstr(&in, idle_open);
+	buf_addstr(&in, tail);
+	int rc = idle_run(net_conn_fake(in.data, in.len, chunk, 0), 5000, &s,
+			  &e);
+	is_int(rc, want_rc, "%s (chunk %zu): %s", name, chunk, e.msg);
+	if (want_err)
+		like(e.msg, want_err, "%s: error says why", name);
+	if (rc == 1)
+		ok(s.mbox.exists == 3 &&
+			   strstr(net_fake_output(s.conn)->data,
+				  "A4 IDLE\r\nDONE\r\n"),
+		   "%s: EXISTS noted, DONE sent", name);
+	imap_session_close(&s);
+	buf_release(&in);
+}
+
+static void
+check_idle(void)
+{
+	for (size_t chunk = 0; chunk < 2; chunk++) {
+		idle_script("+ idling\r\n* 3 EXISTS\r\nA4 OK done\r\n", chunk,
+			    1, "IDLE ends on new mail", NULL);
+		idle_script("+ idling\r\ngarbage\r\n", chunk, -1,
+			    "hostile-17: garbage during IDLE", "bad IMAP");
+		idle_script("+ idling\r\n* BYE shutting down\r\n", chunk, -1,
+			    "hostile-17: BYE during IDLE", "shutting down");
+		idle_script("A4 NO not now\r\n", chunk, -1,
+			    "IDLE refused", "not now");
+	}
+
+	/* a quiet IDLE times out, sends DONE and reads the reply, which a
+	 * server process sends only later */
+	int sv[2];
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) < 0) {
+		ok(0, "socketpair");
+		return;
+	}
+	if (write(sv[1], idle_open, strlen(idle_open)) < 0 ||
+	    write(sv[1], "+ idling\r\n", 10) < 0)
+		ok(0, "write script");
+	pid_t pid = fork();
+	if (pid == 0) {
+		usleep(600 * 1000);
+		if (write(sv[1], "A4 OK IDLE terminated\r\n", 23) < 0)
+			_exit(1);
+		_exit(0);
+	}
+	struct net_params np = { .host = "h", .cancel_fd = -1,
+				 .io_timeout_ms = 5000 };
+	struct imap_session s;
+	struct perr e = PERR_INIT;
+	int64_t t0 = time_mono_ms();
+	int rc = idle_run(net_conn_from_fd_take(sv[0], &np), 200, &s, &e);
+	int64_t dt = time_mono_ms() - t0;
+	waitpid(pid, NULL, 0);
+	is_int(rc, 0, "quiet IDLE ends after its wait: %s", e.msg);
+	ok(dt >= 200 && dt < 4000, "after %lld ms", (long long)dt);
+	char sent[512];
+	fcntl(sv[1], F_SETFL, O_NONBLOCK);
+	ssize_t n = read(sv[1], sent, sizeof(sent) - 1);
+	sent[n > 0 ? n : 0] = '\0';
+	like(sent, "A4 IDLE\r\nDONE\r\n", "DONE was sent");
+	ok(s.state == IMAP_SS_SELECTED, "the session is still usable");
+	imap_session_close(&s);
+	close(sv[1]);
 }
 
 static const char good_server[] =
@@ -262,5 +361,6 @@ main(void)
 		imap_resp_release(&fin);
 		imap_session_close(&s);
 	}
+	check_idle();
 	return done_testing();
 }
