@@ -1,0 +1,177 @@
+#!/bin/sh
+# SPDX-License-Identifier: ISC
+#
+# The mail lab itself, checked with Python's standard clients before any
+# postie test leans on it: logins over STARTTLS and implicit TLS with the
+# lab's CA and host name verified, SMTP submission with AUTH PLAIN and
+# LOGIN, a wrong password refused, a message from alice read back from
+# bob's INBOX byte for byte, two labs side by side, a bad configuration
+# reported with the server's own words, and stop leaving nothing running.
+
+. "$(dirname "$0")/../lib.sh"
+. "$TESTS_DIR/lab/lab.sh"
+
+LAB=$TEST_TMP/lab
+labmail() {
+	python3 "$TESTS_DIR/lab/labmail.py" "$@"
+}
+
+lab_start "$LAB" || bail "cannot start the mail lab"
+
+# lab.env: every port a number, all of them different
+ports="$LAB_IMAP_PORT $LAB_IMAPS_PORT $LAB_POP3_PORT $LAB_POP3S_PORT"
+ports="$ports $LAB_SMTP_PORT $LAB_SMTPS_PORT $LAB_MX_PORT"
+bad=$(printf '%s\n' $ports | grep -cv '^[1-9][0-9]*$')
+is "$bad" 0 "lab.env: seven numeric ports"
+is "$(printf '%s\n' $ports | sort -u | wc -l | tr -d ' ')" 7 \
+	"lab.env: the ports are distinct"
+is "$LAB_HOST $LAB_DOMAIN" "127.0.0.1 lab.test" "lab.env: host and domain"
+ok "lab.env: CA certificate present" test -s "$LAB_CA"
+ok "lab.env: bob's Maildir present" test -d "$LAB_MAILDIR_bob/new"
+ok "server certificate verifies against the lab CA for localhost" \
+	openssl verify -CAfile "$LAB_CA" -verify_hostname localhost "$LAB_CERT"
+ok "... and for 127.0.0.1" \
+	openssl verify -CAfile "$LAB_CA" -verify_ip 127.0.0.1 "$LAB_CERT"
+
+# The system's mail ports are not the lab's.
+for p in $ports; do
+	case $p in
+	25 | 110 | 143 | 465 | 587 | 993 | 995) bad="$bad $p" ;;
+	esac
+done
+is "$bad" 0 "no system mail port in use by the lab"
+
+# IMAP and POP3
+out=$(labmail imap-login alice starttls 2>&1)
+like "$out" "IMAP4rev1" "IMAP: alice logs in after STARTTLS (CA and name verified)"
+like "$out" "MOVE" "IMAP: MOVE advertised by default"
+out=$(labmail imap-login bob tls 2>&1)
+like "$out" "IMAP4rev1" "IMAPS: bob logs in over implicit TLS"
+out=$(labmail --servername mail.example.org imap-login bob tls 2>&1)
+like "$out" "certificate verify failed" \
+	"IMAPS: a name the certificate lacks is refused by the client"
+out=$(labmail imap-login carol tls 2>&1)
+like "$out" "IMAP4rev1" "IMAP: carol's password with space, quote, backslash"
+out=$(labmail --password wrong imap-login alice tls 2>&1)
+like "$out" "imap: NO" "IMAP: a wrong password is refused"
+out=$(labmail pop3-login alice stls 2>&1)
+is "$out" "0 0" "POP3: alice logs in after STLS, empty maildrop"
+out=$(labmail pop3-login alice tls 2>&1)
+is "$out" "0 0" "POP3S: alice logs in over implicit TLS"
+
+# SMTP: alice writes to bob twice, once per port and mechanism.
+msg() {
+	printf 'From: Alice <alice@lab.test>\r\nTo: Bob <bob@lab.test>\r\n'
+	printf 'Subject: %s\r\nMessage-ID: <%s@lab.test>\r\n' "$1" "$1"
+	printf 'MIME-Version: 1.0\r\n'
+	printf 'Content-Type: text/plain; charset=utf-8\r\n'
+	printf 'Content-Transfer-Encoding: 8bit\r\n\r\n'
+	cat "$TEST_TMP/body"
+}
+# A leading dot (stuffed on the wire), trailing blanks, 8-bit UTF-8.
+printf 'Hello Bob,\r\n.a line that starts with a dot\r\n..and two\r\n' \
+	>"$TEST_TMP/body"
+printf '\xe4\xbd\xa0\xe5\xa5\xbd\xef\xbc\x8c\xe4\xb8\x96\xe7\x95\x8c\r\n' \
+	>>"$TEST_TMP/body"
+printf 'trailing blanks   \r\n\t\r\n-- \r\nAlice\r\n' >>"$TEST_TMP/body"
+
+msg one >"$TEST_TMP/one.eml"
+msg two >"$TEST_TMP/two.eml"
+out=$(labmail smtp-send alice starttls plain alice@lab.test bob@lab.test \
+	<"$TEST_TMP/one.eml" 2>&1)
+is "$?:$out" "0:" "submission: STARTTLS, then AUTH PLAIN, message accepted"
+out=$(labmail smtp-send alice tls login alice@lab.test bob@lab.test \
+	<"$TEST_TMP/two.eml" 2>&1)
+is "$?:$out" "0:" "smtps: implicit TLS, AUTH LOGIN, message accepted"
+out=$(labmail --password wrong smtp-send alice starttls plain \
+	alice@lab.test bob@lab.test <"$TEST_TMP/one.eml" 2>&1)
+like "$out" "smtp: 535" "submission: a wrong password gets 535"
+out=$(labmail --password wrong smtp-send alice tls login \
+	alice@lab.test bob@lab.test <"$TEST_TMP/one.eml" 2>&1)
+like "$out" "smtp: 535" "smtps: a wrong password gets 535"
+out=$(labmail smtp-send alice tls plain alice@lab.test nobody@lab.test \
+	<"$TEST_TMP/one.eml" 2>&1)
+like "$out" "smtp: all recipients refused" "an unknown lab user is refused"
+like "$out" "550" "... with 550"
+
+ok "both messages reach bob's INBOX" lab_wait_mail "$LAB" bob 2 20
+is "$(sh "$LAB_SH" count "$LAB" bob)" 2 "lab.sh count: 2 for bob"
+is "$(sh "$LAB_SH" count "$LAB" alice)" 0 "lab.sh count: 0 for alice"
+
+labmail imap-fetch bob INBOX 1 >"$TEST_TMP/got1.eml"
+is "$?" 0 "IMAP: bob fetches message 1"
+# The body is everything after the first empty line, as delivered.
+awk 'BEGIN { RS = "\r\n\r\n" } NR == 1 { next } { printf "%s", sep $0; sep = RS }' \
+	"$TEST_TMP/got1.eml" >"$TEST_TMP/got1.body"
+ok "IMAP: the body is byte for byte what alice sent" \
+	cmp "$TEST_TMP/body" "$TEST_TMP/got1.body"
+like "$(grep -c 'Message-ID: <one@lab.test>' "$TEST_TMP/got1.eml")" 1 \
+	"IMAP: message 1 is the one sent first"
+out=$(labmail pop3-login bob tls 2>&1)
+like "$out" "2 " "POP3: bob's maildrop has the 2 messages"
+
+# put: bytes in, the same bytes out (no header added)
+printf 'Subject: =?GB2312?B?xOO6wyDKwL3n?=\nFrom: x@y\n\nraw \xc4\xe3\xba\xc3 body\n' \
+	>"$TEST_TMP/put.eml"
+ok "lab.sh put stores a message" sh "$LAB_SH" put "$LAB" carol "$TEST_TMP/put.eml"
+labmail imap-fetch carol >"$TEST_TMP/put.got"
+# Dovecot serves stored LF line ends as CRLF, as IMAP requires.
+sed 's/$/\r/' "$TEST_TMP/put.eml" >"$TEST_TMP/put.crlf"
+ok "put: read back byte for byte" cmp "$TEST_TMP/put.crlf" "$TEST_TMP/put.got"
+ok "put: into another folder" \
+	sh "$LAB_SH" put "$LAB" carol "$TEST_TMP/put.eml" Junk
+is "$(labmail imap-count carol Junk 2>&1)" 1 "put: Junk holds it"
+
+fails "wait-mail gives up when the count is not reached" \
+	sh "$LAB_SH" wait-mail "$LAB" alice 1 1
+
+# A second lab at the same time, with a configuration change.
+LAB2=$TEST_TMP/lab2
+LAB_DOVECOT_EXTRA='imap_capability = IMAP4rev1 LITERAL+ IDLE' \
+	LAB_OWNER_PID=$$ sh "$LAB_SH" start "$LAB2" 2>"$TEST_TMP/lab2.err"
+is "$?" 0 "a second lab starts beside the first"
+at_exit "sh '$LAB_SH' stop '$LAB2'"
+out=$( (. "$LAB2/lab.env" && echo "$LAB_IMAP_PORT $LAB_SMTP_PORT") )
+unlike " $ports " " ${out%% *} " "the second lab has its own IMAP port"
+out=$( (. "$LAB2/lab.env" && labmail imap-login alice starttls) 2>&1)
+like "$out" "IDLE" "second lab: LAB_DOVECOT_EXTRA applies"
+unlike "$out" "MOVE" "second lab: MOVE no longer advertised"
+out=$(labmail imap-login alice starttls 2>&1)
+like "$out" "MOVE" "first lab unchanged"
+lab2_pids=$( (. "$LAB2/lab.env" && echo "$LAB_DOVECOT_PID $LAB_POSTFIX_PID \
+	$LAB_WATCHDOG_PID $(lab_descendants $LAB_DOVECOT_PID $LAB_POSTFIX_PID)") )
+ok "second lab stops" sh "$LAB_SH" stop "$LAB2"
+alive=""
+for p in $lab2_pids; do lab_alive "$p" && alive="$alive $p"; done
+is "$alive" "" "second lab: no process left, watchdog included"
+
+# A configuration Dovecot rejects: its own message, a failure, no process.
+LAB_DOVECOT_EXTRA='no_such_setting = 1' sh "$LAB_SH" start "$TEST_TMP/bad" \
+	>"$TEST_TMP/bad.out" 2>&1
+is "$?" 1 "a bad configuration fails the start"
+like "$(cat "$TEST_TMP/bad.out")" "no_such_setting" \
+	"... and shows Dovecot's own error"
+left=$(ps -e -o args= | grep -c "[d]ovecot -c $TEST_TMP/bad/")
+is "$left" 0 "... and leaves no Dovecot running"
+
+# stop: every process the lab started, and all their children, are gone.
+pids="$LAB_DOVECOT_PID $LAB_POSTFIX_PID $LAB_WATCHDOG_PID"
+pids="$pids $(lab_descendants $LAB_DOVECOT_PID $LAB_POSTFIX_PID | tr '\n' ' ')"
+n=$(echo $pids | wc -w)
+ok "there were processes to stop ($n)" test "$n" -gt 4
+ok "lab.sh stop succeeds" lab_stop "$LAB"
+alive=""
+for p in $pids; do lab_alive "$p" && alive="$alive $p"; done
+is "$alive" "" "stop: none of the lab's PIDs is alive"
+ok "stop again is harmless" lab_stop "$LAB"
+out=$(python3 -c '
+import socket, sys
+for p in sys.argv[1:]:
+    s = socket.socket()
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind(("127.0.0.1", int(p)))
+    s.close()
+print("free")' $ports 2>&1)
+is "$out" "free" "stop: every port can be bound again"
+
+done_testing
