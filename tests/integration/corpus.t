@@ -24,7 +24,12 @@ out=$TEST_TMP/score.txt
 python3 "$CORPUS/reference/compare_cat.py" \
 	"$CORPUS/reference/expected.jsonl" --root "$CORPUS" \
 	--show-failures 10000 -- "$POSTIE" cat >"$out" 2>"$TEST_TMP/err.txt"
-is "$?" 0 "compare_cat.py ran"
+rc=$?
+is "$rc" 0 "compare_cat.py ran"
+if [ "$rc" -ne 0 ] || ! tail -n 1 "$out" | grep -q '^{'; then
+	diag "$(tail -n 20 "$TEST_TMP/err.txt")"
+	bail "compare_cat.py gave no summary"
+fi
 summary=$(tail -n 1 "$out")
 diag "$summary"
 
