@@ -13,7 +13,7 @@
 
 LAB=$TEST_TMP/lab
 labmail() {
-	python3 "$TESTS_DIR/lab/labmail.py" "$@"
+	"$LAB_PYTHON" "$TESTS_DIR/lab/labmail.py" "$@"
 }
 
 lab_start "$LAB" || bail "cannot start the mail lab"
@@ -94,6 +94,21 @@ out=$(labmail smtp-send alice tls plain alice@lab.test nobody@lab.test \
 like "$out" "smtp: all recipients refused" "an unknown lab user is refused"
 like "$out" "550" "... with 550"
 
+out=$(labmail smtp-send alice tls plain alice@lab.test who@example.org \
+	<"$TEST_TMP/one.eml" 2>&1)
+like "$out" "554 5.7.1" "a recipient outside the lab is refused (no relay)"
+out=$(labmail smtp-send alice starttls none alice@lab.test bob@lab.test \
+	<"$TEST_TMP/one.eml" 2>&1)
+like "$out" "smtp: all recipients refused" \
+	"submission: no mail without AUTH"
+out=$(labmail smtp-send alice mx none someone@example.org carol@lab.test \
+	<"$TEST_TMP/one.eml" 2>&1)
+is "$?:$out" "0:" "MX port: mail for a lab user accepted without AUTH"
+out=$(labmail smtp-send alice mx none someone@example.org who@example.org \
+	<"$TEST_TMP/one.eml" 2>&1)
+like "$out" "554 5.7.1" "MX port: no relaying"
+ok "the MX message reaches carol's INBOX" lab_wait_mail "$LAB" carol 1 20
+
 ok "both messages reach bob's INBOX" lab_wait_mail "$LAB" bob 2 20
 is "$(sh "$LAB_SH" count "$LAB" bob)" 2 "lab.sh count: 2 for bob"
 is "$(sh "$LAB_SH" count "$LAB" alice)" 0 "lab.sh count: 0 for alice"
@@ -164,7 +179,7 @@ alive=""
 for p in $pids; do lab_alive "$p" && alive="$alive $p"; done
 is "$alive" "" "stop: none of the lab's PIDs is alive"
 ok "stop again is harmless" lab_stop "$LAB"
-out=$(python3 -c '
+out=$("$LAB_PYTHON" -c '
 import socket, sys
 for p in sys.argv[1:]:
     s = socket.socket()

@@ -65,6 +65,16 @@
 # and refuses other places that lack it.
 
 LAB_DOMAIN_DEFAULT=lab.test
+
+# Debian's python3 (a test dependency) starts faster than the shims some
+# version managers put first in PATH, and a lab runs it several times.
+if [ -z "${LAB_PYTHON:-}" ]; then
+	if [ -x /usr/bin/python3 ]; then
+		LAB_PYTHON=/usr/bin/python3
+	else
+		LAB_PYTHON=python3
+	fi
+fi
 LAB_USERS_DEFAULT="alice bob carol"
 
 lab_die() {
@@ -95,7 +105,7 @@ lab_abs() {
 # Another program may still take one before our servers bind it, so start
 # retries with new ports when a bind fails.
 lab_free_ports() {
-	python3 -c '
+	"$LAB_PYTHON" -c '
 import socket, sys
 held = []
 for _ in range(int(sys.argv[1])):
@@ -109,7 +119,7 @@ print(" ".join(str(s.getsockname()[1]) for s in held))
 # lab_probe TIMEOUT PORT:GREETING...: wait until each port answers with a
 # line starting with GREETING (empty GREETING: accepting is enough).
 lab_probe() {
-	python3 -c '
+	"$LAB_PYTHON" -c '
 import socket, sys, time
 deadline = time.monotonic() + float(sys.argv[1])
 for spec in sys.argv[2:]:
@@ -164,6 +174,15 @@ lab_descendants() {
 			} while (grew)
 			for (p in found) print p
 		}'
+}
+
+# lab_living PID...: those of the PIDs that are alive (not zombies), on
+# one line; one ps for all, as stop polls this ten times a second
+lab_living() {
+	ps -e -o pid= -o stat= 2>/dev/null | awk -v pids="$*" '
+		BEGIN { n = split(pids, p, " "); for (i = 1; i <= n; i++) w[p[i]] = 1 }
+		($1 in w) && $2 !~ /^Z/ { printf "%s%s", sep, $1; sep = " " }
+		END { print "" }'
 }
 
 lab_tail_logs() {
@@ -475,7 +494,7 @@ lab_cmd_start() {
 	[ $# -eq 1 ] || { lab_die "usage: lab.sh start DIR"; return 2; }
 	[ "$(id -u)" -eq 0 ] ||
 		{ lab_die "start needs root (Postfix's master runs as root)"; return 1; }
-	for c in dovecot doveadm postfix openssl python3; do
+	for c in dovecot doveadm postfix openssl "$LAB_PYTHON" ps; do
 		command -v "$c" >/dev/null 2>&1 ||
 			PATH=$PATH:/usr/sbin:/sbin command -v "$c" >/dev/null 2>&1 ||
 			{ lab_die "'$c' is missing (run tests/deps.sh install)"; return 1; }
@@ -608,7 +627,8 @@ lab_cmd_start() {
 		# a session of its own so that a signal to the test's process
 		# group does not take it down before it has done its job.
 		lab_self=$(cd "$(dirname "$0")" && pwd -P)/lab.sh
-		setsid sh -c '
+		lab_setsid=$(command -v setsid) || lab_setsid=""
+		$lab_setsid sh -c '
 			trap "" HUP INT TERM
 			while kill -0 "$1" 2>/dev/null && [ -f "$2/lab.env" ]; do
 				sleep 1
@@ -637,10 +657,11 @@ lab_cmd_start() {
 		echo "LAB_CA_KEY=$(lab_q "$D/tls/ca.key")"
 		echo "LAB_CERT=$(lab_q "$D/tls/server.crt")"
 		echo "LAB_KEY=$(lab_q "$D/tls/server.key")"
+		echo "LAB_PYTHON=$(lab_q "$LAB_PYTHON")"
 		vars="LAB_DIR LAB_HOST LAB_DOMAIN LAB_USERS LAB_IMAP_PORT"
 		vars="$vars LAB_IMAPS_PORT LAB_POP3_PORT LAB_POP3S_PORT LAB_SMTP_PORT"
 		vars="$vars LAB_SMTPS_PORT LAB_MX_PORT LAB_CA LAB_CA_KEY LAB_CERT"
-		vars="$vars LAB_KEY"
+		vars="$vars LAB_KEY LAB_PYTHON"
 		for u in $lab_users; do
 			echo "LAB_PASS_$u=$(lab_q "$(lab_pass_of "$u")")"
 			echo "LAB_MAILDIR_$u=$(lab_q "$D/mail/$u/Maildir")"
@@ -673,32 +694,30 @@ lab_cmd_stop_pids() {
 	done
 	[ -n "$lab_set" ] || return 0
 	lab_all="$lab_set $(lab_descendants $lab_set | tr '\n' ' ')"
-	kill -TERM $lab_set 2>/dev/null
+	# Dovecot's master, told alone, takes a second or more to wind its
+	# helpers down; each of them exits at once on TERM, so tell them all.
+	kill -TERM $lab_all 2>/dev/null
 	lab_limit=$(( ${LAB_STOP_TIMEOUT:-5} * 10 ))
 	lab_n=0
 	while :; do
-		lab_left=""
-		for p in $lab_all; do
-			lab_alive "$p" && lab_left="$lab_left $p"
-		done
+		lab_left=$(lab_living $lab_all)
 		[ -n "$lab_left" ] || return 0
 		[ $lab_n -lt $lab_limit ] || break
+		# and whatever was started meanwhile
+		[ $lab_n -eq 3 ] && kill -TERM $lab_left 2>/dev/null
 		lab_n=$((lab_n + 1))
 		sleep 0.1
 	done
-	echo "lab: still running after ${LAB_STOP_TIMEOUT:-5}s, killing:$lab_left" >&2
+	echo "lab: still running after ${LAB_STOP_TIMEOUT:-5}s, killing: $lab_left" >&2
 	kill -KILL $lab_left 2>/dev/null
 	lab_n=0
 	while [ $lab_n -lt 30 ]; do
-		lab_left2=""
-		for p in $lab_left; do
-			lab_alive "$p" && lab_left2="$lab_left2 $p"
-		done
+		lab_left2=$(lab_living $lab_left)
 		[ -n "$lab_left2" ] || return 0
 		lab_n=$((lab_n + 1))
 		sleep 0.1
 	done
-	lab_die "cannot stop:$lab_left2"
+	lab_die "cannot stop: $lab_left2"
 }
 
 # lab_ours PID START: PID is still the process start recorded

@@ -9,7 +9,9 @@
 #
 #   labmail.py imap-login USER starttls|tls     log in, print CAPABILITY
 #   labmail.py pop3-login USER stls|tls         log in, print "N SIZE" (STAT)
-#   labmail.py smtp-send USER starttls|tls plain|login FROM TO... <MESSAGE
+#   labmail.py smtp-send USER starttls|tls|mx plain|login|none FROM TO...
+#                                               <MESSAGE (mx: the plain MX
+#                                               port; none: no AUTH)
 #   labmail.py imap-fetch USER [MAILBOX [N]]    message N (default: the
 #                                               last) byte for byte on stdout
 #   labmail.py imap-count USER [MAILBOX]        print the number of messages
@@ -169,11 +171,12 @@ class POP3_SSL_Named(poplib.POP3_SSL):
 
 def cmd_smtp_send(lab, args):
     if len(args) < 4:
-        sys.exit("usage: labmail.py smtp-send USER starttls|tls plain|login "
-                 "FROM TO... <MESSAGE")
+        sys.exit("usage: labmail.py smtp-send USER starttls|tls|mx "
+                 "plain|login|none FROM TO... <MESSAGE")
     mode, mech, sender, rcpts = args[0], args[1].upper(), args[2], args[3:]
-    if mech not in ("PLAIN", "LOGIN"):
-        sys.exit("labmail: AUTH mechanism is plain or login, not %r" % mech)
+    if mech not in ("PLAIN", "LOGIN", "NONE"):
+        sys.exit("labmail: AUTH mechanism is plain, login or none, not %r"
+                 % mech)
     message = sys.stdin.buffer.read()
     ctx = tls_context()
     try:
@@ -191,11 +194,17 @@ def cmd_smtp_send(lab, args):
                 raise Refused("smtp: AUTH offered before STARTTLS")
             conn.starttls(context=ctx)
             conn.ehlo()
+        elif mode == "mx":
+            conn = smtplib.SMTP(lab.host, lab.port("MX"),
+                                local_hostname="client.example.org",
+                                timeout=TIMEOUT)
+            conn.ehlo()
         else:
             sys.exit("labmail: SMTP mode is starttls or tls, not %r" % mode)
-        conn.user, conn.password = lab.user, lab.password
-        auth = conn.auth_plain if mech == "PLAIN" else conn.auth_login
-        code, text = conn.auth(mech, auth, initial_response_ok=False)
+        if mech != "NONE":
+            conn.user, conn.password = lab.user, lab.password
+            auth = conn.auth_plain if mech == "PLAIN" else conn.auth_login
+            conn.auth(mech, auth, initial_response_ok=False)
         refused = conn.sendmail(sender, rcpts, message)
         for rcpt, (code, text) in refused.items():
             print("smtp: %d %s (%s)" % (code, text.decode("ascii", "replace"),
@@ -207,7 +216,9 @@ def cmd_smtp_send(lab, args):
         raise Refused("smtp: %d %s" % (e.smtp_code,
                                        e.smtp_error.decode("ascii", "replace")))
     except smtplib.SMTPRecipientsRefused as e:
-        raise Refused("smtp: all recipients refused: %r" % (e.recipients,))
+        raise Refused("smtp: all recipients refused:\n" + "\n".join(
+            "smtp: %d %s (%s)" % (code, text.decode("ascii", "replace"), rcpt)
+            for rcpt, (code, text) in e.recipients.items()))
 
 
 class SMTP_SSL_Named(smtplib.SMTP_SSL):
