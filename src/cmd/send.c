@@ -56,6 +56,35 @@ struct where {
 	struct outbox ob;
 };
 
+/* Switch w to account a: its outbox ($XDG_DATA_HOME/postie/NAME/outbox)
+ * and local Sent folder beside it. */
+static int
+use_account(struct where *w, const struct cfg_account *a, const char *prog)
+{
+	struct perr e = PERR_INIT;
+
+	outbox_release(&w->ob);
+	w->a = a;
+	log_set_context(a->name);
+	char *data = xdg_dir("data");
+	if (!data) {
+		fprintf(stderr, "postie %s: neither XDG_DATA_HOME nor HOME is "
+				"set\n", prog);
+		return EXIT_CONFIG;
+	}
+	char *obdir = xstrfmt("%s/%s/outbox", data, a->name);
+	char *sent = xstrfmt("%s/%s/sent", data, a->name);
+	int rc = outbox_open(&w->ob, obdir, sent, &e);
+	free(obdir);
+	free(sent);
+	free(data);
+	if (rc < 0) {
+		fprintf(stderr, "postie %s: %s\n", prog, e.msg);
+		return EXIT_FAIL;
+	}
+	return EXIT_OK;
+}
+
 static int
 open_account(const struct cmd_ctx *ctx, const char *name, const char *prog,
 	     struct where *w)
@@ -90,24 +119,7 @@ open_account(const struct cmd_ctx *ctx, const char *name, const char *prog,
 	struct perr le = PERR_INIT;
 	if (log_open(NULL, &le) < 0 && ctx->verbose)
 		fprintf(stderr, "postie %s: no log file: %s\n", prog, le.msg);
-	log_set_context(w->a->name);
-	char *data = xdg_dir("data");
-	if (!data) {
-		fprintf(stderr, "postie %s: neither XDG_DATA_HOME nor HOME is "
-				"set\n", prog);
-		return EXIT_CONFIG;
-	}
-	char *obdir = xstrfmt("%s/%s/outbox", data, w->a->name);
-	char *sent = xstrfmt("%s/%s/sent", data, w->a->name);
-	int rc = outbox_open(&w->ob, obdir, sent, &e);
-	free(obdir);
-	free(sent);
-	free(data);
-	if (rc < 0) {
-		fprintf(stderr, "postie %s: %s\n", prog, e.msg);
-		return EXIT_FAIL;
-	}
-	return EXIT_OK;
+	return use_account(w, w->a, prog);
 }
 
 static void
@@ -945,13 +957,32 @@ cmd_outbox(int argc, char **argv, const struct cmd_ctx *ctx)
 		return EXIT_USAGE;
 	}
 	status = open_account(ctx, NULL, "outbox", &w);
-	if (status == EXIT_OK) {
-		if (strcmp(sub, "list") == 0)
-			status = outbox_list_cmd(&w);
-		else if (strcmp(sub, "show") == 0)
-			status = outbox_show_cmd(&w, argv[2]);
-		else
-			status = outbox_flush_cmd(&w, argc == 3);
+	if (status != EXIT_OK) {
+		close_account(&w);
+		return status;
+	}
+	/* Without -A, list and flush go over every account; show numbers
+	 * the messages of one. */
+	size_t last = 0;
+	if (!ctx->account && strcmp(sub, "show") != 0)
+		last = w.cfg.n_accounts - 1;
+	for (size_t i = 0; i <= last; i++) {
+		int st = EXIT_OK;
+		if (i > 0)
+			st = use_account(&w, &w.cfg.accounts[i], "outbox");
+		if (st == EXIT_OK && last > 0 && strcmp(sub, "list") == 0)
+			printf("%s[account %s]\n", i ? "\n" : "",
+			       w.a->name);
+		if (st == EXIT_OK && strcmp(sub, "list") == 0)
+			st = outbox_list_cmd(&w);
+		else if (st == EXIT_OK && strcmp(sub, "show") == 0)
+			st = outbox_show_cmd(&w, argv[2]);
+		else if (st == EXIT_OK)
+			st = outbox_flush_cmd(&w, argc == 3);
+		/* the worst status wins: a failure over a retry over 0 */
+		if (st != EXIT_OK &&
+		    (status == EXIT_OK || status == EXIT_TEMPFAIL))
+			status = st;
 	}
 	close_account(&w);
 	return status;

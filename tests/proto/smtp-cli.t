@@ -62,6 +62,23 @@ ok "files in the outbox are private" \
 ok "directories in the outbox are private" \
 	test -z "$(find "$XDG_DATA_HOME/postie/t" -type d -perm /077)"
 
+# Two accounts: list and flush without -A cover both.
+cat >>"$TEST_TMP/rc" <<'RC'
+[account "u"]
+	address = carol@example.org
+	receive = imaps://127.0.0.1:1
+	send = smtps://localhost:1
+RC
+run_send -A u -q -s "from carol" dave@example.org
+is "$SEND_RC" 0 "-A u -q: queued in the second account"
+"$POSTIE" -F "$TEST_TMP/rc" outbox list >"$TEST_TMP/o" 2>&1
+like "$(cat "$TEST_TMP/o")" "[account u]" "list without -A shows every account"
+like "$(cat "$TEST_TMP/o")" "from carol" "with the second account's message"
+"$POSTIE" -F "$TEST_TMP/rc" -A u outbox list >"$TEST_TMP/o" 2>&1
+unlike "$(cat "$TEST_TMP/o")" "queued only" "-A limits the list to one account"
+ok "each account has its own outbox" \
+	test "$(count_dir "$XDG_DATA_HOME/postie/u/outbox/new")" = 1
+
 # Plaintext SMTP is refused: the message stays, held.
 rm -rf "$XDG_DATA_HOME"
 write_rc "smtp+insecure://localhost:1"
