@@ -594,8 +594,9 @@ parse_search(struct tok *t)
 			if (!tok_word(t, "MODSEQ") || tok_sp(t) < 0 ||
 			    tok_u64(t, INT64_MAX, &s->modseq) < 0 ||
 			    tok_expect(t, ')') < 0)
-				return s->modseq ? -1 :
-						   tok_fail(t, "MODSEQ expected");
+				return s->modseq ?
+					       -1 :
+					       tok_fail(t, "MODSEQ expected");
 			break;
 		}
 		if (t->nnumbers >= t->lim->max_numbers)

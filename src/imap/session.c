@@ -698,9 +698,9 @@ tagged:
 	net_set_deadline(s->conn, 0);
 	if (strcmp(r.tag, tag) != 0) {
 		set_state(s, IMAP_SS_DISCONNECTED);
-		perr_set(e, PERR_PROTO, "IMAP server completed command '%s' "
-					"that was never sent (waiting for '%s')",
-			 r.tag, tag);
+		perr_set(e, PERR_PROTO,
+			 "IMAP server completed command '%s' that was never "
+			 "sent (waiting for '%s')", r.tag, tag);
 		goto out;
 	}
 	if (r.status != IMAP_OK) {

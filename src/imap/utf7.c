@@ -88,9 +88,10 @@ imap_utf7_decode(const char *p, size_t len, struct buf *out, struct perr *e)
 						 i);
 					goto fail;
 				}
-				utf8_encode(out, 0x10000 +
-							 ((high - 0xd800) << 10) +
-							 (u - 0xdc00));
+				uint32_t cp = 0x10000 +
+					      ((high - 0xd800) << 10) +
+					      (u - 0xdc00);
+				utf8_encode(out, cp);
 				high = 0;
 			} else if (u >= 0xd800 && u <= 0xdbff) {
 				high = u;

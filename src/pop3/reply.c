@@ -84,9 +84,11 @@ pop3_parse_greeting(const char *line, size_t len, struct buf *timestamp,
 	size_t n = (size_t)(gt - lt) + 1;
 	if (n > 255 || !memchr(lt, '@', n))
 		return 0;
-	for (size_t i = 1; i + 1 < n; i++)
-		if ((unsigned char)lt[i] <= 0x20 || (unsigned char)lt[i] >= 0x7f)
+	for (size_t i = 1; i + 1 < n; i++) {
+		unsigned char c = (unsigned char)lt[i];
+		if (c <= 0x20 || c >= 0x7f)
 			return 0;
+	}
 	buf_add(timestamp, lt, n);
 	return 0;
 }
@@ -247,9 +249,11 @@ pop3_uid_valid(const char *uid, size_t len)
 {
 	if (len < 1 || len > POP3_UID_MAX)
 		return false;
-	for (size_t i = 0; i < len; i++)
-		if ((unsigned char)uid[i] < 0x21 || (unsigned char)uid[i] > 0x7e)
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)uid[i];
+		if (c < 0x21 || c > 0x7e)
 			return false;
+	}
 	return true;
 }
 

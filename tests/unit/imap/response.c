@@ -133,7 +133,8 @@ hostile_sizes(void)
 	/* hostile-2: a literal cut short is not a response; the bytes stay
 	 * pending for the session to see the loss. */
 	imap_parser_init(&p, NULL);
-	static const char cut[] = "* 1 FETCH (UID 5 BODY[] {1000}\r\n0123456789";
+	static const char cut[] =
+		"* 1 FETCH (UID 5 BODY[] {1000}\r\n0123456789";
 	imap_parser_feed(&p, cut, sizeof(cut) - 1);
 	ok(imap_parser_next(&p, &r, &e) == 0 &&
 		   imap_parser_pending(&p) == sizeof(cut) - 1,

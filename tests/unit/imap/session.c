@@ -190,8 +190,8 @@ main(void)
 		ok(rc == 0, "session with chunk %zu: %s", chunks[i], e.msg);
 		is_str(sent.data,
 		       "A1 LOGIN alice \"car ol\\\"\\\\pw\"\r\n"
-		       "A2 ID (\"name\" \"postie\" \"version\" \"" POSTIE_VERSION
-		       "\")\r\n"
+		       "A2 ID (\"name\" \"postie\" \"version\" \""
+		       POSTIE_VERSION "\")\r\n"
 		       "A3 SELECT &XfJT0ZAB-\r\n"
 		       "A4 UID FETCH 1:* (UID RFC822.SIZE BODY.PEEK[])\r\n",
 		       "commands sent (chunk %zu)", chunks[i]);

@@ -55,7 +55,7 @@ static const struct {
 	{ "&AA0-", "control character" },   /* encoded CR */
 	{ "a\rb", "byte 0x0d" },
 	{ "a\x7f", "byte 0x7f" },
-	{ "\xe5\xb7\xb2", "byte 0xe5" },    /* raw UTF-8 is not modified UTF-7 */
+	{ "\xe5\xb7\xb2", "byte 0xe5" }, /* raw UTF-8 is not modified UTF-7 */
 	{ "&&-", "byte 0x26" },
 };
 

@@ -80,7 +80,8 @@ main(void)
 	   "greeting with APOP timestamp");
 	is_str(ts.data, "<1896.697170952@dbc.mtview.ca.us>",
 	       "APOP timestamp taken");
-	static const char g2[] = "+OK QQMail POP3 Server v1.0 Service Ready\r\n";
+	static const char g2[] =
+		"+OK QQMail POP3 Server v1.0 Service Ready\r\n";
 	ok(pop3_parse_greeting(g2, strlen(g2), &ts, &e) == 0 && ts.len == 0,
 	   "greeting without a timestamp");
 	static const char g3[] = "+OK hi <no-at-sign>\r\n";
@@ -143,7 +144,8 @@ main(void)
 		uint32_t msgno;
 		const char *uid;
 	} uidl[] = {
-		{ "1 whqtswO00WBw418f9t5JxYwZ", 0, 1, "whqtswO00WBw418f9t5JxYwZ" },
+		{ "1 whqtswO00WBw418f9t5JxYwZ", 0, 1,
+		  "whqtswO00WBw418f9t5JxYwZ" },
 		{ "2 QhdPYR:00WBw1Ph7x7\r\n", 0, 2, "QhdPYR:00WBw1Ph7x7" },
 		{ "3 ZC1234567890 ", 0, 3, "ZC1234567890" },
 		{ "4 a/b", 0, 4, "a/b" },
@@ -154,10 +156,12 @@ main(void)
 		{ "5 ", -1, 0, NULL },
 		{ "6 two words", -1, 0, NULL },
 		{ "7 \x01\x02", -1, 0, NULL },
-		{ "8 1234567890123456789012345678901234567890123456789012345678901234567890x",
-		  -1, 0, NULL },
-		{ "9 1234567890123456789012345678901234567890123456789012345678901234567890",
-		  0, 9, "1234567890123456789012345678901234567890123456789012345678901234567890" },
+		{ "8 12345678901234567890123456789012345"
+		  "67890123456789012345678901234567890x", -1, 0, NULL },
+		{ "9 12345678901234567890123456789012345"
+		  "67890123456789012345678901234567890", 0, 9,
+		  "12345678901234567890123456789012345"
+		  "67890123456789012345678901234567890" },
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(uidl); i++) {
 		uint32_t n = 0;
