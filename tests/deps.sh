@@ -84,12 +84,17 @@ check)
 		fi
 		exit 0
 	fi
-	for c in cc make pkg-config prove tmux openssl dovecot postfix; do
-		command -v "$c" >/dev/null 2>&1 || {
-			echo "deps: missing: $c"
-			exit 1
-		}
+	# The servers live in sbin, often not in a user's PATH.
+	PATH=$PATH:/usr/sbin:/sbin:/usr/local/sbin
+	m=""
+	for c in cc make pkg-config prove tmux openssl python3 dovecot doveadm \
+		postfix; do
+		command -v "$c" >/dev/null 2>&1 || m="$m $c"
 	done
+	if [ -n "$m" ]; then
+		echo "deps: missing:$m"
+		exit 1
+	fi
 	exit 0
 	;;
 install)
@@ -98,15 +103,25 @@ install)
 		[ -z "$m" ] && exit 0
 		echo "deps: installing:$m"
 		# Postfix asks how to configure the system's own mail; the tests
-		# run their own instance and need none.
+		# run their own instance (tests/lab/lab.sh) and need none. The
+		# packages may start the system's Dovecot on the usual ports, or
+		# not (containers often forbid it): the lab never uses those.
 		if command -v debconf-set-selections >/dev/null 2>&1; then
 			echo "postfix postfix/main_mailer_type select No configuration" |
-				as_root debconf-set-selections
+				as_root debconf-set-selections || exit 1
 		fi
-		export DEBIAN_FRONTEND=noninteractive
-		as_root apt-get update -q || exit 1
+		# Through env, as sudo drops the caller's environment.
+		as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q ||
+			exit 1
 		# shellcheck disable=SC2086
-		as_root apt-get install -y -q --no-install-recommends $m || exit 1
+		as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
+			--no-install-recommends -o Dpkg::Options::=--force-confold \
+			$m || exit 1
+		m=$(debian_missing)
+		if [ -n "$m" ]; then
+			echo "deps: still missing after apt-get install:$m" >&2
+			exit 1
+		fi
 		exit 0
 	fi
 	print_others
