@@ -378,7 +378,9 @@ net_conn_fake(const void *in, size_t len, size_t chunk, size_t max_line)
 	struct net_conn *c = net_conn_alloc(max_line);
 	struct fake *f = xcalloc(1, sizeof(*f));
 
-	f->in = xmemdup(in, len ? len : 1);
+	f->in = xmalloc(len ? len : 1);
+	if (len)
+		memcpy(f->in, in, len);
 	f->len = len;
 	f->chunk = chunk;
 	buf_init(&f->out);
