@@ -490,6 +490,52 @@ lab_bind_failed() {
 	cat "$@" 2>/dev/null | grep -qi 'address already in use'
 }
 
+# lab_write_env: DIR/lab.env from what start found, replaced atomically
+lab_write_env() {
+	{
+		echo "# The mail lab in this directory (tests/lab/lab.sh)."
+		echo "LAB_DIR=$(lab_q "$D")"
+		echo "LAB_HOST=127.0.0.1"
+		echo "LAB_DOMAIN=$lab_domain"
+		echo "LAB_USERS=$(lab_q "$lab_users")"
+		echo "LAB_IMAP_PORT=$p_imap"
+		echo "LAB_IMAPS_PORT=$p_imaps"
+		echo "LAB_POP3_PORT=$p_pop3"
+		echo "LAB_POP3S_PORT=$p_pop3s"
+		echo "LAB_SMTP_PORT=$p_smtp"
+		echo "LAB_SMTPS_PORT=$p_smtps"
+		echo "LAB_MX_PORT=$p_mx"
+		echo "LAB_CA=$(lab_q "$D/tls/ca.crt")"
+		echo "LAB_CA_KEY=$(lab_q "$D/tls/ca.key")"
+		echo "LAB_CERT=$(lab_q "$D/tls/server.crt")"
+		echo "LAB_KEY=$(lab_q "$D/tls/server.key")"
+		echo "LAB_PYTHON=$(lab_q "$LAB_PYTHON")"
+		vars="LAB_DIR LAB_HOST LAB_DOMAIN LAB_USERS LAB_IMAP_PORT"
+		vars="$vars LAB_IMAPS_PORT LAB_POP3_PORT LAB_POP3S_PORT LAB_SMTP_PORT"
+		vars="$vars LAB_SMTPS_PORT LAB_MX_PORT LAB_CA LAB_CA_KEY LAB_CERT"
+		vars="$vars LAB_KEY LAB_PYTHON"
+		for u in $lab_users; do
+			echo "LAB_PASS_$u=$(lab_q "$(lab_pass_of "$u")")"
+			echo "LAB_MAILDIR_$u=$(lab_q "$D/mail/$u/Maildir")"
+			vars="$vars LAB_PASS_$u LAB_MAILDIR_$u"
+		done
+		echo "LAB_DOVECOT_CONF=$(lab_q "$D/dovecot/dovecot.conf")"
+		echo "LAB_POSTFIX_CONF=$(lab_q "$D/postfix/conf")"
+		echo "LAB_DOVECOT_LOG=$(lab_q "$D/dovecot/dovecot.log")"
+		echo "LAB_POSTFIX_LOG=$(lab_q "$D/postfix/postfix.log")"
+		echo "LAB_DOVECOT_PID=$lab_dpid"
+		echo "LAB_DOVECOT_START=$(lab_q "$lab_dstart")"
+		echo "LAB_POSTFIX_PID=$lab_ppid"
+		echo "LAB_POSTFIX_START=$(lab_q "$lab_pfstart")"
+		echo "LAB_WATCHDOG_PID=$lab_wpid"
+		echo "LAB_WATCHDOG_START=$(lab_q "$lab_wstart")"
+		vars="$vars LAB_DOVECOT_CONF LAB_POSTFIX_CONF LAB_DOVECOT_LOG"
+		vars="$vars LAB_POSTFIX_LOG LAB_DOVECOT_PID LAB_POSTFIX_PID"
+		vars="$vars LAB_WATCHDOG_PID"
+		echo "export $vars"
+	} >"$D/lab.env.new" && mv "$D/lab.env.new" "$D/lab.env"
+}
+
 lab_cmd_start() {
 	[ $# -eq 1 ] || { lab_die "usage: lab.sh start DIR"; return 2; }
 	[ "$(id -u)" -eq 0 ] ||
@@ -621,7 +667,11 @@ lab_cmd_start() {
 		return 1
 	fi
 
+	# lab.env exists before the watchdog starts, which stops watching
+	# once it is gone (the directory was removed); written again with
+	# the watchdog's PID.
 	lab_wpid="" lab_wstart=""
+	lab_write_env || { lab_cmd_stop_pids "$lab_ppid" "$lab_dpid"; return 1; }
 	if [ -n "${LAB_OWNER_PID:-}" ]; then
 		# A test killed hard cannot stop its lab: this does it. It is in
 		# a session of its own so that a signal to the test's process
@@ -640,48 +690,7 @@ lab_cmd_start() {
 		lab_wstart=$(lab_pstart "$lab_wpid")
 	fi
 
-	{
-		echo "# The mail lab in this directory (tests/lab/lab.sh)."
-		echo "LAB_DIR=$(lab_q "$D")"
-		echo "LAB_HOST=127.0.0.1"
-		echo "LAB_DOMAIN=$lab_domain"
-		echo "LAB_USERS=$(lab_q "$lab_users")"
-		echo "LAB_IMAP_PORT=$p_imap"
-		echo "LAB_IMAPS_PORT=$p_imaps"
-		echo "LAB_POP3_PORT=$p_pop3"
-		echo "LAB_POP3S_PORT=$p_pop3s"
-		echo "LAB_SMTP_PORT=$p_smtp"
-		echo "LAB_SMTPS_PORT=$p_smtps"
-		echo "LAB_MX_PORT=$p_mx"
-		echo "LAB_CA=$(lab_q "$D/tls/ca.crt")"
-		echo "LAB_CA_KEY=$(lab_q "$D/tls/ca.key")"
-		echo "LAB_CERT=$(lab_q "$D/tls/server.crt")"
-		echo "LAB_KEY=$(lab_q "$D/tls/server.key")"
-		echo "LAB_PYTHON=$(lab_q "$LAB_PYTHON")"
-		vars="LAB_DIR LAB_HOST LAB_DOMAIN LAB_USERS LAB_IMAP_PORT"
-		vars="$vars LAB_IMAPS_PORT LAB_POP3_PORT LAB_POP3S_PORT LAB_SMTP_PORT"
-		vars="$vars LAB_SMTPS_PORT LAB_MX_PORT LAB_CA LAB_CA_KEY LAB_CERT"
-		vars="$vars LAB_KEY LAB_PYTHON"
-		for u in $lab_users; do
-			echo "LAB_PASS_$u=$(lab_q "$(lab_pass_of "$u")")"
-			echo "LAB_MAILDIR_$u=$(lab_q "$D/mail/$u/Maildir")"
-			vars="$vars LAB_PASS_$u LAB_MAILDIR_$u"
-		done
-		echo "LAB_DOVECOT_CONF=$(lab_q "$D/dovecot/dovecot.conf")"
-		echo "LAB_POSTFIX_CONF=$(lab_q "$D/postfix/conf")"
-		echo "LAB_DOVECOT_LOG=$(lab_q "$D/dovecot/dovecot.log")"
-		echo "LAB_POSTFIX_LOG=$(lab_q "$D/postfix/postfix.log")"
-		echo "LAB_DOVECOT_PID=$lab_dpid"
-		echo "LAB_DOVECOT_START=$(lab_q "$lab_dstart")"
-		echo "LAB_POSTFIX_PID=$lab_ppid"
-		echo "LAB_POSTFIX_START=$(lab_q "$lab_pfstart")"
-		echo "LAB_WATCHDOG_PID=$lab_wpid"
-		echo "LAB_WATCHDOG_START=$(lab_q "$lab_wstart")"
-		vars="$vars LAB_DOVECOT_CONF LAB_POSTFIX_CONF LAB_DOVECOT_LOG"
-		vars="$vars LAB_POSTFIX_LOG LAB_DOVECOT_PID LAB_POSTFIX_PID"
-		vars="$vars LAB_WATCHDOG_PID"
-		echo "export $vars"
-	} >"$D/lab.env.new" && mv "$D/lab.env.new" "$D/lab.env"
+	lab_write_env
 }
 
 # lab_cmd_stop_pids PID...: TERM the PIDs, wait for them and everything
