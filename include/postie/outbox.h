@@ -93,7 +93,9 @@ struct outbox {
 };
 
 /* Open (and create, 0700) the outbox at dir and the Sent Maildir at
- * sent_dir. Both strings are copied. Returns 0 or -1 with PERR_LOCAL. */
+ * sent_dir. Both strings are copied. Files a crash left in tmp/ and side
+ * files without a message, older than 36 hours, are removed. Returns 0
+ * or -1 with PERR_LOCAL. */
 int outbox_open(struct outbox *ob, const char *dir, const char *sent_dir,
 		struct perr *e);
 void outbox_release(struct outbox *ob);

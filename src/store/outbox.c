@@ -67,6 +67,43 @@ mkdir_0700(const char *path, struct perr *e)
 	return file_mkdirs(path, 0700, e);
 }
 
+/* Remove what a crash can leave behind, once it is surely stale (36
+ * hours, the Maildir rule for tmp/): a message written to tmp/ that
+ * never entered new/, and a side file whose message is gone (it moved to
+ * Sent, or never arrived). Nothing in new/ is ever touched. */
+static void
+tidy(struct outbox *ob)
+{
+	static const char *const subs[] = { "tmp", "meta" };
+	time_t limit = time(NULL) - 36 * 3600;
+
+	for (size_t i = 0; i < ARRAY_SIZE(subs); i++) {
+		char *dir = xstrfmt("%s/%s", ob->dir, subs[i]);
+		DIR *d = opendir(dir);
+		struct dirent *de;
+
+		while (d && (de = readdir(d))) {
+			if (de->d_name[0] == '.')
+				continue;
+			char *path = xstrfmt("%s/%s", dir, de->d_name);
+			char *msg = xstrfmt("%s/new/%s", ob->dir, de->d_name);
+			struct stat st;
+			bool stale = stat(path, &st) == 0 &&
+				     S_ISREG(st.st_mode) &&
+				     st.st_mtime < limit;
+			if (stale && i == 1 && access(msg, F_OK) == 0)
+				stale = false;
+			if (stale && unlink(path) == 0)
+				log_info("outbox: removed stale '%s'", path);
+			free(path);
+			free(msg);
+		}
+		if (d)
+			closedir(d);
+		free(dir);
+	}
+}
+
 int
 outbox_open(struct outbox *ob, const char *dir, const char *sent_dir,
 	    struct perr *e)
@@ -92,6 +129,7 @@ outbox_open(struct outbox *ob, const char *dir, const char *sent_dir,
 	}
 	ob->dir = xstrdup(dir);
 	ob->sent = xstrdup(sent_dir);
+	tidy(ob);
 	return 0;
 }
 

@@ -5,6 +5,7 @@
  * each step leaves behind (hostile-33).
  */
 #include <dirent.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -217,6 +218,33 @@ test_refusals_and_crashes(void)
 	like(v[0].hist[0].text, "bad line 2", "says where: %s",
 	     v[0].hist[0].text);
 	outbox_list_free(v, n);
+
+	/* Reopening removes stale leftovers, and only those. */
+	p = path_of2("outbox2/tmp/", "123.crash");
+	struct timespec old[2] = { { 1000, 0 }, { 1000, 0 } };
+	utimensat(AT_FDCWD, p, old, 0);
+	free(p);
+	p = path_of2("outbox2/meta/", "789.gone");
+	f = fopen(p, "w");
+	fputs("postie-outbox 1\n", f);
+	fclose(f);
+	utimensat(AT_FDCWD, p, old, 0);
+	free(p);
+	p = path_of2("outbox2/meta/", "456.orphan");
+	utimensat(AT_FDCWD, p, old, 0);
+	free(p);
+	outbox_release(&ob);
+	ok(outbox_open(&ob, ob_dir, sent_dir, &e) == 0, "reopen");
+	p = path_of2("outbox2/tmp", NULL);
+	is_int(count_files(p), 0, "stale tmp/ file removed");
+	free(p);
+	p = path_of2("outbox2/meta", NULL);
+	is_int(count_files(p), 1,
+	       "stale orphan side file removed, the one with a message kept");
+	free(p);
+	p = path_of2("outbox2/new", NULL);
+	is_int(count_files(p), 1, "new/ untouched");
+	free(p);
 
 	struct outbox_entry ent;
 	ok(outbox_get(&ob, "../x", &ent, &e) == -1, "id with a slash refused");
