@@ -483,7 +483,7 @@ enum imap_status {
  *
  * raw holds the whole response as received, final line end included,
  * for OTHER always and for the other kinds when the response had no
- * literal (so a 64 MiB body is not held twice).
+ * literal and is at most 64 KiB (so a big body is not held twice).
  */
 struct imap_resp {
 	enum imap_resp_kind kind;

@@ -900,7 +900,9 @@ parse_frame(const char *s, size_t len, unsigned flags,
 		imap_resp_release(r);
 		return -1;
 	}
-	if (!has_literal || r->kind == IMAP_RESP_OTHER)
+	/* raw is for traces and for OTHER, which has nothing else; a big
+	 * FETCH is not worth holding twice. */
+	if (r->kind == IMAP_RESP_OTHER || (!has_literal && len <= 65536))
 		buf_add(&r->raw, s, len);
 	return 0;
 }

@@ -94,7 +94,7 @@ read_resp_raw(struct imap_session *s, struct imap_resp *r, struct perr *e)
 	if (r->raw.len)
 		trace(r->raw.data, r->raw.len, false);
 	else
-		trace("(response with literal data)", 28, false);
+		trace("(long response or literal data)", 30, false);
 	return 0;
 }
 
