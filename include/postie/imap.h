@@ -654,7 +654,12 @@ void imap_cmd_finish(struct imap_cmd *c);
  * and blocking with timeouts (run it in an account's worker thread). It
  * speaks one command at a time: greeting, CAPABILITY, STARTTLS, LOGIN
  * (or AUTHENTICATE PLAIN when LOGIN is disabled), ID, SELECT/EXAMINE,
- * UID FETCH and LOGOUT.
+ * UID FETCH, IDLE, LOGOUT, and any command built with imap_cmd_*.
+ *
+ * Any failure other than a NO or BAD reply (a read or write error, a
+ * response that does not parse, a reply for another tag) leaves the
+ * session in state DISCONNECTED: later calls fail at once and
+ * imap_session_close sends nothing more.
  *
  * Security rules it keeps: with IMAP_TLS_STARTTLS nothing but CAPABILITY
  * and STARTTLS is sent before TLS, a PREAUTH greeting or a missing
