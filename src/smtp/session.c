@@ -517,6 +517,25 @@ check_body(const char *msg, size_t len, struct perr *e)
 	return rc;
 }
 
+/* The body could not be written. A server that refuses a message in the
+ * middle of DATA (too large, spam, policy) may have said why before it
+ * closed: look, briefly, for that reply in what was received, so that the
+ * user sees the server's reason and a 5xx is not retried forever. */
+static void
+early_reply(struct smtp_session *s, struct smtp_result *r, struct perr *e)
+{
+	struct perr e2 = PERR_INIT;
+
+	if (!e || e->kind != PERR_CONN)
+		return;
+	net_set_io_timeout(s->conn, 1000);
+	if (read_reply(s, &e2) < 0 || s->reply.code < 400)
+		return;
+	result_set(r, &s->reply);
+	reply_error(s, s->reply.code >= 500 ? PERR_REJECTED : PERR_CONN,
+		    "server refused the message during DATA", e);
+}
+
 /* Fill r and *e for "every recipient refused". */
 static int
 all_refused(struct smtp_session *s, struct smtp_result *r, struct perr *e)
@@ -681,8 +700,10 @@ smtp_session_send(struct smtp_session *s, const struct smtp_envelope *env,
 			    "DATA refused", e);
 		goto out;
 	}
-	if (send_body(s, msg, len, e) < 0)
+	if (send_body(s, msg, len, e) < 0) {
+		early_reply(s, r, e);
 		goto out;
+	}
 	/* From here the server may have the message: no reply is not a
 	 * "no". */
 	set_state(s, SMTP_ST_END_OF_DATA);

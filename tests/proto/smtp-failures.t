@@ -102,6 +102,33 @@ is "$SEND_RC" 75 "reset during DATA: exit 75 (hostile-7)"
 unlike "$SEND_ERR" "delivery unknown" "not unknown: the end was never sent"
 is "$(in_outbox)" 1 "message still in the outbox"
 
+# A refusal in the middle of DATA, then a close: the server's reason is
+# found and shown, and a 5xx is not retried (hostile-30, early reply).
+cat >"$TEST_TMP/early" <<'S'
+send 220 mx.test ESMTP
+expect EHLO *
+send 250 mx.test
+expect MAIL FROM:*
+send 250 ok
+expect RCPT TO:*
+send 250 ok
+expect DATA
+send 354 go
+expect Date:*
+send 554 5.7.1 message refused: looks like spam
+close
+S
+rm -rf "$XDG_DATA_HOME"
+start_srv "$TEST_TMP/early" $TLS
+write_rc "smtps://localhost:$SRV_PORT" "ca-file = $C/ca.crt"
+sed -i '/password/d;/user = /d' "$TEST_TMP/rc"
+run_send -s t -a "$TEST_TMP/big.bin" bob@example.org
+wait_srv
+is "$SEND_RC" 1 "refused during DATA: exit 1"
+like "$SEND_ERR" "554 5.7.1 message refused: looks like spam" \
+	"the server's early reply is shown"
+is "$(in_outbox)" 1 "message held in the outbox"
+
 # Reset right after the final dot: delivery unknown (hostile-30).
 cat >"$TEST_TMP/reset-dot" <<'S'
 send 220 mx.test ESMTP
