@@ -142,11 +142,43 @@ test_connect(void)
 	   "no host: configuration error");
 }
 
+/* An IPv6 literal: getaddrinfo gives an AF_INET6 address and the
+ * connect goes there. */
+static void
+test_ipv6(void)
+{
+	int ls = socket(AF_INET6, SOCK_STREAM, 0);
+	struct sockaddr_in6 sa = { .sin6_family = AF_INET6 };
+	socklen_t len = sizeof(sa);
+	struct perr e = PERR_INIT;
+	char port[16];
+
+	sa.sin6_addr = in6addr_loopback;
+	if (ls < 0 || bind(ls, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
+	    listen(ls, 1) < 0 ||
+	    getsockname(ls, (struct sockaddr *)&sa, &len) < 0) {
+		ok(1, "# SKIP no IPv6 loopback here");
+		if (ls >= 0)
+			close(ls);
+		return;
+	}
+	snprintf(port, sizeof(port), "%u", ntohs(sa.sin6_port));
+	struct net_params p = {
+		.host = "::1", .port = port, .connect_timeout_ms = 2000,
+		.io_timeout_ms = 2000, .cancel_fd = -1,
+	};
+	struct net_conn *c = net_connect(&p, &e);
+	ok(c != NULL, "connect to an IPv6 literal: %s", c ? "ok" : e.msg);
+	net_close(c);
+	close(ls);
+}
+
 int
 main(void)
 {
 	net_init();
 	test_timeouts();
 	test_connect();
+	test_ipv6();
 	return done_testing();
 }
