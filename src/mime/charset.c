@@ -52,7 +52,7 @@ static const struct family families[] = {
 	  { "GB18030" } },
 	{ "big5 big-5 big5-hkscs big5hkscs cn-big5 csbig5 x-x-big5 x-big5 "
 	  "cp950 windows-950 ms950 big5-eten",
-	  { "CP950", "BIG5-HKSCS", "BIG5" } },
+	  { "BIG5-HKSCS", "CP950", "BIG5" } },
 	{ "shift-jis shiftjis sjis x-sjis ms-kanji csshiftjis s-jis "
 	  "shift-jis-2004 shift-jisx0213",
 	  { "SHIFT_JIS", "CP932", "SHIFT_JISX0213" } },
