@@ -283,6 +283,48 @@ test_long_references(void)
 	buf_release(&refs);
 }
 
+/* Lines at two levels: 6 sits under 4 (which has a later sibling, 7)
+ * under 2 (which has a later sibling, 3).
+ *
+ * 1
+ * ├ 2
+ * │ ├ 4
+ * │ │ └ 6
+ * │ └ 7
+ * └ 3
+ *   └ 5 */
+static void
+test_deep_marks(void)
+{
+	static const struct tmsg m[] = {
+		{ 1, 100, "a", "", "", "s" },
+		{ 2, 200, "b", "<a>", "", "s" },
+		{ 3, 300, "c", "<a>", "", "s" },
+		{ 4, 400, "d", "<a> <b>", "", "s" },
+		{ 5, 500, "e", "<a> <c>", "", "s" },
+		{ 6, 600, "f", "<a> <b> <d>", "", "s" },
+		{ 7, 700, "g", "<a> <b>", "", "s" },
+	};
+	struct store_summaries s = { 0 };
+	struct store_thread t = { 0 };
+	struct perr e = PERR_INIT;
+
+	make_load(&s, m, ARRAY_SIZE(m));
+	ok(store_thread(&s, false, &t, &e) == 0, "deep marks: threads");
+	char *got = draw(&s, &t);
+	is_str(got, "1@0 2@1 4@2 6@3 7@2 3@1 5@2", "deep marks: order");
+	free(got);
+	is_int((intmax_t)t.node[5].lines, 3,
+	       "deep marks: two lines pass left of 6");
+	ok(t.node[5].flags & STORE_TH_LAST, "deep marks: 6 is last under 4");
+	is_int((intmax_t)t.node[6].lines, 1, "deep marks: one left of 7");
+	ok(t.node[6].flags & STORE_TH_LAST, "deep marks: 7 is last under 2");
+	ok(!(t.node[3].flags & STORE_TH_LAST), "deep marks: 4 is not last");
+	is_int((intmax_t)t.node[4].lines, 0, "deep marks: none left of 5");
+	store_thread_release(&t);
+	store_summaries_release(&s);
+}
+
 static void
 test_empty(void)
 {
@@ -301,6 +343,7 @@ main(void)
 {
 	test_tables();
 	test_marks();
+	test_deep_marks();
 	test_deep_chain();
 	test_long_references();
 	test_empty();
