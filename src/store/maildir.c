@@ -1,0 +1,298 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * A local Maildir (see postie/maildir.h): fsynced delivery through tmp/,
+ * listing and reading of new/ and cur/, and cleaning of what a crash
+ * left in tmp/.
+ *
+ * Names follow the Maildir convention "TIME.M<usec>P<pid>Q<n>.HOST" with
+ * '/' and ':' in the host name written as "\057" and "\072", so that two
+ * processes, or two deliveries in the same microsecond, never collide.
+ * The message is linked (not renamed) from tmp/ into new/: link refuses
+ * to replace an existing name, so even a clash that should not happen
+ * cannot overwrite a message. Where the file system has no hard links,
+ * rename is the fallback after checking the name is free.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "postie/maildir.h"
+
+static const char *const subdirs[] = { "tmp", "new", "cur" };
+
+int
+maildir_open(struct maildir *md, const char *root, struct perr *e)
+{
+	char h[200];
+
+	memset(md, 0, sizeof(*md));
+	for (size_t i = 0; i < ARRAY_SIZE(subdirs); i++) {
+		char *d = xstrfmt("%s/%s", root, subdirs[i]);
+		int rc = file_mkdirs(d, 0700, e);
+		free(d);
+		if (rc < 0)
+			return perr_prefix(e, "cannot open Maildir '%s'", root);
+	}
+	if (gethostname(h, sizeof(h)) < 0 || !h[0])
+		snprintf(h, sizeof(h), "localhost");
+	h[sizeof(h) - 1] = '\0';
+	/* Maildir: '/' and ':' may not appear in the host part. */
+	size_t o = 0;
+	for (const char *p = h; *p && o + 5 < sizeof(md->host); p++) {
+		if (*p == '/' || *p == ':') {
+			snprintf(md->host + o, sizeof(md->host) - o, "\\%03o",
+				 (unsigned char)*p);
+			o += 4;
+		} else if ((unsigned char)*p > 0x20 &&
+			   (unsigned char)*p < 0x7f) {
+			md->host[o++] = *p;
+		}
+	}
+	md->host[o] = '\0';
+	md->root = xstrdup(root);
+	return 0;
+}
+
+void
+maildir_release(struct maildir *md)
+{
+	free(md->root);
+	md->root = NULL;
+}
+
+static int
+write_all(int fd, const char *p, size_t len)
+{
+	while (len > 0) {
+		ssize_t n = write(fd, p, len);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* Link tmp to dst without ever replacing dst. */
+static int
+link_new(const char *tmp, const char *dst)
+{
+	if (link(tmp, dst) == 0)
+		return 0;
+	if (errno != EPERM && errno != ENOSYS && errno != EOPNOTSUPP &&
+	    errno != EMLINK)
+		return -1;
+	struct stat st;
+	if (lstat(dst, &st) == 0) {
+		errno = EEXIST;
+		return -1;
+	}
+	return rename(tmp, dst);
+}
+
+int
+maildir_deliver(struct maildir *md, const void *data, size_t len,
+		char **name, struct perr *e)
+{
+	struct timeval tv;
+	char *base = NULL, *tmp = NULL, *dst = NULL, *newdir = NULL;
+	int fd = -1, rc = -1;
+
+	if (name)
+		*name = NULL;
+	for (int attempt = 0; attempt < 5; attempt++) {
+		gettimeofday(&tv, NULL);
+		free(base);
+		free(tmp);
+		base = xstrfmt("%lld.M%ldP%ldQ%llu.%s", (long long)tv.tv_sec,
+			       (long)tv.tv_usec, (long)getpid(),
+			       (unsigned long long)++md->seq, md->host);
+		tmp = xstrfmt("%s/tmp/%s", md->root, base);
+		fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+		if (fd >= 0 || errno != EEXIST)
+			break;
+	}
+	if (fd < 0) {
+		perr_set(e, PERR_LOCAL, "cannot create '%s': %s", tmp,
+			 strerror(errno));
+		goto out;
+	}
+	if (write_all(fd, data, len) < 0 || fsync(fd) < 0) {
+		perr_set(e, PERR_LOCAL, "cannot write '%s': %s", tmp,
+			 strerror(errno));
+		close(fd);
+		unlink(tmp);
+		goto out;
+	}
+	if (close(fd) < 0) {
+		perr_set(e, PERR_LOCAL, "cannot write '%s': %s", tmp,
+			 strerror(errno));
+		unlink(tmp);
+		goto out;
+	}
+	dst = xstrfmt("%s/new/%s", md->root, base);
+	if (link_new(tmp, dst) < 0) {
+		perr_set(e, PERR_LOCAL, "cannot move '%s' into new/: %s", tmp,
+			 strerror(errno));
+		unlink(tmp);
+		goto out;
+	}
+	unlink(tmp);
+	newdir = xstrfmt("%s/new", md->root);
+	if (file_fsync_dir(newdir, e) < 0) {
+		/* Not known to be on disk: take it back so that the caller,
+		 * who will not count it as delivered, finds no copy later. */
+		unlink(dst);
+		goto out;
+	}
+	if (name)
+		*name = xstrfmt("new/%s", base);
+	rc = 0;
+out:
+	free(newdir);
+	free(dst);
+	free(tmp);
+	free(base);
+	return rc;
+}
+
+static int
+cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+void
+maildir_names_free(char **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+int
+maildir_list(const struct maildir *md, char ***out, size_t *n,
+	     struct perr *e)
+{
+	char **v = NULL;
+	size_t len = 0, cap = 0;
+
+	*out = NULL;
+	*n = 0;
+	for (size_t i = 1; i < ARRAY_SIZE(subdirs); i++) {
+		char *dir = xstrfmt("%s/%s", md->root, subdirs[i]);
+		DIR *d = opendir(dir);
+		if (!d) {
+			perr_set(e, PERR_LOCAL, "cannot read '%s': %s", dir,
+				 strerror(errno));
+			free(dir);
+			maildir_names_free(v, len);
+			return -1;
+		}
+		struct dirent *de;
+		while ((de = readdir(d)) != NULL) {
+			if (de->d_name[0] == '.')
+				continue;
+			struct stat st;
+			char *path = xstrfmt("%s/%s", dir, de->d_name);
+			int r = lstat(path, &st);
+			free(path);
+			if (r < 0 || !S_ISREG(st.st_mode))
+				continue;
+			v = xgrow(v, &cap, len + 1, sizeof(*v));
+			v[len++] = xstrfmt("%s/%s", subdirs[i], de->d_name);
+		}
+		closedir(d);
+		free(dir);
+	}
+	if (len > 1)
+		qsort(v, len, sizeof(*v), cmp_names);
+	*out = v;
+	*n = len;
+	return 0;
+}
+
+/* "new/X" or "cur/X" with X a plain file name that is not a dot file. */
+static bool
+name_ok(const char *name)
+{
+	if (strncmp(name, "new/", 4) != 0 && strncmp(name, "cur/", 4) != 0)
+		return false;
+	const char *f = name + 4;
+	return *f && *f != '.' && !strchr(f, '/');
+}
+
+int
+maildir_read(const struct maildir *md, const char *name, struct buf *out,
+	     size_t max, struct perr *e)
+{
+	if (!name_ok(name))
+		return perr_set(e, PERR_LOCAL, "'%s' is not a message name in "
+				"Maildir '%s'", name, md->root);
+	char *path = xstrfmt("%s/%s", md->root, name);
+	int rc = file_read_all(path, out, max ? max : MAILDIR_MAX_MESSAGE, e);
+	free(path);
+	return rc;
+}
+
+int
+maildir_remove(const struct maildir *md, const char *name, struct perr *e)
+{
+	if (!name_ok(name))
+		return perr_set(e, PERR_LOCAL, "'%s' is not a message name in "
+				"Maildir '%s'", name, md->root);
+	char *path = xstrfmt("%s/%s", md->root, name);
+	int rc = 0;
+	if (unlink(path) < 0 && errno != ENOENT)
+		rc = perr_set(e, PERR_LOCAL, "cannot remove '%s': %s", path,
+			      strerror(errno));
+	free(path);
+	return rc;
+}
+
+int
+maildir_clean_tmp(const struct maildir *md, int64_t older_than,
+		  size_t *removed, struct perr *e)
+{
+	char *dir = xstrfmt("%s/tmp", md->root);
+	DIR *d = opendir(dir);
+	size_t count = 0;
+	time_t now = time(NULL);
+
+	if (removed)
+		*removed = 0;
+	if (!d) {
+		perr_set(e, PERR_LOCAL, "cannot read '%s': %s", dir,
+			 strerror(errno));
+		free(dir);
+		return -1;
+	}
+	struct dirent *de;
+	while ((de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 ||
+		    strcmp(de->d_name, "..") == 0)
+			continue;
+		char *path = xstrfmt("%s/%s", dir, de->d_name);
+		struct stat st;
+		if (lstat(path, &st) == 0 && S_ISREG(st.st_mode) &&
+		    (int64_t)(now - st.st_mtime) > older_than &&
+		    unlink(path) == 0)
+			count++;
+		free(path);
+	}
+	closedir(d);
+	free(dir);
+	if (removed)
+		*removed = count;
+	return 0;
+}
