@@ -59,6 +59,30 @@ bad_field_line(const char *p, size_t n)
 	return false;
 }
 
+static size_t line_end(const char *p, size_t len, size_t pos, size_t *eol);
+
+/* After a line that is not a field: do the next (at most 200) lines up
+ * to an empty line look like the rest of a header block? At least three
+ * fields, and more fields than other lines. Called at most once per
+ * block, so parsing stays linear. */
+static bool
+block_goes_on(const char *p, size_t len, size_t pos)
+{
+	size_t fields = 0, other = 0, eol, c;
+
+	for (int n = 0; n < 200 && pos < len; n++) {
+		size_t next = line_end(p, len, pos, &eol);
+		if (eol == pos)
+			return fields >= 3 && fields > other;
+		if (field_line(p + pos, eol - pos, &c))
+			fields++;
+		else if (!is_wsp(p[pos]))
+			other++;
+		pos = next;
+	}
+	return false;
+}
+
 /* End of the line at pos: *eol is where CR LF or LF starts, the return
  * value where the next line starts. */
 static size_t
@@ -80,6 +104,7 @@ mime_headers_parse(struct mime_headers *h, const char *p, size_t len,
 {
 	size_t pos = 0, eol, next;
 	struct mime_field *cur = NULL;
+	bool looked = false, goes_on = false;
 
 	memset(h, 0, sizeof(*h));
 	if (len >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0)
@@ -124,26 +149,38 @@ mime_headers_parse(struct mime_headers *h, const char *p, size_t len,
 			pos = next;
 			continue;
 		}
-		/* Not a field. A name with spaces inside ("X Y: z") or a
-		 * line that a field or a continuation follows is junk inside
-		 * the block, skipped with its continuations; otherwise the
-		 * body starts here. */
-		size_t eol2;
+		/* Not a field. A name with spaces inside ("X Y: z") is junk,
+		 * skipped with its continuations. Another line is a fold
+		 * that lost its leading white space when a field or a
+		 * continuation follows it, or when the block clearly goes
+		 * on (mostly fields up to an empty line); it joins the
+		 * field before it. Otherwise the body starts here. */
+		size_t eol2, c2;
 		if (bad_field_line(p + pos, eol - pos)) {
 			cur = NULL;
 			pos = next;
 			continue;
 		}
+		bool more = false;
 		if (next < len) {
 			line_end(p, len, next, &eol2);
-			size_t c2;
-			if (eol2 > next && (is_wsp(p[next]) ||
-					    field_line(p + next, eol2 - next,
-						       &c2))) {
-				cur = NULL;
-				pos = next;
-				continue;
+			more = eol2 > next &&
+			       (is_wsp(p[next]) ||
+				field_line(p + next, eol2 - next, &c2));
+		}
+		if (!more) {
+			if (!looked) {
+				looked = true;
+				goes_on = block_goes_on(p, len, next);
 			}
+			more = goes_on;
+		}
+		if (more) {
+			if (cur)
+				cur->value.len = (size_t)(p + eol -
+							  cur->value.p);
+			pos = next;
+			continue;
 		}
 		goto out;
 	}

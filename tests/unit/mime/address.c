@@ -189,6 +189,27 @@ test_headers(void)
 	buf_release(&b);
 	mime_headers_release(&h);
 
+	/* folds that lost their white space, then more fields */
+	static const char fold[] = "Received: from a\n"
+				   "by b with SMTP; 19 Nov 2014\n"
+				   "id 7B/03-15277 for <x@y>\n"
+				   "To: t@example.com\n"
+				   "From: f@example.com\n"
+				   "Subject: s\n"
+				   "\n"
+				   "real body";
+	mime_headers_parse(&h, fold, sizeof(fold) - 1, &off);
+	is_str(fold + off, "real body",
+	       "broken folds inside a header block join their field");
+	f = mime_headers_get(&h, "subject");
+	ok(f && h.n == 4, "and the fields after them are kept");
+	mime_headers_release(&h);
+	static const char nohdr[] = "Subject: s\nplain text\nmore text\n";
+	mime_headers_parse(&h, nohdr, sizeof(nohdr) - 1, &off);
+	is_str(nohdr + off, "plain text\nmore text\n",
+	       "a text line with no fields after it starts the body");
+	mime_headers_release(&h);
+
 	/* hostile-35: 100 000 headers, a 1 MB line, ": x", fold only */
 	struct buf big = BUF_INIT;
 	for (int i = 0; i < 100000; i++)
