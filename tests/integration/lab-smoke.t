@@ -4,9 +4,10 @@
 # The mail lab itself, checked with Python's standard clients before any
 # postie test leans on it: logins over STARTTLS and implicit TLS with the
 # lab's CA and host name verified, SMTP submission with AUTH PLAIN and
-# LOGIN, a wrong password refused, a message from alice read back from
-# bob's INBOX byte for byte, two labs side by side, a bad configuration
-# reported with the server's own words, and stop leaving nothing running.
+# LOGIN, a wrong password refused, no relaying, a message from alice read
+# back from bob's INBOX byte for byte, two labs side by side, a watchdog
+# that stops a lab whose owner died, bad configurations reported with the
+# servers' own words, and stop leaving nothing running.
 
 . "$(dirname "$0")/../lib.sh"
 . "$TESTS_DIR/lab/lab.sh"
@@ -179,6 +180,16 @@ like "$(cat "$TEST_TMP/bad.out")" "no_such_setting" \
 	"... and shows Dovecot's own error"
 left=$(ps -e -o args= | grep -c "[d]ovecot -c $TEST_TMP/bad/")
 is "$left" 0 "... and leaves no Dovecot running"
+
+# Postfix up but its TLS broken: the start sees it, shows Postfix's own
+# warning and stops both servers.
+LAB_START_TIMEOUT=2 LAB_POSTFIX_EXTRA='smtpd_tls_cert_file = /nonexistent' \
+	sh "$LAB_SH" start "$TEST_TMP/badtls" >"$TEST_TMP/badtls.out" 2>&1
+is "$?" 1 "broken TLS on the smtps port fails the start"
+like "$(cat "$TEST_TMP/badtls.out")" 'certificate from file "/nonexistent"' \
+	"... and shows Postfix's own warning"
+left=$(ps -e -o args= | grep -c "[/]${TEST_TMP#/}/badtls/")
+is "$left" 0 "... and leaves no server running"
 
 # stop: every process the lab started, and all their children, are gone.
 pids="$LAB_DOVECOT_PID $LAB_POSTFIX_PID $LAB_WATCHDOG_PID"

@@ -82,9 +82,14 @@ lab_die() {
 	return 1
 }
 
-# lab_q VALUE: VALUE quoted for the shell
-lab_q() {
-	printf "'%s'" "$(printf '%s' "$1" | sed "s/'/'\\\\''/g")"
+# lab_kv NAME VALUE: print NAME=VALUE as a shell assignment, VALUE quoted
+# (without starting a process unless VALUE holds a single quote)
+lab_kv() {
+	case $2 in
+	*\'*) printf "%s='%s'\n" "$1" \
+		"$(printf '%s' "$2" | sed "s/'/'\\\\''/g")" ;;
+	*) printf "%s='%s'\n" "$1" "$2" ;;
+	esac
 }
 
 lab_pass_of() {
@@ -116,26 +121,28 @@ print(" ".join(str(s.getsockname()[1]) for s in held))
 ' "$1"
 }
 
-# lab_probe TIMEOUT PORT:GREETING...: wait until each port answers with a
-# line starting with GREETING (empty GREETING: accepting is enough).
+# lab_probe TIMEOUT CA PORT:MODE:GREETING...: wait until each port answers
+# with a line starting with GREETING; MODE tls first makes a TLS handshake
+# that verifies the certificate against CA for localhost.
 lab_probe() {
 	"$LAB_PYTHON" -c '
-import socket, sys, time
+import socket, ssl, sys, time
 deadline = time.monotonic() + float(sys.argv[1])
-for spec in sys.argv[2:]:
-    port, want = spec.split(":", 1)
+ctx = ssl.create_default_context(cafile=sys.argv[2])
+for spec in sys.argv[3:]:
+    port, mode, want = spec.split(":", 2)
     while True:
         err = None
         try:
             with socket.create_connection(("127.0.0.1", int(port)), 2) as s:
-                if not want:
-                    break
                 s.settimeout(max(0.5, deadline - time.monotonic()))
+                if mode == "tls":
+                    s = ctx.wrap_socket(s, server_hostname="localhost")
                 line = s.makefile("rb").readline().decode("ascii", "replace")
                 if line.startswith(want):
                     break
                 err = "greeting %r" % line
-        except OSError as e:
+        except (OSError, ssl.SSLError) as e:
             err = str(e)
         if time.monotonic() > deadline:
             sys.exit("lab: port %s not ready: %s" % (port, err))
@@ -185,12 +192,33 @@ lab_living() {
 		END { print "" }'
 }
 
+# lab_tail_logs DIR [N]: what the servers said, for a failure report:
+# their errors and warnings (each once) when there are any, else the
+# last N lines of each log
 lab_tail_logs() {
-	for f in "$1/dovecot/dovecot.log" "$1/postfix/postfix.log" \
-		"$1/dovecot/start.out" "$1/postfix/start.out"; do
+	for f in "$1/dovecot/start.out" "$1/postfix/start.out" \
+		"$1/dovecot/dovecot.log" "$1/postfix/postfix.log"; do
 		[ -s "$f" ] || continue
-		echo "lab: --- last lines of $f:" >&2
-		tail -n "${2:-25}" "$f" | sed 's/^/lab:   /' >&2
+		echo "lab: --- $f:" >&2
+		awk -v n="${2:-25}" '
+			{
+				line[NR] = $0
+				key = $0
+				sub(/^[A-Z][a-z][a-z] +[0-9]+ [0-9:]+ /, "", key)
+				gsub(/\[[0-9]+\]/, "", key)
+				if (tolower($0) ~ /fatal|error|panic|warning|failed/ &&
+					!(key in seen)) {
+					seen[key] = 1
+					bad[++nbad] = $0
+				}
+			}
+			END {
+				if (nbad)
+					for (i = 1; i <= nbad && i <= n; i++) print bad[i]
+				else
+					for (i = NR > n ? NR - n + 1 : 1; i <= NR; i++)
+						print line[i]
+			}' "$f" | sed 's/^/lab:   /' >&2
 	done
 }
 
@@ -464,25 +492,48 @@ postlog    unix-dgram n - n - 1 postlogd
 EOF
 }
 
-# Postfix's "start" first checks a whole installation (the permissions of
+# "postfix start" checks a whole installation first (the permissions of
 # every file, the names of queue files), which takes seconds. A fresh lab
-# needs only its queue directories, made here as postfix-files lists them,
-# and "quick-start" tells the script to skip the rest.
+# needs only its queue directories, made here as postfix-files lists
+# them, and the master, started as the script would (-w: wait until it is
+# up, then detach).
 lab_postfix_start() {
 	q=$1/postfix/spool
+	pf_conf=$1/postfix/conf
+	# Few commands, not one per directory: each process costs.
 	{
-		mkdir -p "$1/postfix/data" "$q/pid" &&
-		chown postfix "$1/postfix/data" && chmod 0700 "$1/postfix/data" &&
-		for d in active bounce corrupt defer deferred flush hold \
-			incoming private saved trace maildrop public; do
-			mkdir -p "$q/$d" && chown postfix "$q/$d" &&
-			chmod 0700 "$q/$d" || return 1
-		done &&
+		set -- "$1" "$1/postfix/data"
+		for d in active bounce corrupt defer deferred flush hold incoming \
+			private saved trace maildrop public; do
+			set -- "$@" "$q/$d"
+		done
+		mkdir -p "$q/pid" "$@" && shift &&
+		chown postfix "$@" && chmod 0700 "$@" &&
 		chgrp postdrop "$q/maildrop" "$q/public" &&
-		chmod 0730 "$q/maildrop" && chmod 0710 "$q/public" &&
-		touch "$q/quick-start" &&
-		postfix -c "$1/postfix/conf" start
+		chmod 0730 "$q/maildrop" && chmod 0710 "$q/public" ||
+			return 1
+		# Ask postconf only when the master is in none of the usual
+		# places.
+		for pf_master in /usr/lib/postfix/sbin/master \
+			/usr/libexec/postfix/master /usr/lib/postfix/master ""; do
+			[ -x "$pf_master" ] && break
+		done
+		if [ -z "$pf_master" ]; then
+			pf_master=$(postconf -c "$pf_conf" -h daemon_directory)/master ||
+				return 1
+		fi
+		"$pf_master" -c "$pf_conf" -w
 	} </dev/null >"$1/postfix/start.out" 2>&1
+}
+
+# lab_postfix_pid DIR: the PID of the lab's Postfix master, if it runs
+lab_postfix_pid() {
+	pf_pid=$(sed -n '1s/[^0-9]//gp' "$1/postfix/spool/pid/master.pid" \
+		2>/dev/null)
+	[ -n "$pf_pid" ] || return 0
+	case $(ps -o args= -p "$pf_pid" 2>/dev/null) in
+	*"master -c $1/postfix/conf"*) echo "$pf_pid" ;;
+	esac
 }
 
 # lab_bind_failed FILE...: a start failed because a port was taken
@@ -494,10 +545,10 @@ lab_bind_failed() {
 lab_write_env() {
 	{
 		echo "# The mail lab in this directory (tests/lab/lab.sh)."
-		echo "LAB_DIR=$(lab_q "$D")"
+		lab_kv LAB_DIR "$D"
 		echo "LAB_HOST=127.0.0.1"
 		echo "LAB_DOMAIN=$lab_domain"
-		echo "LAB_USERS=$(lab_q "$lab_users")"
+		lab_kv LAB_USERS "$lab_users"
 		echo "LAB_IMAP_PORT=$p_imap"
 		echo "LAB_IMAPS_PORT=$p_imaps"
 		echo "LAB_POP3_PORT=$p_pop3"
@@ -505,30 +556,30 @@ lab_write_env() {
 		echo "LAB_SMTP_PORT=$p_smtp"
 		echo "LAB_SMTPS_PORT=$p_smtps"
 		echo "LAB_MX_PORT=$p_mx"
-		echo "LAB_CA=$(lab_q "$D/tls/ca.crt")"
-		echo "LAB_CA_KEY=$(lab_q "$D/tls/ca.key")"
-		echo "LAB_CERT=$(lab_q "$D/tls/server.crt")"
-		echo "LAB_KEY=$(lab_q "$D/tls/server.key")"
-		echo "LAB_PYTHON=$(lab_q "$LAB_PYTHON")"
+		lab_kv LAB_CA "$D/tls/ca.crt"
+		lab_kv LAB_CA_KEY "$D/tls/ca.key"
+		lab_kv LAB_CERT "$D/tls/server.crt"
+		lab_kv LAB_KEY "$D/tls/server.key"
+		lab_kv LAB_PYTHON "$LAB_PYTHON"
 		vars="LAB_DIR LAB_HOST LAB_DOMAIN LAB_USERS LAB_IMAP_PORT"
 		vars="$vars LAB_IMAPS_PORT LAB_POP3_PORT LAB_POP3S_PORT LAB_SMTP_PORT"
 		vars="$vars LAB_SMTPS_PORT LAB_MX_PORT LAB_CA LAB_CA_KEY LAB_CERT"
 		vars="$vars LAB_KEY LAB_PYTHON"
 		for u in $lab_users; do
-			echo "LAB_PASS_$u=$(lab_q "$(lab_pass_of "$u")")"
-			echo "LAB_MAILDIR_$u=$(lab_q "$D/mail/$u/Maildir")"
+			lab_kv "LAB_PASS_$u" "$(lab_pass_of "$u")"
+			lab_kv "LAB_MAILDIR_$u" "$D/mail/$u/Maildir"
 			vars="$vars LAB_PASS_$u LAB_MAILDIR_$u"
 		done
-		echo "LAB_DOVECOT_CONF=$(lab_q "$D/dovecot/dovecot.conf")"
-		echo "LAB_POSTFIX_CONF=$(lab_q "$D/postfix/conf")"
-		echo "LAB_DOVECOT_LOG=$(lab_q "$D/dovecot/dovecot.log")"
-		echo "LAB_POSTFIX_LOG=$(lab_q "$D/postfix/postfix.log")"
+		lab_kv LAB_DOVECOT_CONF "$D/dovecot/dovecot.conf"
+		lab_kv LAB_POSTFIX_CONF "$D/postfix/conf"
+		lab_kv LAB_DOVECOT_LOG "$D/dovecot/dovecot.log"
+		lab_kv LAB_POSTFIX_LOG "$D/postfix/postfix.log"
 		echo "LAB_DOVECOT_PID=$lab_dpid"
-		echo "LAB_DOVECOT_START=$(lab_q "$lab_dstart")"
+		lab_kv LAB_DOVECOT_START "$lab_dstart"
 		echo "LAB_POSTFIX_PID=$lab_ppid"
-		echo "LAB_POSTFIX_START=$(lab_q "$lab_pfstart")"
+		lab_kv LAB_POSTFIX_START "$lab_pfstart"
 		echo "LAB_WATCHDOG_PID=$lab_wpid"
-		echo "LAB_WATCHDOG_START=$(lab_q "$lab_wstart")"
+		lab_kv LAB_WATCHDOG_START "$lab_wstart"
 		vars="$vars LAB_DOVECOT_CONF LAB_POSTFIX_CONF LAB_DOVECOT_LOG"
 		vars="$vars LAB_POSTFIX_LOG LAB_DOVECOT_PID LAB_POSTFIX_PID"
 		vars="$vars LAB_WATCHDOG_PID"
@@ -580,12 +631,14 @@ lab_cmd_start() {
 	lab_make_tls "$D" || return 1
 
 	: >"$D/dovecot/users"
+	set --
 	for u in $lab_users; do
 		printf '%s:{PLAIN}%s:%s:%s::%s::\n' "$u" "$(lab_pass_of "$u")" \
 			"$lab_uid" "$lab_gid" "$D/mail/$u" >>"$D/dovecot/users"
-		mkdir -p "$D/mail/$u/Maildir/cur" "$D/mail/$u/Maildir/new" \
+		set -- "$@" "$D/mail/$u/Maildir/cur" "$D/mail/$u/Maildir/new" \
 			"$D/mail/$u/Maildir/tmp"
 	done
+	mkdir -p "$@" || return 1
 	chown -R "$lab_uid:$lab_gid" "$D/mail" && chmod -R go-rwx "$D/mail" &&
 		chown "root:$(id -g dovecot)" "$D/dovecot/users" &&
 		chmod 0640 "$D/dovecot/users" || return 1
@@ -638,19 +691,38 @@ lab_cmd_start() {
 			{ lab_cmd_stop_pids "$lab_dpid"; return 1; }
 		set -- $ports
 		p_smtp=$1 p_smtps=$2 p_mx=$3
-		lab_postfix_main "$D" >"$D/postfix/conf/main.cf"
+		# A setting of LAB_POSTFIX_EXTRA replaces ours, rather than
+		# making Postfix warn of an "overriding earlier entry".
+		lab_postfix_main "$D" | awk -v extra="${LAB_POSTFIX_EXTRA:-}" '
+			BEGIN {
+				n = split(extra, l, "\n")
+				for (i = 1; i <= n; i++)
+					if (match(l[i], /^[ \t]*[a-z0-9_]+[ \t]*=/)) {
+						k = substr(l[i], 1, RLENGTH - 1)
+						gsub(/[ \t]/, "", k)
+						mine[k] = 1
+					}
+			}
+			/^# LAB_POSTFIX_EXTRA$/ { extra_part = 1 }
+			{ k = $1 }
+			extra_part || !(k in mine) { print }' \
+			>"$D/postfix/conf/main.cf"
 		lab_postfix_master "$@" >"$D/postfix/conf/master.cf"
+		# Postfix will not read a main.cf changed in the last second
+		# (it might be half written) and sleeps until it is older.
+		touch -t 200001010000 "$D/postfix/conf/main.cf" \
+			"$D/postfix/conf/master.cf"
 		lab_postfix_start "$D" && break
 		if [ $tries -lt 5 ] && lab_bind_failed "$D/postfix/start.out" \
 			"$D/postfix/postfix.log"; then
 			continue
 		fi
 		lab_tail_logs "$D"
-		lab_cmd_stop_pids "$lab_dpid"
+		lab_cmd_stop_pids "$lab_dpid" $(lab_postfix_pid "$D")
 		lab_die "Postfix did not start"
 		return 1
 	done
-	lab_ppid=$(sed -n '1s/[^0-9]//gp' "$D/postfix/spool/pid/master.pid" 2>/dev/null)
+	lab_ppid=$(lab_postfix_pid "$D")
 	[ -n "$lab_ppid" ] && lab_alive "$lab_ppid" || {
 		lab_tail_logs "$D"
 		lab_cmd_stop_pids "$lab_dpid"
@@ -659,8 +731,10 @@ lab_cmd_start() {
 	}
 	lab_pfstart=$(lab_pstart "$lab_ppid")
 
-	if ! lab_probe "${LAB_START_TIMEOUT:-15}" "$p_imap:* OK" "$p_imaps:" \
-		"$p_pop3:+OK" "$p_pop3s:" "$p_smtp:220" "$p_smtps:" "$p_mx:220"; then
+	if ! lab_probe "${LAB_START_TIMEOUT:-15}" "$D/tls/ca.crt" \
+		"$p_imap:plain:* OK" "$p_imaps:tls:* OK" "$p_pop3:plain:+OK" \
+		"$p_pop3s:tls:+OK" "$p_smtp:plain:220" "$p_smtps:tls:220" \
+		"$p_mx:plain:220"; then
 		lab_tail_logs "$D"
 		lab_cmd_stop_pids "$lab_ppid" "$lab_dpid"
 		lab_die "the servers do not answer"
