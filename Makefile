@@ -119,6 +119,7 @@ TOOL_SRC := $(wildcard tests/tools/*.c)
 TOOL_BIN := $(patsubst tests/tools/%.c,$(B)/tools/%,$(TOOL_SRC))
 INTEGRATION_TESTS := $(sort $(wildcard tests/integration/*.t))
 TUI_TESTS := $(sort $(wildcard tests/tui/*.t))
+FUZZ_SMOKE_TESTS := tests/fuzz/smoke.t
 PROTO_TESTS := $(sort $(wildcard tests/proto/*.t))
 
 .PHONY: all clean install uninstall check check-unit check-run deps \
@@ -167,11 +168,13 @@ check-unit: tests
 # last line is the count of passed and failed test points.
 check:
 	@$(MAKE) --no-print-directory deps-check
+	@$(MAKE) --no-print-directory -j2 fuzz-build
 	@$(MAKE) --no-print-directory -j2 check-run
 
 check-run: tests
 	@POSTIE=$(CURDIR)/$(B)/postie POSTIE_BUILD=$(CURDIR)/$(B) \
-		sh tests/run.sh $(UNIT_BIN) $(PROTO_TESTS) $(INTEGRATION_TESTS) $(TUI_TESTS)
+		sh tests/run.sh $(UNIT_BIN) $(FUZZ_SMOKE_TESTS) $(PROTO_TESTS) \
+		$(INTEGRATION_TESTS) $(TUI_TESTS)
 
 # Benchmarks: every executable file in tests/bench/, in name order, on the
 # release build. Each prints its own numbers.

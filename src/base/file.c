@@ -18,9 +18,19 @@
 
 #include "postie/base.h"
 
+static char *dir_of(const char *path);
+
 int
-file_fsync_dir(const char *dir, struct perr *e)
+file_fsync_dir(const char *path, struct perr *e)
 {
+	struct stat st;
+	if (stat(path, &st) == 0 && !S_ISDIR(st.st_mode)) {
+		char *parent = dir_of(path);
+		int rc = file_fsync_dir(parent, e);
+		free(parent);
+		return rc;
+	}
+	const char *dir = path;
 	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return perr_set(e, PERR_LOCAL, "cannot open directory '%s': %s",

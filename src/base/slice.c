@@ -88,7 +88,7 @@ slice_to_u64(struct slice s, uint64_t max, uint64_t *out)
 		unsigned d = (unsigned char)s.p[i] - '0';
 		if (d > 9)
 			return false;
-		if (v > (max - d) / 10)
+		if (v > max / 10 || (v == max / 10 && d > max % 10))
 			return false;
 		v = v * 10 + d;
 	}

@@ -107,6 +107,7 @@ main(void)
 	is_int(file_mkdirs(deep, 0700, &e), 0, "mkdirs of an existing chain");
 	is_int(file_mkdirs(path, 0700, &e), -1, "mkdirs over a file fails");
 	is_int(file_fsync_dir(deep, &e), 0, "fsync of a directory");
+	is_int(file_fsync_dir(path, &e), 0, "fsync of the directory holding a file");
 
 	/* XDG places. */
 	setenv("HOME", "/home/u", 1);

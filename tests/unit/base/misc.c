@@ -61,6 +61,13 @@ test_slices(void)
 	ok(!slice_to_u64(slice_cstr("99999999999999999999999"), UINT64_MAX, &v),
 	   "u64 overflow refused");
 	ok(!slice_to_u64(slice_cstr("-1"), UINT64_MAX, &v), "sign refused");
+	ok(!slice_to_u64(slice_cstr("3"), 0, &v), "a limit below one digit");
+	ok(slice_to_u64(slice_cstr("7"), 7, &v) && v == 7 &&
+		   !slice_to_u64(slice_cstr("8"), 7, &v),
+	   "a one-digit limit is exact");
+	ok(slice_to_u64(slice_cstr("18446744073709551615"), UINT64_MAX, &v) &&
+		   v == UINT64_MAX,
+	   "the largest u64");
 	ok(!slice_to_u64(slice_cstr(""), UINT64_MAX, &v), "empty refused");
 	ok(!slice_to_u64(slice_cstr("12a"), UINT64_MAX, &v), "junk refused");
 	char *d = slice_dup(slice_make("abc\0def", 7));
