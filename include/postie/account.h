@@ -303,4 +303,88 @@ bool acct_cancelled(struct acct_worker *w);
  * for reading; never read it. Borrowed. */
 int acct_cancel_fd(const struct acct_worker *w);
 
+/* ---------------------------------------------------------------------
+ * Sync: one pass that brings an account's local copy up to date with its
+ * server (src/account/sync_imap.c, sync_pop3.c). Blocking, with the
+ * network timeouts of net/: run it in the account's worker thread or in
+ * a headless command. Nothing here draws or prints; progress goes to a
+ * callback.
+ */
+struct cfg_account;
+struct store;
+struct imap_session;
+struct pop3_session;
+
+/* What one sync did. */
+struct acct_sync_stats {
+	unsigned folders;        /* folders brought up to date */
+	unsigned folders_failed; /* folders skipped after an error */
+	uint64_t new_msgs;       /* summaries added (POP3: downloaded) */
+	uint64_t changed;        /* messages whose flags changed */
+	uint64_t removed;        /* IMAP: expunged on the server; POP3:
+				    deleted on the server by this sync */
+	uint64_t bytes;          /* POP3: bytes downloaded */
+	struct perr folder_err;  /* the first folder error, if any */
+};
+
+/* Called between steps: the folder (UTF-8 display name) and how far the
+ * current step is (done of total; total 0 when unknown). */
+typedef void (*acct_sync_progress_fn)(void *arg, const char *folder,
+				      uint64_t done, uint64_t total);
+
+/* Everything borrowed for the call. */
+struct acct_sync_params {
+	const struct cfg_account *account;
+	const char *password;    /* the secret (cfg_account_password) */
+	struct store *store;     /* the account's store, opened to write */
+	const char *folder;      /* IMAP: only this folder (display or raw
+				    name); NULL: every folder */
+	const char *data_dir;    /* POP3: the account's data directory
+				    ($XDG_DATA_HOME/postie/NAME): the
+				    Maildir "inbox" and the file
+				    "pop3-uidl" live there */
+	int cancel_fd;           /* -1: none */
+	int timeout_ms;          /* <= 0: net's defaults */
+	int64_t now;             /* POP3: the time (0: time(NULL)) */
+	acct_sync_progress_fn progress; /* may be NULL */
+	void *progress_arg;
+};
+
+/* IMAP: connect, list the folders (special-use roles, modified UTF-7
+ * names decoded, raw names kept), and for each: check UIDVALIDITY (a
+ * change drops the folder's cache), fetch the summaries of new messages
+ * in one UID FETCH written in batches, then flag changes and expunges
+ * (QRESYNC where the server has it, else a FLAGS sweep). Folders gone
+ * from the server are removed from the store (full sync only). A folder
+ * that fails is counted and skipped; a connection, protocol or login
+ * error ends the sync. Returns 0 when every folder synced, -1 with *e
+ * (for a folder failure: its error) otherwise; *out is filled in both
+ * cases. */
+int acct_sync_imap(const struct acct_sync_params *p,
+		   struct acct_sync_stats *out, struct perr *e);
+/* The same over a session already logged in (tests drive it through a
+ * scripted connection); the session stays open. */
+int acct_sync_imap_session(struct imap_session *s,
+			   const struct acct_sync_params *p,
+			   struct acct_sync_stats *out, struct perr *e);
+
+/* POP3: download every message whose UIDL is not yet known into the
+ * Maildir data_dir/inbox (each fsynced before anything else happens),
+ * record its UIDL in data_dir/pop3-uidl (written atomically after each
+ * message), index it in the store's local folder "INBOX", and delete on
+ * the server as the account's pop3-delete mode says: never, at once
+ * after the download, or once the message was first seen N days ago. A
+ * DELE is sent only for a message already safe on disk; any local
+ * failure sends RSET and ends the session without QUIT, so nothing is
+ * deleted (hostile-26), and an interrupted sync leaves no duplicate and
+ * no loss (hostile-27). Returns 0 or -1 with *e. */
+int acct_sync_pop3(const struct acct_sync_params *p,
+		   struct acct_sync_stats *out, struct perr *e);
+/* The same over a session already logged in. On success the session is
+ * left open for QUIT (pop3_session_close); after a failure it is closed
+ * without QUIT. */
+int acct_sync_pop3_session(struct pop3_session *s,
+			   const struct acct_sync_params *p,
+			   struct acct_sync_stats *out, struct perr *e);
+
 #endif

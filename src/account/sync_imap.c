@@ -1,0 +1,837 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * The IMAP sync: bring the store of one account up to date with its
+ * server in one pass (see acct_sync_imap in postie/account.h).
+ *
+ * Per folder the cost is what changed, not what is there:
+ *
+ *   1. SELECT (as EXAMINE: a sync changes nothing on the server) gives
+ *      UIDVALIDITY, UIDNEXT and HIGHESTMODSEQ. store_folder_upsert drops
+ *      the folder's cache when UIDVALIDITY changed or UIDNEXT is not above
+ *      the highest cached UID (RFC 3501 2.3.1.1, hostile-15), so that no
+ *      old UID is used again.
+ *   2. New mail: one UID FETCH of (highest cached UID + 1):* for the
+ *      summary items, streamed, decoded with mime/ and written to the
+ *      store in batches of SYNC_BATCH, each one transaction. "N:*" also
+ *      returns the last message when N is past it (RFC 3501 6.4.8), so
+ *      UIDs at or below the cached maximum are skipped.
+ *   3. Changes to what was cached: with QRESYNC (RFC 7162), one UID
+ *      FETCH 1:max (FLAGS) (CHANGEDSINCE modseq VANISHED) when the
+ *      folder's HIGHESTMODSEQ moved, which names exactly the messages
+ *      whose flags changed and the UIDs expunged since; with nothing
+ *      moved, nothing is sent. Without QRESYNC, a sweep of UID FETCH
+ *      1:max (UID FLAGS) compared with the cache. The QRESYNC parameter
+ *      of SELECT would save the round trip of the FETCH, but it makes
+ *      SELECT carry FETCH and VANISHED responses, which the session's
+ *      select does not hand out; one more command per changed folder is
+ *      the price of keeping to the session's API.
+ *   4. The folder's HIGHESTMODSEQ is stored only after 3 succeeded, so an
+ *      interrupted sync repeats the comparison next time.
+ *
+ * Bodies are not fetched here: they come on demand.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "postie/account.h"
+#include "postie/config.h"
+#include "postie/imap.h"
+#include "postie/log.h"
+#include "postie/mime.h"
+#include "postie/store.h"
+
+
+/* Summaries written per store transaction. */
+#define SYNC_BATCH 1000
+
+#define SUMMARY_ITEMS                                                   \
+	"(UID FLAGS INTERNALDATE RFC822.SIZE BODYSTRUCTURE "            \
+	"BODY.PEEK[HEADER.FIELDS (FROM TO CC SUBJECT DATE MESSAGE-ID "  \
+	"IN-REPLY-TO REFERENCES CONTENT-TYPE)])"
+
+/* ---------------------------------------------------------------------
+ * Flags
+ */
+static const struct {
+	const char *name;
+	uint32_t bit;
+} flag_names[] = {
+	{ "\\Seen", STORE_F_SEEN },
+	{ "\\Answered", STORE_F_ANSWERED },
+	{ "\\Flagged", STORE_F_FLAGGED },
+	{ "\\Deleted", STORE_F_DELETED },
+	{ "\\Draft", STORE_F_DRAFT },
+	{ "$Forwarded", STORE_F_FORWARDED },
+	{ "$Junk", STORE_F_JUNK },
+};
+
+static uint32_t
+sync_flags_from_list(const struct imap_strlist *l, struct buf *keywords)
+{
+	uint32_t f = 0;
+
+	for (size_t i = 0; i < l->n; i++) {
+		const char *n = l->v[i];
+		bool known = false;
+		for (size_t k = 0; k < ARRAY_SIZE(flag_names); k++)
+			if (ascii_strcasecmp(n, flag_names[k].name) == 0) {
+				f |= flag_names[k].bit;
+				known = true;
+				break;
+			}
+		/* \Recent is the server's business, not a keyword */
+		if (known || ascii_strcasecmp(n, "\\Recent") == 0)
+			continue;
+		if (keywords) {
+			if (keywords->len)
+				buf_addch(keywords, ' ');
+			buf_addstr(keywords, n);
+		}
+	}
+	return f;
+}
+
+/* ---------------------------------------------------------------------
+ * Summaries
+ */
+static bool
+str_ieq(const struct imap_str *s, const char *lit)
+{
+	return s->data && ascii_strcasecmp(s->data, lit) == 0;
+}
+
+/* Does the body structure hold something a reader would call an
+ * attachment? A part marked "attachment", or a leaf that is not text
+ * and not shown inline (images inside multipart/related are part of an
+ * HTML page, not attachments). */
+static bool
+has_attachment(const struct imap_body *b, bool in_related, unsigned depth)
+{
+	if (!b || depth > 60)
+		return false;
+	if (str_ieq(&b->disposition, "attachment"))
+		return true;
+	if (b->multipart) {
+		bool rel = str_ieq(&b->subtype, "related");
+		for (size_t i = 0; i < b->nparts; i++)
+			if (has_attachment(b->parts[i], rel, depth + 1))
+				return true;
+		return false;
+	}
+	if (b->opaque)
+		return false;
+	if (str_ieq(&b->type, "text"))
+		return false;
+	if (str_ieq(&b->type, "message"))
+		return str_ieq(&b->subtype, "rfc822") ||
+		       str_ieq(&b->subtype, "global");
+	if (str_ieq(&b->type, "image") &&
+	    (in_related || str_ieq(&b->disposition, "inline")))
+		return false;
+	return true;
+}
+
+/* One decoded summary and the strings it owns. */
+struct pending {
+	struct store_msg m;
+	char *s[10];
+	size_t ns;
+};
+
+static const char *
+keep(struct pending *p, struct buf *b)
+{
+	if (!b->len)
+		return NULL;
+	char *s = buf_strdup(b);
+	p->s[p->ns++] = s;
+	return s;
+}
+
+static void
+pending_release(struct pending *p)
+{
+	for (size_t i = 0; i < p->ns; i++)
+		free(p->s[i]);
+	memset(p, 0, sizeof(*p));
+}
+
+/* The ids of a Message-ID style field, without brackets, separated by
+ * spaces; first only when first is set. */
+static void
+ids_of(struct buf *out, const struct mime_field *f, bool first)
+{
+	struct buf ids;
+
+	buf_reset(out);
+	if (!f)
+		return;
+	buf_init(&ids);
+	size_t n = mime_msgid_list(&ids, f->value.p, f->value.len);
+	const char *p = ids.data;
+	for (size_t i = 0; i < n; i++) {
+		size_t l = strlen(p);
+		if (l >= 2 && p[0] == '<' && p[l - 1] == '>') {
+			if (out->len)
+				buf_addch(out, ' ');
+			buf_add(out, p + 1, l - 2);
+		}
+		p += l + 1;
+		if (first && out->len)
+			break;
+	}
+	buf_release(&ids);
+}
+
+static void
+sync_summary_decode(const struct imap_fetch *f, const char *const *assumed,
+		    struct pending *p)
+{
+	struct buf b;
+	struct mime_headers h = { 0 };
+	const struct imap_section *sec = NULL;
+
+	memset(p, 0, sizeof(*p));
+	buf_init(&b);
+	p->m.uid = f->uid;
+	p->m.flags = sync_flags_from_list(&f->flags, &b);
+	p->m.keywords = keep(p, &b);
+	p->m.internal_date = f->internaldate;
+	p->m.size = f->size;
+	p->m.has_attachment = has_attachment(f->body, false, 0);
+	for (size_t i = 0; i < f->nsections; i++)
+		if (f->sections[i].data.data &&
+		    strncmp(f->sections[i].section, "HEADER", 6) == 0)
+			sec = &f->sections[i];
+	if (sec)
+		mime_headers_parse(&h, sec->data.data, sec->data.len, NULL);
+
+	const struct mime_field *fl;
+	if ((fl = mime_headers_get(&h, "From")) != NULL) {
+		struct mime_addr_list al = { 0 };
+		mime_addr_parse(&al, fl->value.p, fl->value.len, assumed);
+		if (al.n) {
+			buf_reset(&b);
+			buf_addstr(&b, al.v[0].name);
+			p->m.from_name = keep(p, &b);
+			buf_reset(&b);
+			buf_addstr(&b, al.v[0].addr);
+			p->m.from_addr = keep(p, &b);
+		}
+		mime_addr_list_release(&al);
+	}
+	static const char *const lists[] = { "To", "Cc" };
+	for (size_t i = 0; i < 2; i++) {
+		if (!(fl = mime_headers_get(&h, lists[i])))
+			continue;
+		struct mime_addr_list al = { 0 };
+		mime_addr_parse(&al, fl->value.p, fl->value.len, assumed);
+		buf_reset(&b);
+		mime_addr_format(&b, &al);
+		if (i == 0)
+			p->m.to = keep(p, &b);
+		else
+			p->m.cc = keep(p, &b);
+		mime_addr_list_release(&al);
+	}
+	if ((fl = mime_headers_get(&h, "Subject")) != NULL) {
+		buf_reset(&b);
+		mime_decode_header(&b, fl->value.p, fl->value.len, assumed);
+		p->m.subject = keep(p, &b);
+	}
+	if ((fl = mime_headers_get(&h, "Date")) != NULL) {
+		int tz;
+		if (mime_date_parse(fl->value.p, fl->value.len, &p->m.date,
+				    &tz) < 0)
+			p->m.date = 0;
+	}
+	ids_of(&b, mime_headers_get(&h, "Message-ID"), true);
+	p->m.message_id = keep(p, &b);
+	ids_of(&b, mime_headers_get(&h, "In-Reply-To"), true);
+	p->m.in_reply_to = keep(p, &b);
+	ids_of(&b, mime_headers_get(&h, "References"), false);
+	p->m.references = keep(p, &b);
+	mime_headers_release(&h);
+	buf_release(&b);
+}
+
+/* ---------------------------------------------------------------------
+ * One folder
+ */
+struct folder_ref {
+	char *raw;
+	size_t raw_len;
+	char *name;   /* display name, UTF-8 */
+	char *delim;
+	enum store_role role;
+};
+
+struct sync_ctx {
+	struct imap_session *s;
+	const struct acct_sync_params *p;
+	struct acct_sync_stats *st;
+	const char *const *assumed;
+	bool qresync;       /* ENABLE QRESYNC succeeded */
+	/* the folder being synced */
+	const struct folder_ref *f;
+	int64_t fid;
+	uint32_t maxuid;    /* highest UID cached before this sync */
+	struct pending *batch;
+	size_t nbatch;
+	uint64_t done, total;
+	struct perr store_err;
+	/* flag comparison */
+	struct store_summaries cached;
+	uint32_t *seen;     /* 1 bit per cached message: still on the server */
+	struct store_flag_state *repl;
+	char **repl_kw;
+	size_t nrepl, caprepl;
+	uint32_t *gone;
+	size_t ngone, capgone;
+};
+
+static void
+progress(struct sync_ctx *c)
+{
+	if (c->p->progress)
+		c->p->progress(c->p->progress_arg, c->f->name, c->done,
+			       c->total);
+}
+
+static int
+flush_batch(struct sync_ctx *c, struct perr *e)
+{
+	if (!c->nbatch)
+		return 0;
+	struct store_msg *v = xcalloc(c->nbatch, sizeof(*v));
+	for (size_t i = 0; i < c->nbatch; i++)
+		v[i] = c->batch[i].m;
+	int rc = store_msg_put(c->p->store, c->fid, v, c->nbatch, e);
+	free(v);
+	if (rc == 0)
+		c->st->new_msgs += c->nbatch;
+	for (size_t i = 0; i < c->nbatch; i++)
+		pending_release(&c->batch[i]);
+	c->nbatch = 0;
+	if (rc == 0)
+		progress(c);
+	return rc;
+}
+
+static int
+on_new(const struct imap_resp *r, void *arg, struct perr *e)
+{
+	struct sync_ctx *c = arg;
+	const struct imap_fetch *f = &r->fetch;
+
+	/* A FETCH without UID, or one for a message already cached (the
+	 * "N:*" rule, or an unsolicited flag update), is not new. */
+	if (!(f->have & IMAP_F_UID) || f->uid == 0 || f->uid <= c->maxuid)
+		return 0;
+	sync_summary_decode(f, c->assumed, &c->batch[c->nbatch++]);
+	c->done++;
+	if (c->nbatch == SYNC_BATCH && flush_batch(c, &c->store_err) < 0)
+		return perr_set(e, PERR_LOCAL, "%s", c->store_err.msg);
+	return 0;
+}
+
+static int
+fetch_new(struct sync_ctx *c, struct perr *e)
+{
+	const struct imap_mailbox_state *mb = &c->s->mbox;
+
+	if (mb->exists == 0)
+		return 0;
+	if (mb->uidnext && mb->uidnext <= c->maxuid + 1)
+		return 0;
+	struct imap_seqset set = IMAP_SEQSET_INIT;
+	imap_seqset_add(&set, c->maxuid + 1, IMAP_SEQ_STAR);
+	c->batch = xcalloc(SYNC_BATCH, sizeof(*c->batch));
+	c->nbatch = 0;
+	c->done = 0;
+	c->total = mb->exists > c->cached.n ? mb->exists - c->cached.n : 0;
+	progress(c);
+	int rc = imap_session_uid_fetch(c->s, &set, SUMMARY_ITEMS, on_new, c,
+					e);
+	if (rc == 0)
+		rc = flush_batch(c, e);
+	for (size_t i = 0; i < c->nbatch; i++)
+		pending_release(&c->batch[i]);
+	free(c->batch);
+	c->batch = NULL;
+	c->nbatch = 0;
+	imap_seqset_release(&set);
+	return rc;
+}
+
+/* Index of uid in the cached load (UID order), or -1. */
+static ssize_t
+cached_index(const struct sync_ctx *c, uint32_t uid)
+{
+	size_t lo = 0, hi = c->cached.n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		uint32_t u = c->cached.v[mid].uid;
+		if (u == uid)
+			return (ssize_t)mid;
+		if (u < uid)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return -1;
+}
+
+static void
+note_gone(struct sync_ctx *c, uint32_t uid)
+{
+	c->gone = xgrow(c->gone, &c->capgone, c->ngone + 1, sizeof(*c->gone));
+	c->gone[c->ngone++] = uid;
+}
+
+static int
+on_flags(const struct imap_resp *r, void *arg, struct perr *e)
+{
+	struct sync_ctx *c = arg;
+
+	if (r->kind == IMAP_RESP_VANISHED) {
+		/* Only UIDs we hold matter; the set may be huge. */
+		for (size_t i = 0; i < c->cached.n; i++)
+			if (imap_seqset_contains(&r->set, c->cached.v[i].uid,
+						 UINT32_MAX))
+				note_gone(c, c->cached.v[i].uid);
+		return 0;
+	}
+	if (r->kind != IMAP_RESP_FETCH)
+		return 0;
+	const struct imap_fetch *f = &r->fetch;
+	if (!(f->have & IMAP_F_UID) || !(f->have & IMAP_F_FLAGS))
+		return 0;
+	ssize_t i = cached_index(c, f->uid);
+	if (i < 0)
+		return 0;
+	c->seen[(size_t)i / 32] |= 1u << ((size_t)i % 32);
+	struct buf kw;
+	buf_init(&kw);
+	uint32_t flags = sync_flags_from_list(&f->flags, &kw);
+	const struct store_summary *m = &c->cached.v[i];
+	if ((m->flags & STORE_F_SERVER_MASK) == flags &&
+	    strcmp(store_str(&c->cached, m->keywords), kw.data) == 0) {
+		buf_release(&kw);
+		return 0;
+	}
+	c->repl = xgrow(c->repl, &c->caprepl, c->nrepl + 1, sizeof(*c->repl));
+	c->repl_kw = xrealloc(c->repl_kw, c->caprepl * sizeof(*c->repl_kw));
+	c->repl_kw[c->nrepl] = buf_detach(&kw, NULL);
+	c->repl[c->nrepl] = (struct store_flag_state){
+		.uid = f->uid, .flags = flags,
+		.keywords = c->repl_kw[c->nrepl][0] ? c->repl_kw[c->nrepl]
+						     : NULL,
+	};
+	c->nrepl++;
+	return 0;
+}
+
+/* Flag changes and expunges among the messages cached before this sync
+ * (UIDs 1..maxuid). */
+static int
+sync_changes(struct sync_ctx *c, uint64_t cached_modseq, struct perr *e)
+{
+	const struct imap_mailbox_state *mb = &c->s->mbox;
+	bool sweep;
+	char tag[IMAP_TAG_SIZE];
+	struct imap_cmd cmd;
+	struct imap_resp fin;
+	int rc;
+
+	if (c->maxuid == 0 || c->cached.n == 0)
+		return 0;
+	if (c->qresync && cached_modseq && mb->highestmodseq &&
+	    !mb->nomodseq) {
+		if (mb->highestmodseq == cached_modseq)
+			return 0; /* nothing changed since last time */
+		sweep = false;
+	} else {
+		sweep = true;
+	}
+	c->seen = xcalloc(c->cached.n / 32 + 1, sizeof(*c->seen));
+	imap_session_tag(c->s, tag);
+	imap_cmd_init(&cmd, tag, "UID FETCH", 0);
+	char range[32];
+	snprintf(range, sizeof(range), "1:%u", (unsigned)c->maxuid);
+	imap_cmd_raw(&cmd, range);
+	imap_cmd_raw(&cmd, "(UID FLAGS)");
+	if (!sweep) {
+		char mod[80];
+		snprintf(mod, sizeof(mod), "(CHANGEDSINCE %llu VANISHED)",
+			 (unsigned long long)cached_modseq);
+		imap_cmd_raw(&cmd, mod);
+	}
+	imap_cmd_finish(&cmd);
+	imap_resp_init(&fin);
+	rc = imap_session_run(c->s, &cmd, tag, on_flags, c, &fin, e);
+	imap_resp_release(&fin);
+	imap_cmd_release(&cmd);
+	if (rc < 0)
+		return -1;
+	if (sweep)
+		for (size_t i = 0; i < c->cached.n; i++)
+			if (!(c->seen[i / 32] & (1u << (i % 32))))
+				note_gone(c, c->cached.v[i].uid);
+	if (c->nrepl &&
+	    store_flags_replace(c->p->store, c->fid, c->repl, c->nrepl, e) < 0)
+		return -1;
+	c->st->changed += c->nrepl;
+	if (c->ngone &&
+	    store_expunge(c->p->store, c->fid, c->gone, c->ngone, e) < 0)
+		return -1;
+	c->st->removed += c->ngone;
+	return 0;
+}
+
+static void
+ctx_folder_release(struct sync_ctx *c)
+{
+	store_summaries_release(&c->cached);
+	free(c->seen);
+	c->seen = NULL;
+	for (size_t i = 0; i < c->nrepl; i++)
+		free(c->repl_kw[i]);
+	free(c->repl_kw);
+	free(c->repl);
+	c->repl_kw = NULL;
+	c->repl = NULL;
+	c->nrepl = c->caprepl = 0;
+	free(c->gone);
+	c->gone = NULL;
+	c->ngone = c->capgone = 0;
+}
+
+static int
+sync_folder(struct sync_ctx *c, const struct folder_ref *f, struct perr *e)
+{
+	struct store *st = c->p->store;
+	struct store_folder old = { 0 };
+	bool reset = false;
+	int rc = -1;
+
+	c->f = f;
+	c->done = c->total = 0;
+	progress(c);
+	if (imap_session_select(c->s, f->raw, true, true, e) < 0)
+		return -1;
+	const struct imap_mailbox_state *mb = &c->s->mbox;
+	int found = store_folder_find(st, f->raw, f->raw_len, &old, e);
+	if (found < 0)
+		return -1;
+	uint64_t cached_modseq = found ? old.highestmodseq : 0;
+	uint32_t cached_uidnext = found ? old.uidnext : 0;
+	uint32_t cached_max = 0;
+	if (found && store_max_uid(st, old.id, &cached_max, e) < 0) {
+		store_folder_release(&old);
+		return -1;
+	}
+	store_folder_release(&old);
+
+	/* UIDNEXT is stored only once the new mail is in, so that a sync
+	 * cut short fetches it next time; the first upsert passes it only
+	 * when it is at or below a cached UID, for the store to drop the
+	 * cache (hostile-15), as it does for a new UIDVALIDITY. */
+	struct store_folder_info info = {
+		.name = f->name, .raw = f->raw, .raw_len = f->raw_len,
+		.delim = f->delim, .role = f->role,
+		.uidvalidity = mb->uidvalidity,
+		.uidnext = mb->uidnext && mb->uidnext <= cached_max
+				   ? mb->uidnext : 0,
+	};
+	if (store_folder_upsert(st, &info, &c->fid, &reset, e) < 0)
+		return -1;
+	if (reset) {
+		log_info("folder '%s': UIDVALIDITY or UIDNEXT says the cache "
+			 "is stale; fetching it again", f->name);
+		cached_modseq = 0;
+		cached_uidnext = 0;
+	}
+	if (store_max_uid(st, c->fid, &c->maxuid, e) < 0 ||
+	    store_load(st, c->fid, &c->cached, e) < 0)
+		goto out;
+	/* With UIDNEXT where the last complete sync left it, nothing
+	 * arrived, even when the highest cached message was expunged. */
+	bool quiet = cached_uidnext && cached_uidnext == mb->uidnext;
+	if ((!quiet && fetch_new(c, e) < 0) ||
+	    sync_changes(c, cached_modseq, e) < 0)
+		goto out;
+	/* Everything is in: now UIDNEXT and the modseq may say so. */
+	info.uidnext = mb->uidnext;
+	info.highestmodseq = mb->nomodseq ? 0 : mb->highestmodseq;
+	if (store_folder_upsert(st, &info, NULL, NULL, e) < 0 ||
+	    store_index_update(st, 0, NULL, e) < 0)
+		goto out;
+	c->st->folders++;
+	rc = 0;
+out:
+	ctx_folder_release(c);
+	return rc;
+}
+
+/* ---------------------------------------------------------------------
+ * Folder list
+ */
+struct folder_list {
+	struct folder_ref *v;
+	size_t n, cap;
+};
+
+static enum store_role
+role_of(const struct imap_list *l)
+{
+	static const struct {
+		unsigned bit;
+		enum store_role role;
+	} map[] = {
+		{ IMAP_MBX(DRAFTS), STORE_ROLE_DRAFTS },
+		{ IMAP_MBX(SENT), STORE_ROLE_SENT },
+		{ IMAP_MBX(TRASH), STORE_ROLE_TRASH },
+		{ IMAP_MBX(JUNK), STORE_ROLE_JUNK },
+		{ IMAP_MBX(ARCHIVE), STORE_ROLE_ARCHIVE },
+		{ IMAP_MBX(ALL), STORE_ROLE_ALL },
+		{ IMAP_MBX(FLAGGED), STORE_ROLE_FLAGGED },
+	};
+	if (l->mbox.raw.len == 5 &&
+	    ascii_strcasecmp(l->mbox.raw.data, "INBOX") == 0)
+		return STORE_ROLE_INBOX;
+	for (size_t i = 0; i < ARRAY_SIZE(map); i++)
+		if (l->attrs & map[i].bit)
+			return map[i].role;
+	return STORE_ROLE_NONE;
+}
+
+/* A display name for a name that is not valid modified UTF-7: the bytes
+ * that are printable ASCII as they are, the others as \xNN. */
+static char *
+opaque_display(const char *p, size_t len)
+{
+	struct buf b;
+
+	buf_init(&b);
+	for (size_t i = 0; i < len; i++) {
+		unsigned char ch = (unsigned char)p[i];
+		if (ch >= 0x20 && ch < 0x7f && ch != '\\')
+			buf_addch(&b, ch);
+		else
+			buf_addf(&b, "\\x%02x", ch);
+	}
+	return buf_detach(&b, NULL);
+}
+
+static int
+on_list(const struct imap_resp *r, void *arg, struct perr *e)
+{
+	struct folder_list *fl = arg;
+	const struct imap_list *l = &r->list;
+
+	if (r->kind != IMAP_RESP_LIST || l->lsub || !l->mbox.raw.data)
+		return 0;
+	if (l->attrs & (IMAP_MBX(NOSELECT) | IMAP_MBX(NONEXISTENT)))
+		return 0;
+	if (fl->n >= 100000)
+		return perr_set(e, PERR_PROTO, "IMAP server lists more than "
+				"100000 folders");
+	fl->v = xgrow(fl->v, &fl->cap, fl->n + 1, sizeof(*fl->v));
+	struct folder_ref *f = &fl->v[fl->n++];
+	f->raw = xmemdup(l->mbox.raw.data, l->mbox.raw.len + 1);
+	f->raw_len = l->mbox.raw.len;
+	f->name = l->mbox.name ? xstrdup(l->mbox.name)
+			       : opaque_display(l->mbox.raw.data,
+						l->mbox.raw.len);
+	f->delim = xstrdup(l->delim ? l->delim : "");
+	f->role = role_of(l);
+	if (f->role == STORE_ROLE_INBOX) {
+		free(f->name);
+		f->name = xstrdup("INBOX");
+	}
+	return 0;
+}
+
+static void
+folder_list_release(struct folder_list *fl)
+{
+	for (size_t i = 0; i < fl->n; i++) {
+		free(fl->v[i].raw);
+		free(fl->v[i].name);
+		free(fl->v[i].delim);
+	}
+	free(fl->v);
+	memset(fl, 0, sizeof(*fl));
+}
+
+/* Folders in the store that the server no longer lists. */
+static int
+drop_vanished_folders(struct sync_ctx *c, const struct folder_list *fl,
+		      struct perr *e)
+{
+	struct store_folder *v = NULL;
+	size_t n = 0;
+
+	if (store_folder_list(c->p->store, &v, &n, e) < 0)
+		return -1;
+	int rc = 0;
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		bool listed = false;
+		for (size_t j = 0; j < fl->n && !listed; j++)
+			listed = fl->v[j].raw_len == v[i].raw_len &&
+				 memcmp(fl->v[j].raw, v[i].raw,
+					v[i].raw_len) == 0;
+		if (!listed) {
+			log_info("folder '%s' is gone from the server",
+				 v[i].name);
+			rc = store_folder_delete(c->p->store, v[i].id, e);
+		}
+	}
+	store_folder_list_free(v, n);
+	return rc;
+}
+
+static bool
+is_connection_error(const struct perr *e)
+{
+	return e->kind == PERR_CONN || e->kind == PERR_PROTO ||
+	       e->kind == PERR_AUTH || e->kind == PERR_CANCELLED ||
+	       e->kind == PERR_NOMEM;
+}
+
+int
+acct_sync_imap_session(struct imap_session *s,
+		       const struct acct_sync_params *p,
+		       struct acct_sync_stats *out, struct perr *e)
+{
+	struct sync_ctx c = { .s = s, .p = p, .st = out };
+	struct folder_list fl = { 0 };
+	char **assumed = NULL;
+	int rc = -1;
+
+	memset(out, 0, sizeof(*out));
+	if (p->account && p->account->n_assumed_charsets) {
+		size_t n = p->account->n_assumed_charsets;
+		assumed = xcalloc(n + 1, sizeof(*assumed));
+		for (size_t i = 0; i < n; i++)
+			assumed[i] = p->account->assumed_charsets[i];
+		c.assumed = (const char *const *)assumed;
+	}
+	if ((s->caps & IMAP_CAP(QRESYNC)) && (s->caps & IMAP_CAP(ENABLE))) {
+		struct perr ee = PERR_INIT;
+		if (imap_session_simple(s, "ENABLE QRESYNC", NULL, NULL,
+					&ee) == 0)
+			c.qresync = true;
+		else if (s->state == IMAP_SS_DISCONNECTED) {
+			*e = ee;
+			goto out;
+		}
+	}
+	const char *list = (s->caps & IMAP_CAP(SPECIAL_USE)) &&
+				   (s->caps & IMAP_CAP(LIST_EXTENDED))
+			   ? "LIST \"\" \"*\" RETURN (SPECIAL-USE)"
+			   : "LIST \"\" \"*\"";
+	if (imap_session_simple(s, list, on_list, &fl, e) < 0) {
+		perr_prefix(e, "cannot list folders");
+		goto out;
+	}
+	size_t matched = 0;
+	for (size_t i = 0; i < fl.n; i++) {
+		const struct folder_ref *f = &fl.v[i];
+		if (p->folder && strcmp(p->folder, f->name) != 0 &&
+		    strcmp(p->folder, f->raw) != 0)
+			continue;
+		matched++;
+		struct perr fe = PERR_INIT;
+		if (sync_folder(&c, f, &fe) == 0)
+			continue;
+		if (is_connection_error(&fe) ||
+		    s->state == IMAP_SS_DISCONNECTED) {
+			*e = fe;
+			perr_prefix(e, "folder '%s'", f->name);
+			goto out;
+		}
+		log_warn("sync of folder '%s' failed: %s", f->name, fe.msg);
+		if (!out->folders_failed++) {
+			out->folder_err = fe;
+			if (!strstr(fe.msg, f->name))
+				perr_prefix(&out->folder_err, "folder '%s'",
+					    f->name);
+		}
+	}
+	if (p->folder && matched == 0) {
+		perr_set(e, PERR_FOLDER, "no folder '%s' on the server",
+			 p->folder);
+		goto out;
+	}
+	if (!p->folder && drop_vanished_folders(&c, &fl, e) < 0)
+		goto out;
+	if (out->folders_failed) {
+		*e = out->folder_err;
+		goto out;
+	}
+	rc = 0;
+out:
+	folder_list_release(&fl);
+	free(assumed);
+	return rc;
+}
+
+static int
+sync_imap_params(const struct acct_sync_params *p,
+		 struct imap_session_params *ip, char fp[65], char port[8],
+		 struct perr *e)
+{
+	const struct cfg_account *a = p->account;
+
+	if (a->receive.proto != CFG_PROTO_IMAP)
+		return perr_set(e, PERR_CONFIG, "account '%s' does not receive "
+				"over IMAP", a->name);
+	if (a->receive.tls == CFG_TLS_NONE)
+		return perr_set(e, PERR_CONFIG, "account '%s': postie does not "
+				"read mail over plaintext IMAP; use imap:// "
+				"(STARTTLS) or imaps://", a->name);
+	fp[0] = '\0';
+	if (a->has_fingerprint)
+		for (int i = 0; i < 32; i++)
+			snprintf(fp + 2 * i, 3, "%02x", a->tls_fingerprint[i]);
+	snprintf(port, 8, "%u", (unsigned)a->receive.port);
+	*ip = (struct imap_session_params){
+		.host = a->receive.host,
+		.port = port,
+		.tls = a->receive.tls == CFG_TLS_IMPLICIT ? IMAP_TLS_IMPLICIT
+							  : IMAP_TLS_STARTTLS,
+		.ca_file = a->ca_file,
+		.fingerprint = a->has_fingerprint ? fp : NULL,
+		.user = a->receive.user ? a->receive.user : a->user,
+		.password = p->password,
+		.connect_timeout_ms = p->timeout_ms,
+		.io_timeout_ms = p->timeout_ms,
+		.cancel_fd = p->cancel_fd,
+		.send_id = a->imap_id,
+	};
+	return 0;
+}
+
+int
+acct_sync_imap(const struct acct_sync_params *p, struct acct_sync_stats *out,
+	       struct perr *e)
+{
+	struct imap_session s;
+	struct imap_session_params ip;
+	char fp[65], port[8];
+
+	memset(out, 0, sizeof(*out));
+	if (sync_imap_params(p, &ip, fp, port, e) < 0)
+		return -1;
+	if (imap_session_open(&s, &ip, e) < 0) {
+		imap_session_close(&s);
+		return -1;
+	}
+	int rc = acct_sync_imap_session(&s, p, out, e);
+	imap_session_close(&s);
+	return rc;
+}

@@ -1,0 +1,379 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * The IMAP sync against scripted servers (net/'s in-memory fake) and a
+ * real store: a first sync of two folders (a Chinese name in modified
+ * UTF-7, RFC 2047 and GBK headers, an attachment seen in BODYSTRUCTURE);
+ * a server without CONDSTORE, where flag changes and expunges come from a
+ * FLAGS sweep; a UIDVALIDITY change that drops the cache (hostile-15);
+ * UIDNEXT below the cached maximum (hostile-15); QRESYNC, where only
+ * what changed since the stored HIGHESTMODSEQ is asked for and nothing at
+ * all when it did not move; a folder the server no longer lists.
+ */
+#include <string.h>
+
+#include "harness.h"
+#include "../store/common.h"
+#include "postie/account.h"
+#include "postie/imap.h"
+#include "postie/net.h"
+#include "postie/store.h"
+
+static struct store *st;
+
+/* Append "{n}\r\ntext" to b. */
+static void
+lit(struct buf *b, const char *text)
+{
+	buf_addf(b, "{%zu}\r\n%s", strlen(text), text);
+}
+
+static const char hdr1[] =
+	"From: =?UTF-8?B?5byg5LiJ?= <zhangsan@qq.com>\r\n"
+	"To: alice@lab.test, =?GBK?B?wO7LxA==?= <lisi@163.com>\r\n"
+	"Subject: =?GBK?B?1tDOxNb3zOI=?=\r\n"
+	"Date: Mon, 23 Nov 2026 10:00:00 +0800\r\n"
+	"Message-ID: <m1@qq.com>\r\n\r\n";
+static const char hdr2[] =
+	"From: bob@lab.test\r\nSubject: report\r\n"
+	"Message-ID: <m2@lab.test>\r\nIn-Reply-To: <m1@qq.com>\r\n"
+	"References: <m0@qq.com> <m1@qq.com>\r\n\r\n";
+
+static const char bs_text[] =
+	"(\"text\" \"plain\" (\"charset\" \"utf-8\") NIL NIL \"7bit\" 10 1 "
+	"NIL NIL NIL NIL)";
+static const char bs_mixed[] =
+	"((\"text\" \"plain\" (\"charset\" \"utf-8\") NIL NIL \"7bit\" 10 1)"
+	"(\"application\" \"pdf\" (\"name\" \"a.pdf\") NIL NIL \"base64\" 100"
+	" NIL (\"attachment\" (\"filename\" \"a.pdf\")) NIL NIL) \"mixed\")";
+
+static void
+fetch_resp(struct buf *b, unsigned seq, unsigned uid, const char *flags,
+	   const char *bs, const char *hdr)
+{
+	buf_addf(b, "* %u FETCH (UID %u FLAGS (%s) INTERNALDATE "
+		    "\"23-Nov-2026 10:00:00 +0800\" RFC822.SIZE 1234 "
+		    "BODYSTRUCTURE %s BODY[HEADER.FIELDS (FROM TO CC SUBJECT "
+		    "DATE MESSAGE-ID IN-REPLY-TO REFERENCES CONTENT-TYPE)] ",
+		 seq, uid, flags, bs);
+	lit(b, hdr);
+	buf_addstr(b, ")\r\n");
+}
+
+/* Run one sync against the server bytes; the client's lines go to sent. */
+static int
+run(const struct buf *server, size_t chunk, const char *folder,
+    struct acct_sync_stats *stats, struct buf *sent, struct perr *e)
+{
+	struct imap_session s;
+	struct imap_session_params ip = {
+		.host = "imap.example.com", .tls = IMAP_TLS_IMPLICIT,
+		.user = "alice", .password = "pw", .cancel_fd = -1,
+	};
+	struct acct_sync_params p = {
+		.store = st, .folder = folder, .cancel_fd = -1,
+	};
+	struct net_conn *c = net_conn_fake(server->data, server->len, chunk,
+					   0);
+	int rc = imap_session_open_conn(&s, c, &ip, e);
+	if (rc == 0)
+		rc = acct_sync_imap_session(&s, &p, stats, e);
+	buf_reset(sent);
+	if (s.conn)
+		buf_add(sent, net_fake_output(s.conn)->data,
+			net_fake_output(s.conn)->len);
+	imap_session_close(&s);
+	return rc;
+}
+
+static int64_t
+folder_id(const char *raw)
+{
+	struct store_folder f = { 0 };
+	struct perr e = PERR_INIT;
+	int64_t id = 0;
+	if (store_folder_find(st, raw, strlen(raw), &f, &e) == 1)
+		id = f.id;
+	store_folder_release(&f);
+	return id;
+}
+
+static void
+first_sync(size_t chunk)
+{
+	struct buf srv, sent;
+	struct acct_sync_stats stats;
+	struct perr e = PERR_INIT;
+
+	buf_init(&srv);
+	buf_init(&sent);
+	buf_addstr(&srv, "* OK [CAPABILITY IMAP4rev1] hi\r\n"
+			 "A1 OK [CAPABILITY IMAP4rev1] in\r\n"
+			 "* LIST (\\HasNoChildren) \"/\" INBOX\r\n"
+			 "* LIST (\\HasNoChildren \\Sent) \"/\" &XfJT0ZAB-\r\n"
+			 "* LIST (\\Noselect) \"/\" foo\r\n"
+			 "A2 OK list\r\n"
+			 "* 2 EXISTS\r\n* OK [UIDVALIDITY 7] x\r\n"
+			 "* OK [UIDNEXT 3] x\r\nA3 OK [READ-ONLY] sel\r\n");
+	fetch_resp(&srv, 1, 1, "\\Seen", bs_text, hdr1);
+	fetch_resp(&srv, 2, 2, "", bs_mixed, hdr2);
+	buf_addstr(&srv, "A4 OK fetch\r\n"
+			 "* 0 EXISTS\r\n* OK [UIDVALIDITY 9] x\r\n"
+			 "* OK [UIDNEXT 1] x\r\nA5 OK [READ-ONLY] sel\r\n");
+	int rc = run(&srv, chunk, NULL, &stats, &sent, &e);
+	is_int(rc, 0, "first sync (chunk %zu): %s", chunk, e.msg);
+	like(sent.data, "A2 LIST \"\" \"*\"\r\n", "LIST sent");
+	like(sent.data, "A3 EXAMINE INBOX\r\n", "INBOX examined, not selected");
+	like(sent.data, "A4 UID FETCH 1:* (UID FLAGS INTERNALDATE "
+			"RFC822.SIZE BODYSTRUCTURE BODY.PEEK[HEADER.FIELDS",
+	     "new mail fetched in one UID FETCH 1:*");
+	like(sent.data, "A5 EXAMINE &XfJT0ZAB-\r\n",
+	     "the Chinese folder is examined by its raw name");
+	ok(!strstr(sent.data, "EXAMINE foo"), "a \\Noselect folder is skipped");
+	ok(stats.folders == 2 && stats.new_msgs == 2 && stats.changed == 0 &&
+		   stats.removed == 0,
+	   "stats: 2 folders, 2 new (%u %llu)", stats.folders,
+	   (unsigned long long)stats.new_msgs);
+
+	struct store_summaries sum = { 0 };
+	int64_t inbox = folder_id("INBOX");
+	ok(inbox > 0 && store_load(st, inbox, &sum, &e) == 0 && sum.n == 2,
+	   "INBOX holds two summaries");
+	if (sum.n == 2) {
+		const struct store_summary *m = &sum.v[0];
+		is_str(store_str(&sum, m->subject), "中文主题",
+		       "GBK encoded word decoded");
+		is_str(store_str(&sum, m->from_name), "张三",
+		       "From display name decoded");
+		is_str(store_str(&sum, m->from_addr), "zhangsan@qq.com",
+		       "From address");
+		like(store_str(&sum, m->to), "李四 <lisi@163.com>",
+		     "To decoded and formatted");
+		is_str(store_str(&sum, m->message_id), "m1@qq.com",
+		       "Message-ID without brackets");
+		ok(m->flags & STORE_F_SEEN, "\\Seen kept");
+		ok(!(m->flags & STORE_F_ATTACHMENT), "plain text: no "
+		   "attachment");
+		is_int(m->size, 1234, "RFC822.SIZE");
+		is_int(m->date, 1795399200, "Date: parsed");
+		m = &sum.v[1];
+		ok(!(m->flags & STORE_F_SEEN), "message 2 unread");
+		ok(m->flags & STORE_F_ATTACHMENT,
+		   "the PDF in BODYSTRUCTURE is an attachment");
+		is_str(store_str(&sum, m->in_reply_to), "m1@qq.com",
+		       "In-Reply-To");
+		is_str(store_str(&sum, m->references), "m0@qq.com m1@qq.com",
+		       "References");
+	}
+	store_summaries_release(&sum);
+	struct store_folder f = { 0 };
+	ok(store_folder_find(st, "&XfJT0ZAB-", 10, &f, &e) == 1 &&
+		   strcmp(f.name, "已发送") == 0 && f.role == STORE_ROLE_SENT &&
+		   f.uidvalidity == 9,
+	   "the Sent folder is stored with its UTF-8 name and role");
+	store_folder_release(&f);
+	buf_release(&srv);
+	buf_release(&sent);
+}
+
+int
+main(void)
+{
+	const char *tmp = tmp_make();
+	struct perr e = PERR_INIT;
+	struct acct_sync_stats stats;
+	struct buf srv, sent;
+
+	buf_init(&srv);
+	buf_init(&sent);
+	for (size_t chunk = 0; chunk < 2; chunk++) {
+		char *dir = xstrfmt("%s/c%zu", tmp, chunk);
+		st = store_open(dir, STORE_WRITE, NULL, &e);
+		ok(st != NULL, "store open: %s", e.msg);
+		first_sync(chunk ? 7 : 0);
+		store_close(st);
+		free(dir);
+	}
+	st = store_open(tmp, STORE_WRITE, NULL, &e);
+	first_sync(0);
+	int64_t inbox = folder_id("INBOX");
+	uint32_t unread = 0;
+
+	/* no CONDSTORE: a FLAGS sweep finds a flag change and an expunge;
+	 * the folder the server stopped listing is dropped */
+	buf_addstr(&srv, "* OK [CAPABILITY IMAP4rev1] hi\r\n"
+			 "A1 OK [CAPABILITY IMAP4rev1] in\r\n"
+			 "* LIST (\\HasNoChildren) \"/\" INBOX\r\n"
+			 "A2 OK list\r\n"
+			 "* 2 EXISTS\r\n* OK [UIDVALIDITY 7] x\r\n"
+			 "* OK [UIDNEXT 4] x\r\nA3 OK [READ-ONLY] sel\r\n");
+	fetch_resp(&srv, 2, 3, "\\Recent", bs_text, hdr2);
+	buf_addstr(&srv, "A4 OK fetch\r\n"
+			 "* 1 FETCH (UID 1 FLAGS (\\Seen \\Flagged work))\r\n"
+			 "* 2 FETCH (UID 3 FLAGS ())\r\n"
+			 "A5 OK sweep\r\n");
+	is_int(run(&srv, 0, NULL, &stats, &sent, &e), 0,
+	       "sweep sync: %s", e.msg);
+	like(sent.data, "A4 UID FETCH 3:* (UID FLAGS",
+	     "new mail asked from the cached maximum + 1");
+	like(sent.data, "A5 UID FETCH 1:2 (UID FLAGS)\r\n",
+	     "without CONDSTORE, a FLAGS sweep over the cached UIDs");
+	ok(stats.new_msgs == 1 && stats.changed == 1 && stats.removed == 1,
+	   "1 new, 1 changed, 1 removed (%llu %llu %llu)",
+	   (unsigned long long)stats.new_msgs,
+	   (unsigned long long)stats.changed,
+	   (unsigned long long)stats.removed);
+	uint32_t *uids = NULL;
+	size_t n = 0;
+	ok(store_uid_list(st, inbox, &uids, &n, &e) == 0 && n == 2 &&
+		   uids[0] == 1 && uids[1] == 3,
+	   "UID 2, missing from the sweep, is expunged from the store");
+	free(uids);
+	struct store_summaries sum = { 0 };
+	store_load(st, inbox, &sum, &e);
+	ok(sum.n == 2 && (sum.v[0].flags & STORE_F_FLAGGED) &&
+		   strcmp(store_str(&sum, sum.v[0].keywords), "work") == 0,
+	   "\\Flagged and a keyword set by another client are seen");
+	store_summaries_release(&sum);
+	ok(folder_id("&XfJT0ZAB-") == 0,
+	   "a folder the server no longer lists is dropped");
+
+	/* hostile-15: UIDVALIDITY changed: the cache is dropped, the new
+	 * UIDs fetched from 1 */
+	buf_reset(&srv);
+	buf_addstr(&srv, "* OK [CAPABILITY IMAP4rev1] hi\r\n"
+			 "A1 OK [CAPABILITY IMAP4rev1] in\r\n"
+			 "* LIST () \"/\" INBOX\r\nA2 OK list\r\n"
+			 "* 1 EXISTS\r\n* OK [UIDVALIDITY 8] x\r\n"
+			 "* OK [UIDNEXT 2] x\r\nA3 OK [READ-ONLY] sel\r\n");
+	fetch_resp(&srv, 1, 1, "", bs_text, hdr2);
+	buf_addstr(&srv, "A4 OK fetch\r\n");
+	is_int(run(&srv, 0, "INBOX", &stats, &sent, &e), 0,
+	       "hostile-15 UIDVALIDITY change: %s", e.msg);
+	like(sent.data, "A4 UID FETCH 1:* ", "everything is fetched again");
+	ok(!strstr(sent.data, "A5 "), "no flag sweep with the old UIDs");
+	store_count_unread(st, inbox, &unread, &e);
+	ok(store_uid_list(st, inbox, &uids, &n, &e) == 0 && n == 1 &&
+		   uids[0] == 1 && unread == 1,
+	   "only the message under the new UIDVALIDITY is left");
+	free(uids);
+
+	/* hostile-15: UIDNEXT at or below the highest cached UID */
+	buf_reset(&srv);
+	buf_addstr(&srv, "* OK [CAPABILITY IMAP4rev1] hi\r\n"
+			 "A1 OK [CAPABILITY IMAP4rev1] in\r\n"
+			 "* LIST () \"/\" INBOX\r\nA2 OK list\r\n"
+			 "* 0 EXISTS\r\n* OK [UIDVALIDITY 8] x\r\n"
+			 "* OK [UIDNEXT 1] x\r\nA3 OK [READ-ONLY] sel\r\n");
+	is_int(run(&srv, 0, NULL, &stats, &sent, &e), 0,
+	       "hostile-15 UIDNEXT below the cache: %s", e.msg);
+	ok(store_uid_list(st, inbox, &uids, &n, &e) == 0 && n == 0,
+	   "the folder's cache is dropped");
+	free(uids);
+
+	/* QRESYNC: the first sync stores HIGHESTMODSEQ; the next asks only
+	 * for what changed since, with VANISHED; a third with the same
+	 * HIGHESTMODSEQ sends no FETCH at all */
+	static const char qcaps[] =
+		"* OK [CAPABILITY IMAP4rev1 ENABLE CONDSTORE QRESYNC] hi\r\n"
+		"A1 OK [CAPABILITY IMAP4rev1 ENABLE CONDSTORE QRESYNC] in\r\n"
+		"* ENABLED QRESYNC\r\nA2 OK enabled\r\n"
+		"* LIST () \"/\" INBOX\r\nA3 OK list\r\n";
+	buf_reset(&srv);
+	buf_addstr(&srv, qcaps);
+	buf_addstr(&srv, "* 2 EXISTS\r\n* OK [UIDVALIDITY 8] x\r\n"
+			 "* OK [UIDNEXT 3] x\r\n"
+			 "* OK [HIGHESTMODSEQ 100] x\r\nA4 OK sel\r\n");
+	fetch_resp(&srv, 1, 1, "", bs_text, hdr1);
+	fetch_resp(&srv, 2, 2, "", bs_text, hdr2);
+	buf_addstr(&srv, "A5 OK fetch\r\n");
+	is_int(run(&srv, 0, NULL, &stats, &sent, &e), 0, "QRESYNC first: %s",
+	       e.msg);
+	like(sent.data, "A2 ENABLE QRESYNC\r\n", "QRESYNC enabled");
+	struct store_folder f = { 0 };
+	ok(store_folder_get(st, inbox, &f, &e) == 1 &&
+		   f.highestmodseq == 100,
+	   "HIGHESTMODSEQ stored after the sync");
+	store_folder_release(&f);
+
+	buf_reset(&srv);
+	buf_addstr(&srv, qcaps);
+	buf_addstr(&srv, "* 1 EXISTS\r\n* OK [UIDVALIDITY 8] x\r\n"
+			 "* OK [UIDNEXT 3] x\r\n"
+			 "* OK [HIGHESTMODSEQ 105] x\r\nA4 OK sel\r\n"
+			 "* VANISHED (EARLIER) 2:9\r\n"
+			 "* 1 FETCH (UID 1 FLAGS (\\Seen) MODSEQ (104))\r\n"
+			 "A5 OK changes\r\n");
+	is_int(run(&srv, 0, NULL, &stats, &sent, &e), 0,
+	       "QRESYNC changes: %s", e.msg);
+	like(sent.data, "A5 UID FETCH 1:2 (UID FLAGS) (CHANGEDSINCE 100 "
+			"VANISHED)\r\n",
+	     "only changes since the stored HIGHESTMODSEQ are asked for");
+	ok(!strstr(sent.data, "1:* (UID FLAGS INTERNALDATE"),
+	   "no new-mail FETCH when UIDNEXT did not move");
+	ok(stats.changed == 1 && stats.removed == 1,
+	   "VANISHED and a FETCH: 1 changed, 1 removed");
+	store_count_unread(st, inbox, &unread, &e);
+	ok(store_uid_list(st, inbox, &uids, &n, &e) == 0 && n == 1 &&
+		   unread == 0,
+	   "the store follows: UID 2 gone, UID 1 seen");
+	free(uids);
+
+	buf_reset(&srv);
+	buf_addstr(&srv, qcaps);
+	buf_addstr(&srv, "* 1 EXISTS\r\n* OK [UIDVALIDITY 8] x\r\n"
+			 "* OK [UIDNEXT 3] x\r\n"
+			 "* OK [HIGHESTMODSEQ 105] x\r\nA4 OK sel\r\n");
+	is_int(run(&srv, 0, NULL, &stats, &sent, &e), 0,
+	       "QRESYNC, nothing changed: %s", e.msg);
+	ok(!strstr(sent.data, "FETCH"), "nothing changed: no FETCH at all");
+
+	/* a folder the server refuses is counted and reported; a named
+	 * folder that does not exist is an error */
+	buf_reset(&srv);
+	buf_addstr(&srv, "* OK [CAPABILITY IMAP4rev1] hi\r\n"
+			 "A1 OK [CAPABILITY IMAP4rev1] in\r\n"
+			 "* LIST () \"/\" INBOX\r\n* LIST () \"/\" Bad\r\n"
+			 "A2 OK list\r\n"
+			 "* 1 EXISTS\r\n* OK [UIDVALIDITY 8] x\r\n"
+			 "* OK [UIDNEXT 3] x\r\nA3 OK sel\r\n"
+			 "* 1 FETCH (UID 1 FLAGS (\\Seen))\r\nA4 OK sweep\r\n"
+			 "A5 NO [NONEXISTENT] gone\r\n");
+	e = (struct perr)PERR_INIT;
+	is_int(run(&srv, 0, NULL, &stats, &sent, &e), -1,
+	       "a refused folder fails the sync");
+	ok(stats.folders == 1 && stats.folders_failed == 1 &&
+		   e.kind == PERR_FOLDER && strstr(e.msg, "Bad"),
+	   "the other folder synced; the error names the folder: %s", e.msg);
+	buf_reset(&srv);
+	buf_addstr(&srv, "* OK [CAPABILITY IMAP4rev1] hi\r\n"
+			 "A1 OK [CAPABILITY IMAP4rev1] in\r\n"
+			 "* LIST () \"/\" INBOX\r\nA2 OK list\r\n");
+	e = (struct perr)PERR_INIT;
+	is_int(run(&srv, 0, "Nope", &stats, &sent, &e), -1,
+	       "sync of a folder the server does not list");
+	like(e.msg, "no folder 'Nope'", "says which");
+
+	/* the connection drops in the middle of the new-mail FETCH: an
+	 * error, and what was not complete is not stored */
+	buf_reset(&srv);
+	buf_addstr(&srv, "* OK [CAPABILITY IMAP4rev1] hi\r\n"
+			 "A1 OK [CAPABILITY IMAP4rev1] in\r\n"
+			 "* LIST () \"/\" INBOX\r\nA2 OK list\r\n"
+			 "* 3 EXISTS\r\n* OK [UIDVALIDITY 8] x\r\n"
+			 "* OK [UIDNEXT 9] x\r\nA3 OK sel\r\n"
+			 "* 3 FETCH (UID 8 BODY[HEADER.FIELDS (FROM)] {100}\r\n"
+			 "From: x");
+	e = (struct perr)PERR_INIT;
+	is_int(run(&srv, 0, NULL, &stats, &sent, &e), -1,
+	       "hostile-2: a drop during the FETCH fails the sync");
+	ok(e.kind == PERR_CONN, "as a connection error: %s", e.msg);
+	ok(store_uid_list(st, inbox, &uids, &n, &e) == 0 && n == 1 &&
+		   uids[0] == 1,
+	   "nothing half-fetched is stored");
+	free(uids);
+
+	store_close(st);
+	buf_release(&srv);
+	buf_release(&sent);
+	return done_testing();
+}
