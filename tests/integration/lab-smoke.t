@@ -45,7 +45,8 @@ is "$bad" 0 "no system mail port in use by the lab"
 
 # IMAP and POP3
 out=$(labmail imap-login alice starttls 2>&1)
-like "$out" "IMAP4rev1" "IMAP: alice logs in after STARTTLS (CA and name verified)"
+like "$out" "IMAP4rev1" \
+	"IMAP: alice logs in after STARTTLS (CA and name verified)"
 like "$out" "MOVE" "IMAP: MOVE advertised by default"
 out=$(labmail imap-login bob tls 2>&1)
 like "$out" "IMAP4rev1" "IMAPS: bob logs in over implicit TLS"
@@ -73,7 +74,7 @@ msg() {
 # A leading dot (stuffed on the wire), trailing blanks, 8-bit UTF-8.
 printf 'Hello Bob,\r\n.a line that starts with a dot\r\n..and two\r\n' \
 	>"$TEST_TMP/body"
-printf '\xe4\xbd\xa0\xe5\xa5\xbd\xef\xbc\x8c\xe4\xb8\x96\xe7\x95\x8c\r\n' \
+printf '\344\275\240\345\245\275\357\274\214\344\270\226\347\225\214\r\n' \
 	>>"$TEST_TMP/body"
 printf 'trailing blanks   \r\n\t\r\n-- \r\nAlice\r\n' >>"$TEST_TMP/body"
 
@@ -118,7 +119,9 @@ is "$(sh "$LAB_SH" count "$LAB" alice)" 0 "lab.sh count: 0 for alice"
 labmail imap-fetch bob INBOX 1 >"$TEST_TMP/got1.eml"
 is "$?" 0 "IMAP: bob fetches message 1"
 # The body is everything after the first empty line, as delivered.
-awk 'BEGIN { RS = "\r\n\r\n" } NR == 1 { next } { printf "%s", sep $0; sep = RS }' \
+awk 'BEGIN { RS = "\r\n\r\n" }
+	NR == 1 { next }
+	{ printf "%s", sep $0; sep = RS }' \
 	"$TEST_TMP/got1.eml" >"$TEST_TMP/got1.body"
 ok "IMAP: the body is byte for byte what alice sent" \
 	cmp "$TEST_TMP/body" "$TEST_TMP/got1.body"
@@ -128,9 +131,11 @@ out=$(labmail pop3-login bob tls 2>&1)
 like "$out" "2 " "POP3: bob's maildrop has the 2 messages"
 
 # put: bytes in, the same bytes out (no header added)
-printf 'Subject: =?GB2312?B?xOO6wyDKwL3n?=\nFrom: x@y\n\nraw \xc4\xe3\xba\xc3 body\n' \
+printf 'Subject: =?GB2312?B?xOO6wyDKwL3n?=\nFrom: x@y\n\n%s\n' \
+	"$(printf 'raw \304\343\272\303 body')" \
 	>"$TEST_TMP/put.eml"
-ok "lab.sh put stores a message" sh "$LAB_SH" put "$LAB" carol "$TEST_TMP/put.eml"
+ok "lab.sh put stores a message" \
+	sh "$LAB_SH" put "$LAB" carol "$TEST_TMP/put.eml"
 labmail imap-fetch carol >"$TEST_TMP/put.got"
 # Dovecot serves stored LF line ends as CRLF, as IMAP requires.
 sed 's/$/\r/' "$TEST_TMP/put.eml" >"$TEST_TMP/put.crlf"
@@ -171,6 +176,29 @@ while [ $n -lt 100 ] && [ -n "$(lab_living $lab2_pids)" ]; do
 done
 is "$(lab_living $lab2_pids)" "" \
 	"second lab: its owner killed, the watchdog stops it all"
+
+# Bad certificates on purpose (hostile-22 against real servers): each kind
+# is served by both Dovecot and Postfix and refused by a verifying client
+# for its own reason.
+for kc in "expired:certificate has expired" \
+	"notyet:certificate is not yet valid" \
+	"selfsigned:self-signed certificate" \
+	"wronghost:Hostname mismatch" "san-mismatch:Hostname mismatch"; do
+	kind=${kc%%:*} why=${kc#*:}
+	if ! LAB_CERT_KIND=$kind sh "$LAB_SH" start "$TEST_TMP/$kind" \
+		>"$TEST_TMP/$kind.out" 2>&1; then
+		tap_result 1 "hostile-22: a lab with a certificate $kind starts"
+		sed 's/^/#   /' "$TEST_TMP/$kind.out"
+		continue
+	fi
+	at_exit "sh '$LAB_SH' stop '$TEST_TMP/$kind'"
+	out=$( (. "$TEST_TMP/$kind/lab.env" && labmail imap-login alice tls) 2>&1)
+	like "$out" "$why" "hostile-22: certificate $kind: IMAPS refused ($why)"
+	out=$( (. "$TEST_TMP/$kind/lab.env" && labmail smtp-send alice starttls \
+		plain alice@lab.test bob@lab.test <"$TEST_TMP/one.eml") 2>&1)
+	like "$out" "$why" "hostile-22: certificate $kind: submission STARTTLS refused"
+	sh "$LAB_SH" stop "$TEST_TMP/$kind"
+done
 
 # A configuration Dovecot rejects: its own message, a failure, no process.
 LAB_DOVECOT_EXTRA='no_such_setting = 1' sh "$LAB_SH" start "$TEST_TMP/bad" \

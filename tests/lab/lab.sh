@@ -38,8 +38,9 @@
 # AUTH), LAB_SMTPS_PORT (implicit TLS), LAB_MX_PORT (plain SMTP, no AUTH,
 # accepts mail for the lab's domain only), LAB_CA (CA certificate),
 # LAB_CA_KEY, LAB_CERT, LAB_KEY (server certificate for localhost and
-# 127.0.0.1), LAB_DOMAIN (lab.test), LAB_USERS ("alice bob carol"),
-# LAB_PASS_<user>, LAB_MAILDIR_<user>, LAB_DOVECOT_CONF, LAB_POSTFIX_CONF,
+# 127.0.0.1), LAB_CERT_KIND, LAB_PYTHON, LAB_DOMAIN (lab.test),
+# LAB_USERS ("alice bob carol"), LAB_PASS_<user>, LAB_MAILDIR_<user>,
+# LAB_DOVECOT_CONF, LAB_POSTFIX_CONF,
 # LAB_DOVECOT_LOG, LAB_POSTFIX_LOG, and the processes started:
 # LAB_DOVECOT_PID, LAB_POSTFIX_PID, LAB_WATCHDOG_PID (may be empty).
 # Users log in as "alice" or "alice@lab.test". carol's password holds a
@@ -52,6 +53,12 @@
 #                       or 'ssl = required' to refuse plaintext logins
 #   LAB_POSTFIX_EXTRA   lines appended to Postfix's main.cf, e.g.
 #                       'message_size_limit = 100000'
+#   LAB_CERT_KIND       the server certificate both servers present:
+#                       good (default: from the lab CA, for localhost and
+#                       127.0.0.1), or a bad one for clients to refuse:
+#                       expired, notyet (valid from 2090), selfsigned,
+#                       wronghost (mail.example.org only), san-mismatch
+#                       (CN localhost, SAN other.example.org)
 #   LAB_MAIL_USER       system user owning the Maildirs (default: mail)
 #   LAB_OWNER_PID       when set, a watchdog stops the lab once that
 #                       process is gone (lab_start sets it to the test)
@@ -123,12 +130,18 @@ print(" ".join(str(s.getsockname()[1]) for s in held))
 
 # lab_probe TIMEOUT CA PORT:MODE:GREETING...: wait until each port answers
 # with a line starting with GREETING; MODE tls first makes a TLS handshake
-# that verifies the certificate against CA for localhost.
+# that verifies the certificate against CA for localhost (no check when CA
+# is empty: a lab may serve a bad certificate on purpose).
 lab_probe() {
 	"$LAB_PYTHON" -c '
 import socket, ssl, sys, time
 deadline = time.monotonic() + float(sys.argv[1])
-ctx = ssl.create_default_context(cafile=sys.argv[2])
+if sys.argv[2]:
+    ctx = ssl.create_default_context(cafile=sys.argv[2])
+else:
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    ctx.check_hostname = False
+    ctx.verify_mode = ssl.CERT_NONE
 for spec in sys.argv[3:]:
     port, mode, want = spec.split(":", 2)
     while True:
@@ -248,8 +261,20 @@ lab_open_path() {
 	done
 }
 
+# lab_make_tls DIR: the lab's CA and the server's certificate, of the kind
+# LAB_CERT_KIND names (see the top of this file)
 lab_make_tls() {
 	t=$1/tls
+	kind=${LAB_CERT_KIND:-good}
+	cn=localhost san="DNS:localhost,IP:127.0.0.1"
+	case $kind in
+	good | expired | notyet | selfsigned) ;;
+	wronghost) cn=mail.example.org san="DNS:mail.example.org" ;;
+	san-mismatch) san="DNS:other.example.org" ;;
+	*) lab_die "LAB_CERT_KIND '$kind' is none of good, expired, notyet," \
+		"selfsigned, wronghost, san-mismatch"
+		return 1 ;;
+	esac
 	mkdir -p "$t" && chmod 0755 "$t" || return 1
 	tag=$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')
 	{
@@ -262,17 +287,46 @@ lab_make_tls() {
 		openssl req -new -newkey ec \
 			-pkeyopt ec_paramgen_curve:prime256v1 -nodes \
 			-keyout "$t/server.key" -out "$t/server.csr" \
-			-subj "/O=postie lab/CN=localhost" &&
+			-subj "/O=postie lab/CN=$cn" &&
 		printf '%s\n' \
 			"basicConstraints=critical,CA:FALSE" \
 			"keyUsage=critical,digitalSignature,keyEncipherment" \
 			"extendedKeyUsage=serverAuth" \
-			"subjectAltName=DNS:localhost,IP:127.0.0.1" \
+			"subjectAltName=$san" \
 			"subjectKeyIdentifier=hash" \
 			"authorityKeyIdentifier=keyid" >"$t/server.ext" &&
-		openssl x509 -req -in "$t/server.csr" -CA "$t/ca.crt" \
-			-CAkey "$t/ca.key" -CAcreateserial -CAserial "$t/ca.srl" \
-			-days 3650 -extfile "$t/server.ext" -out "$t/server.crt"
+		case $kind in
+		expired | notyet)
+			# Only "openssl ca" takes dates in the past or the future.
+			: >"$t/index.txt" &&
+			printf '%s\n' "[ca]" "default_ca = lab" "[lab]" \
+				"database = $t/index.txt" "new_certs_dir = $t" \
+				"serial = $t/ca.srl" "default_md = sha256" \
+				"policy = any" "unique_subject = no" \
+				"[any]" "commonName = supplied" \
+				"organizationName = optional" >"$t/ca.cnf" &&
+			od -An -N8 -tx1 /dev/urandom | tr -d ' \n' >"$t/ca.srl" &&
+			echo >>"$t/ca.srl" &&
+			if [ "$kind" = expired ]; then
+				dates="-startdate 20200101000000Z -enddate 20210101000000Z"
+			else
+				dates="-startdate 20900101000000Z -enddate 20910101000000Z"
+			fi &&
+			openssl ca -batch -notext -config "$t/ca.cnf" \
+				-cert "$t/ca.crt" -keyfile "$t/ca.key" $dates \
+				-extfile "$t/server.ext" -in "$t/server.csr" \
+				-out "$t/server.crt"
+			;;
+		selfsigned)
+			openssl x509 -req -in "$t/server.csr" -key "$t/server.key" \
+				-days 3650 -extfile "$t/server.ext" -out "$t/server.crt"
+			;;
+		*)
+			openssl x509 -req -in "$t/server.csr" -CA "$t/ca.crt" \
+				-CAkey "$t/ca.key" -CAcreateserial -CAserial "$t/ca.srl" \
+				-days 3650 -extfile "$t/server.ext" -out "$t/server.crt"
+			;;
+		esac
 	} >"$t/openssl.out" 2>&1 || {
 		sed 's/^/lab:   /' "$t/openssl.out" >&2
 		lab_die "cannot make the lab's certificates"
@@ -561,10 +615,11 @@ lab_write_env() {
 		lab_kv LAB_CERT "$D/tls/server.crt"
 		lab_kv LAB_KEY "$D/tls/server.key"
 		lab_kv LAB_PYTHON "$LAB_PYTHON"
+		lab_kv LAB_CERT_KIND "${LAB_CERT_KIND:-good}"
 		vars="LAB_DIR LAB_HOST LAB_DOMAIN LAB_USERS LAB_IMAP_PORT"
 		vars="$vars LAB_IMAPS_PORT LAB_POP3_PORT LAB_POP3S_PORT LAB_SMTP_PORT"
 		vars="$vars LAB_SMTPS_PORT LAB_MX_PORT LAB_CA LAB_CA_KEY LAB_CERT"
-		vars="$vars LAB_KEY LAB_PYTHON"
+		vars="$vars LAB_KEY LAB_PYTHON LAB_CERT_KIND"
 		for u in $lab_users; do
 			lab_kv "LAB_PASS_$u" "$(lab_pass_of "$u")"
 			lab_kv "LAB_MAILDIR_$u" "$D/mail/$u/Maildir"
@@ -599,7 +654,8 @@ lab_cmd_start() {
 	PATH=$PATH:/usr/sbin:/sbin
 	for u in dovecot dovenull postfix; do
 		id "$u" >/dev/null 2>&1 ||
-			{ lab_die "system user '$u' is missing (run tests/deps.sh install)"; return 1; }
+			{ lab_die "system user '$u' is missing" \
+				"(run tests/deps.sh install)"; return 1; }
 	done
 	mkdir -p "$1" || return 1
 	D=$(lab_abs "$1") || { lab_die "cannot use '$1'"; return 1; }
@@ -611,7 +667,8 @@ lab_cmd_start() {
 	# Unix sockets live under DIR/run; their paths must fit sun_path.
 	[ ${#D} -le 70 ] ||
 		{ lab_die "'$D' is too long for the servers' unix sockets"; return 1; }
-	if [ -f "$D/lab.env" ] && (. "$D/lab.env" && lab_alive "$LAB_DOVECOT_PID"); then
+	if [ -f "$D/lab.env" ] &&
+		(. "$D/lab.env" && lab_alive "$LAB_DOVECOT_PID"); then
 		lab_die "a lab is already running in '$D' (lab.sh stop it first)"
 		return 1
 	fi
@@ -731,7 +788,9 @@ lab_cmd_start() {
 	}
 	lab_pfstart=$(lab_pstart "$lab_ppid")
 
-	if ! lab_probe "${LAB_START_TIMEOUT:-15}" "$D/tls/ca.crt" \
+	lab_probe_ca=$D/tls/ca.crt
+	[ "${LAB_CERT_KIND:-good}" = good ] || lab_probe_ca=""
+	if ! lab_probe "${LAB_START_TIMEOUT:-15}" "$lab_probe_ca" \
 		"$p_imap:plain:* OK" "$p_imaps:tls:* OK" "$p_pop3:plain:+OK" \
 		"$p_pop3s:tls:+OK" "$p_smtp:plain:220" "$p_smtps:tls:220" \
 		"$p_mx:plain:220"; then

@@ -31,7 +31,10 @@ while [ $i -lt "$n" ]; do
 	t2=$(ms)
 	echo "$((t1 - t0)) $((t2 - t1))"
 done | awk '
-	{ s[NR] = $1; p[NR] = $2; printf "run %d: start %d ms, stop %d ms\n", NR, $1, $2 }
+	{
+		s[NR] = $1; p[NR] = $2
+		printf "run %d: start %d ms, stop %d ms\n", NR, $1, $2
+	}
 	function median(a, n,    i, j, t) {
 		for (i = 2; i <= n; i++)
 			for (j = i; j > 1 && a[j - 1] > a[j]; j--) {
@@ -41,5 +44,6 @@ done | awk '
 	}
 	END {
 		if (NR == 0) exit 1
-		printf "median of %d: start %d ms, stop %d ms\n", NR, median(s, NR), median(p, NR)
+		printf "median of %d: start %d ms, stop %d ms\n", NR,
+			median(s, NR), median(p, NR)
 	}'
