@@ -318,6 +318,66 @@ struct cat_opts {
 	bool many;
 };
 
+/* Is the rest of a "From " line (p, after "From ") a mbox separator
+ * rather than prose? "From addr" alone, "From - date" (Thunderbird), or
+ * an address and a ctime date with a time and a four-digit year. */
+static bool
+from_line(const char *p, size_t len)
+{
+	const char *nl = memchr(p, '\n', len);
+	size_t n = nl ? (size_t)(nl - p) : len;
+	size_t words = 0, digits = 0;
+	bool colon_time = false, year = false;
+
+	while (n && (p[n - 1] == '\r' || p[n - 1] == ' '))
+		n--;
+	if (n >= 1 && p[0] == '-')
+		return true;
+	for (size_t i = 0; i < n; i++) {
+		if (p[i] == ' ' || p[i] == '\t') {
+			if (digits == 4)
+				year = true;
+			digits = 0;
+			continue;
+		}
+		if (i == 0 || p[i - 1] == ' ' || p[i - 1] == '\t')
+			words++;
+		if (p[i] >= '0' && p[i] <= '9') {
+			digits++;
+		} else {
+			if (p[i] == ':' && digits >= 1 && i + 1 < n &&
+			    p[i + 1] >= '0' && p[i + 1] <= '9')
+				colon_time = true;
+			digits = 0;
+		}
+	}
+	if (digits == 4)
+		year = true;
+	return words == 1 || (colon_time && year);
+}
+
+/* A file that starts with a mbox "From " line may hold more messages:
+ * the first ends before the next "From " line that follows an empty
+ * line. Returns the length of the first message. */
+static size_t
+mbox_first(const char *p, size_t len)
+{
+	if (len < 5 || memcmp(p, "From ", 5) != 0)
+		return len;
+	for (size_t i = 5; i + 7 <= len; i++) {
+		const char *q = memmem(p + i, len - i, "\nFrom ", 6);
+		if (!q)
+			break;
+		size_t at = (size_t)(q - p);
+		if (((at >= 1 && p[at - 1] == '\n') ||
+		     (at >= 2 && p[at - 1] == '\r' && p[at - 2] == '\n')) &&
+		    from_line(p + at + 6, len - at - 6))
+			return at + 1;
+		i = at;
+	}
+	return len;
+}
+
 /* Render one message file; returns the exit status for it. */
 static int
 cat_one(const char *file, const struct cat_opts *o)
@@ -333,7 +393,8 @@ cat_one(const char *file, const struct cat_opts *o)
 	struct mime_message m;
 	struct buf out = BUF_INIT;
 	int rc = EXIT_OK;
-	mime_message_parse(&m, in.data, in.len, NULL);
+	size_t len = mbox_first(in.data, in.len);
+	mime_message_parse(&m, in.data, len, NULL);
 
 	if (partno) {
 		if (partno > m.nleaves) {
@@ -372,6 +433,9 @@ cat_one(const char *file, const struct cat_opts *o)
 			buf_release(&t);
 		}
 		put_parts(&out, &m, body);
+		if (len < in.len)
+			buf_addstr(&out, "(a mbox: only its first message is "
+					 "shown)\n");
 	}
 	if (fwrite(out.data, 1, out.len, stdout) != out.len ||
 	    fflush(stdout) != 0) {

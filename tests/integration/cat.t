@@ -103,4 +103,9 @@ like "$out" "[uuencoded file: part 2]" \
 	"hostile-38: uuencoded file in text/plain replaced by a line"
 like "$out" '[2] application/octet-stream, 3 B, "a.txt"' \
 	"hostile-38: and listed as a part"
+printf 'From a@b Mon Jan  2 15:04:05 2006\nSubject: one\n\nfirst\n\nFrom time to time\n\nFrom c@d Mon Jan  2 16:04:05 2006\nSubject: two\n\nsecond\n' >"$TEST_TMP/box"
+out=$("$POSTIE" cat "$TEST_TMP/box")
+like "$out" "From time to time" "mbox: 'From time to time' in a body is text"
+unlike "$out" "second" "mbox: the next message is not shown as body"
+like "$out" "only its first message is shown" "mbox: and that is said"
 done_testing
