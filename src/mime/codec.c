@@ -75,24 +75,48 @@ mime_cte_name(enum mime_cte cte)
 	return "unknown";
 }
 
+/* Hex digit values plus one (0 for anything else); and which bytes
+ * need more than a copy (1: '=', space, tab; 2: '_', special in the
+ * header form). */
+static const unsigned char hexv[256] = {
+	['0'] = 1,   ['1'] = 2,	  ['2'] = 3,   ['3'] = 4,   ['4'] = 5,
+	['5'] = 6,   ['6'] = 7,	  ['7'] = 8,   ['8'] = 9,   ['9'] = 10,
+	['A'] = 11,  ['B'] = 12,  ['C'] = 13,  ['D'] = 14,  ['E'] = 15,
+	['F'] = 16,  ['a'] = 11,  ['b'] = 12,  ['c'] = 13,  ['d'] = 14,
+	['e'] = 15,  ['f'] = 16,
+};
+static const unsigned char qp_special[256] = {
+	['='] = 1, [' '] = 1, ['\t'] = 1, ['_'] = 2,
+};
+
 /* The output is never longer than the input, so it is written straight
  * into the buffer grown once; a byte at a time through buf_addch would
- * cost several times more. */
+ * cost several times more. The common escape "=XX" is decoded by table
+ * on the fast path. */
 void
 mime_qp_decode(struct buf *out, const char *p, size_t len, bool header)
 {
 	const char *s = p, *end = p + len;
+	unsigned char mask = header ? 3 : 1;
 	char *o;
 
 	buf_grow(out, len);
 	o = out->data + out->len;
 	while (s < end) {
-		char c = *s;
-		if (c != '=' && c != ' ' && c != '\t' &&
-		    !(header && c == '_')) {
-			*o++ = c;
+		unsigned char c = (unsigned char)*s;
+		if (!(qp_special[c] & mask)) {
+			*o++ = (char)c;
 			s++;
 			continue;
+		}
+		if (c == '=' && end - s >= 3) {
+			unsigned h1 = hexv[(unsigned char)s[1]];
+			unsigned h2 = hexv[(unsigned char)s[2]];
+			if (h1 && h2) {
+				*o++ = (char)((h1 - 1) << 4 | (h2 - 1));
+				s += 3;
+				continue;
+			}
 		}
 		if (c == '_') {
 			*o++ = ' ';
