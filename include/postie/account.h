@@ -381,8 +381,9 @@ int acct_sync_imap_session(struct imap_session *s,
 int acct_sync_pop3(const struct acct_sync_params *p,
 		   struct acct_sync_stats *out, struct perr *e);
 /* The same over a session already logged in. On success the session is
- * left open for QUIT (pop3_session_close); after a failure it is closed
- * without QUIT. */
+ * left in TRANSACTION for pop3_session_close to QUIT; after a failure
+ * (RSET sent where possible) it is left in state DISCONNECTED, so that
+ * pop3_session_close closes it without QUIT. */
 int acct_sync_pop3_session(struct pop3_session *s,
 			   const struct acct_sync_params *p,
 			   struct acct_sync_stats *out, struct perr *e);

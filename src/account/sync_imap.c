@@ -41,6 +41,8 @@
 #include "postie/mime.h"
 #include "postie/store.h"
 
+#include "sync.h"
+
 
 /* Summaries written per store transaction. */
 #define SYNC_BATCH 1000
@@ -132,15 +134,8 @@ has_attachment(const struct imap_body *b, bool in_related, unsigned depth)
 	return true;
 }
 
-/* One decoded summary and the strings it owns. */
-struct pending {
-	struct store_msg m;
-	char *s[10];
-	size_t ns;
-};
-
 static const char *
-keep(struct pending *p, struct buf *b)
+keep(struct sync_msg *p, struct buf *b)
 {
 	if (!b->len)
 		return NULL;
@@ -149,8 +144,8 @@ keep(struct pending *p, struct buf *b)
 	return s;
 }
 
-static void
-pending_release(struct pending *p)
+void
+sync_msg_release(struct sync_msg *p)
 {
 	for (size_t i = 0; i < p->ns; i++)
 		free(p->s[i]);
@@ -184,30 +179,16 @@ ids_of(struct buf *out, const struct mime_field *f, bool first)
 	buf_release(&ids);
 }
 
-static void
-sync_summary_decode(const struct imap_fetch *f, const char *const *assumed,
-		    struct pending *p)
+void
+sync_msg_headers(struct sync_msg *p, const char *hdr, size_t len,
+		 const char *const *assumed)
 {
 	struct buf b;
 	struct mime_headers h = { 0 };
-	const struct imap_section *sec = NULL;
-
-	memset(p, 0, sizeof(*p));
-	buf_init(&b);
-	p->m.uid = f->uid;
-	p->m.flags = sync_flags_from_list(&f->flags, &b);
-	p->m.keywords = keep(p, &b);
-	p->m.internal_date = f->internaldate;
-	p->m.size = f->size;
-	p->m.has_attachment = has_attachment(f->body, false, 0);
-	for (size_t i = 0; i < f->nsections; i++)
-		if (f->sections[i].data.data &&
-		    strncmp(f->sections[i].section, "HEADER", 6) == 0)
-			sec = &f->sections[i];
-	if (sec)
-		mime_headers_parse(&h, sec->data.data, sec->data.len, NULL);
-
 	const struct mime_field *fl;
+
+	buf_init(&b);
+	mime_headers_parse(&h, hdr, len, NULL);
 	if ((fl = mime_headers_get(&h, "From")) != NULL) {
 		struct mime_addr_list al = { 0 };
 		mime_addr_parse(&al, fl->value.p, fl->value.len, assumed);
@@ -256,6 +237,43 @@ sync_summary_decode(const struct imap_fetch *f, const char *const *assumed,
 	buf_release(&b);
 }
 
+static void
+sync_summary_decode(const struct imap_fetch *f, const char *const *assumed,
+		    struct sync_msg *p)
+{
+	struct buf b;
+	const struct imap_section *sec = NULL;
+
+	memset(p, 0, sizeof(*p));
+	buf_init(&b);
+	p->m.uid = f->uid;
+	p->m.flags = sync_flags_from_list(&f->flags, &b);
+	p->m.keywords = keep(p, &b);
+	p->m.internal_date = f->internaldate;
+	p->m.size = f->size;
+	p->m.has_attachment = has_attachment(f->body, false, 0);
+	buf_release(&b);
+	for (size_t i = 0; i < f->nsections; i++)
+		if (f->sections[i].data.data &&
+		    strncmp(f->sections[i].section, "HEADER", 6) == 0)
+			sec = &f->sections[i];
+	if (sec)
+		sync_msg_headers(p, sec->data.data, sec->data.len, assumed);
+}
+
+const char *const *
+sync_assumed(const struct cfg_account *a, char ***owned)
+{
+	*owned = NULL;
+	if (!a || !a->n_assumed_charsets)
+		return NULL;
+	size_t n = a->n_assumed_charsets;
+	*owned = xcalloc(n + 1, sizeof(**owned));
+	for (size_t i = 0; i < n; i++)
+		(*owned)[i] = a->assumed_charsets[i];
+	return (const char *const *)*owned;
+}
+
 /* ---------------------------------------------------------------------
  * One folder
  */
@@ -277,7 +295,7 @@ struct sync_ctx {
 	const struct folder_ref *f;
 	int64_t fid;
 	uint32_t maxuid;    /* highest UID cached before this sync */
-	struct pending *batch;
+	struct sync_msg *batch;
 	size_t nbatch;
 	uint64_t done, total;
 	struct perr store_err;
@@ -312,7 +330,7 @@ flush_batch(struct sync_ctx *c, struct perr *e)
 	if (rc == 0)
 		c->st->new_msgs += c->nbatch;
 	for (size_t i = 0; i < c->nbatch; i++)
-		pending_release(&c->batch[i]);
+		sync_msg_release(&c->batch[i]);
 	c->nbatch = 0;
 	if (rc == 0)
 		progress(c);
@@ -357,7 +375,7 @@ fetch_new(struct sync_ctx *c, struct perr *e)
 	if (rc == 0)
 		rc = flush_batch(c, e);
 	for (size_t i = 0; i < c->nbatch; i++)
-		pending_release(&c->batch[i]);
+		sync_msg_release(&c->batch[i]);
 	free(c->batch);
 	c->batch = NULL;
 	c->nbatch = 0;
@@ -713,13 +731,7 @@ acct_sync_imap_session(struct imap_session *s,
 	int rc = -1;
 
 	memset(out, 0, sizeof(*out));
-	if (p->account && p->account->n_assumed_charsets) {
-		size_t n = p->account->n_assumed_charsets;
-		assumed = xcalloc(n + 1, sizeof(*assumed));
-		for (size_t i = 0; i < n; i++)
-			assumed[i] = p->account->assumed_charsets[i];
-		c.assumed = (const char *const *)assumed;
-	}
+	c.assumed = sync_assumed(p->account, &assumed);
 	if ((s->caps & IMAP_CAP(QRESYNC)) && (s->caps & IMAP_CAP(ENABLE))) {
 		struct perr ee = PERR_INIT;
 		if (imap_session_simple(s, "ENABLE QRESYNC", NULL, NULL,

@@ -1,0 +1,512 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * The POP3 sync: download new mail into the account's local Maildir and
+ * index it in the store (see acct_sync_pop3 in postie/account.h).
+ *
+ * POP3 mail is data, not cache: once the server deletes a message, the
+ * Maildir copy is the only one. So the order of each step is fixed:
+ *
+ *   RETR -> Maildir delivery (fsynced) -> store index -> UIDL file
+ *   rewritten atomically -> DELE (only in the delete modes)
+ *
+ * and any local failure after a RETR undoes the local steps of that
+ * message, sends RSET (which un-marks every DELE of this session) and
+ * drops the connection without QUIT, so the server deletes nothing
+ * (hostile-26). A connection lost at any point leaves the messages
+ * already recorded in the UIDL file, each complete on disk, and the rest
+ * on the server, still undeleted; the next sync takes up where this one
+ * stopped, with no duplicate and no loss (hostile-27).
+ *
+ * The UIDL file ("pop3-uidl" in the account's data directory) is text:
+ *
+ *	postie-pop3-uidl 1
+ *	UIDL FIRST-SEEN LOCAL-UID MAILDIR-NAME
+ *
+ * one line per message downloaded: the server's unique id (RFC 1939: 1
+ * to 70 bytes in 0x21..0x7E, so a space separates safely), when it was
+ * first downloaded (for "delete after N days"), its UID in the store's
+ * local INBOX, and its file in the Maildir. Lines for messages the
+ * server no longer lists are dropped. It is rewritten whole after each
+ * message; that keeps the rule "one atomic file" at the price of a
+ * rewrite cost that grows with the number of messages kept on the
+ * server.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "postie/account.h"
+#include "postie/config.h"
+#include "postie/log.h"
+#include "postie/maildir.h"
+#include "postie/mime.h"
+#include "postie/net.h"
+#include "postie/pop3.h"
+#include "postie/store.h"
+
+#include "sync.h"
+
+#define UIDL_MAGIC "postie-pop3-uidl 1"
+#define UIDL_MAX_FILE ((size_t)256 << 20)
+/* Largest message downloaded. */
+#define POP3_MAX_MESSAGE ((uint64_t)256 << 20)
+
+struct seen_ent {
+	char uid[POP3_UID_MAX + 1];
+	int64_t first;
+	uint32_t local;
+	char *name;
+	bool listed;  /* the server lists it now */
+};
+
+struct seen {
+	struct seen_ent *v;  /* sorted by uid */
+	size_t n, cap;
+};
+
+static int
+cmp_ent(const void *a, const void *b)
+{
+	return strcmp(((const struct seen_ent *)a)->uid,
+		      ((const struct seen_ent *)b)->uid);
+}
+
+static struct seen_ent *
+seen_find(const struct seen *s, const char *uid)
+{
+	struct seen_ent key;
+
+	if (!s->n)
+		return NULL;
+	snprintf(key.uid, sizeof(key.uid), "%s", uid);
+	return bsearch(&key, s->v, s->n, sizeof(*s->v), cmp_ent);
+}
+
+static struct seen_ent *
+seen_add(struct seen *s, const char *uid, int64_t first, uint32_t local,
+	 const char *name)
+{
+	size_t lo = 0, hi = s->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (strcmp(s->v[mid].uid, uid) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	s->v = xgrow(s->v, &s->cap, s->n + 1, sizeof(*s->v));
+	memmove(s->v + lo + 1, s->v + lo, (s->n - lo) * sizeof(*s->v));
+	s->n++;
+	struct seen_ent *en = &s->v[lo];
+	memset(en, 0, sizeof(*en));
+	snprintf(en->uid, sizeof(en->uid), "%s", uid);
+	en->first = first;
+	en->local = local;
+	en->name = xstrdup(name);
+	en->listed = true;
+	return en;
+}
+
+static void
+seen_remove(struct seen *s, struct seen_ent *en)
+{
+	size_t i = (size_t)(en - s->v);
+	free(en->name);
+	memmove(s->v + i, s->v + i + 1, (s->n - i - 1) * sizeof(*s->v));
+	s->n--;
+}
+
+static void
+seen_release(struct seen *s)
+{
+	for (size_t i = 0; i < s->n; i++)
+		free(s->v[i].name);
+	free(s->v);
+	memset(s, 0, sizeof(*s));
+}
+
+/* Read the UIDL file; a missing file is an empty set. */
+static int
+seen_load(struct seen *s, const char *path, struct perr *e)
+{
+	struct buf b;
+	FILE *probe = fopen(path, "rb");
+
+	if (!probe)
+		return 0;
+	fclose(probe);
+	buf_init(&b);
+	if (file_read_all(path, &b, UIDL_MAX_FILE, e) < 0) {
+		buf_release(&b);
+		return -1;
+	}
+	struct slice rest = slice_make(b.data, b.len), line;
+	unsigned lineno = 0;
+	int rc = 0;
+	while (rc == 0 && rest.len) {
+		slice_split(&rest, '\n', &line);
+		lineno++;
+		if (lineno == 1) {
+			if (!slice_eq(line, UIDL_MAGIC))
+				rc = perr_set(e, PERR_LOCAL, "'%s' is not a "
+					      "POP3 UIDL file of this "
+					      "version", path);
+			continue;
+		}
+		if (!line.len)
+			continue;
+		struct slice f[4];
+		size_t nf = 0;
+		struct slice l = line, w;
+		while (nf < 4 && l.len) {
+			slice_split(&l, ' ', &w);
+			f[nf++] = w;
+		}
+		uint64_t first, local;
+		if (nf != 4 || l.len || !pop3_uid_valid(f[0].p, f[0].len) ||
+		    !slice_to_u64(f[1], INT64_MAX, &first) ||
+		    !slice_to_u64(f[2], UINT32_MAX, &local) || local == 0 ||
+		    f[3].len < 5) {
+			rc = perr_set(e, PERR_LOCAL, "'%s' line %u: expected "
+				      "'UIDL FIRST-SEEN LOCAL-UID NAME'",
+				      path, lineno);
+			break;
+		}
+		char uid[POP3_UID_MAX + 1];
+		memcpy(uid, f[0].p, f[0].len);
+		uid[f[0].len] = '\0';
+		if (seen_find(s, uid))
+			continue;
+		char *name = slice_dup(f[3]);
+		struct seen_ent *en = seen_add(s, uid, (int64_t)first,
+					       (uint32_t)local, name);
+		en->listed = false;
+		free(name);
+	}
+	buf_release(&b);
+	return rc;
+}
+
+static int
+seen_save(const struct seen *s, const char *path, struct perr *e)
+{
+	struct buf b;
+
+	buf_init(&b);
+	buf_addstr(&b, UIDL_MAGIC "\n");
+	for (size_t i = 0; i < s->n; i++)
+		buf_addf(&b, "%s %lld %u %s\n", s->v[i].uid,
+			 (long long)s->v[i].first, (unsigned)s->v[i].local,
+			 s->v[i].name);
+	int rc = file_write_atomic(path, b.data, b.len, 0600, e);
+	buf_release(&b);
+	return rc;
+}
+
+/* ---------------------------------------------------------------------
+ * The store's view
+ */
+struct pop3_ctx {
+	struct pop3_session *s;
+	const struct acct_sync_params *p;
+	struct acct_sync_stats *st;
+	const char *const *assumed;
+	struct maildir md;
+	struct seen seen;
+	char *uidl_path;
+	int64_t fid;
+	int64_t now;
+};
+
+static int
+index_message(struct pop3_ctx *c, uint32_t local, const char *raw,
+	      size_t len, struct perr *e)
+{
+	struct sync_msg m = { 0 };
+	struct mime_message mm;
+
+	m.m.uid = local;
+	m.m.internal_date = c->now;
+	m.m.size = len;
+	sync_msg_headers(&m, raw, len, c->assumed);
+	mime_message_parse(&mm, raw, len, c->assumed);
+	for (size_t i = 0; i < mm.nleaves && !m.m.has_attachment; i++)
+		if (mime_is_attachment(mm.leaves[i]) &&
+		    strncmp(mm.leaves[i]->type, "text/", 5) != 0)
+			m.m.has_attachment = true;
+	mime_message_release(&mm);
+	int rc = store_msg_put(c->p->store, c->fid, &m.m, 1, e);
+	if (rc == 0)
+		rc = store_body_put(c->p->store, c->fid, local, raw, len, NULL,
+				    e);
+	sync_msg_release(&m);
+	return rc;
+}
+
+/* Messages recorded in the UIDL file whose index entry is missing (the
+ * store was rebuilt, or is new) are indexed again from the Maildir. */
+static int
+reindex(struct pop3_ctx *c, struct perr *e)
+{
+	uint32_t *uids = NULL;
+	size_t n = 0;
+
+	if (store_uid_list(c->p->store, c->fid, &uids, &n, e) < 0)
+		return -1;
+	int rc = 0;
+	struct buf raw;
+	buf_init(&raw);
+	for (size_t i = 0; i < c->seen.n && rc == 0; i++) {
+		uint32_t u = c->seen.v[i].local;
+		size_t lo = 0, hi = n;
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+			if (uids[mid] < u)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		if (lo < n && uids[lo] == u)
+			continue;
+		buf_reset(&raw);
+		struct perr re = PERR_INIT;
+		if (maildir_read(&c->md, c->seen.v[i].name, &raw, 0, &re) < 0) {
+			log_warn("POP3 message '%s' is missing from the "
+				 "Maildir: %s", c->seen.v[i].uid, re.msg);
+			continue;
+		}
+		rc = index_message(c, u, raw.data, raw.len, e);
+	}
+	buf_release(&raw);
+	free(uids);
+	return rc;
+}
+
+/* After a failure: un-mark every DELE and make sure the session ends
+ * without QUIT. The state leaves TRANSACTION, so pop3_session_close only
+ * closes the connection (which stays open until then, for tests to read
+ * what was sent). */
+static void
+abandon(struct pop3_session *s)
+{
+	struct perr ignored = PERR_INIT;
+
+	if (s->conn && s->state == POP3_SS_TRANSACTION)
+		pop3_session_rset(s, &ignored);
+	s->state = POP3_SS_DISCONNECTED;
+}
+
+/* Download one message and make it safe. Returns 0, or -1 with *local
+ * set when the failure was on this machine. */
+static int
+download(struct pop3_ctx *c, const struct pop3_uidl_entry *u, bool *local,
+	 struct perr *e)
+{
+	struct buf raw;
+	char *name = NULL;
+	uint32_t max = 0;
+	int rc = -1;
+
+	*local = false;
+	buf_init(&raw);
+	if (pop3_session_retr(c->s, u->msgno, &raw, POP3_MAX_MESSAGE, e) < 0)
+		goto out;
+	*local = true;
+	if (maildir_deliver(&c->md, raw.data, raw.len, &name, e) < 0)
+		goto out;
+	if (store_max_uid(c->p->store, c->fid, &max, e) < 0 ||
+	    max == UINT32_MAX) {
+		if (max == UINT32_MAX)
+			perr_set(e, PERR_LOCAL, "the local INBOX is full");
+		maildir_remove(&c->md, name, NULL);
+		goto out;
+	}
+	if (index_message(c, max + 1, raw.data, raw.len, e) < 0) {
+		maildir_remove(&c->md, name, NULL);
+		goto out;
+	}
+	struct seen_ent *en = seen_add(&c->seen, u->uid, c->now, max + 1,
+				       name);
+	if (seen_save(&c->seen, c->uidl_path, e) < 0) {
+		uint32_t uid = max + 1;
+		seen_remove(&c->seen, en);
+		store_expunge(c->p->store, c->fid, &uid, 1, NULL);
+		maildir_remove(&c->md, name, NULL);
+		goto out;
+	}
+	c->st->new_msgs++;
+	c->st->bytes += raw.len;
+	*local = false;
+	rc = 0;
+out:
+	free(name);
+	buf_release(&raw);
+	return rc;
+}
+
+static bool
+want_delete(const struct pop3_ctx *c, const struct seen_ent *en)
+{
+	const struct cfg_account *a = c->p->account;
+
+	if (!a || a->pop3_delete == CFG_POP3_LEAVE)
+		return false;
+	if (a->pop3_delete == CFG_POP3_DELETE)
+		return true;
+	return c->now - en->first >= (int64_t)a->pop3_delete_days * 86400;
+}
+
+int
+acct_sync_pop3_session(struct pop3_session *s,
+		       const struct acct_sync_params *p,
+		       struct acct_sync_stats *out, struct perr *e)
+{
+	struct pop3_ctx c = { .s = s, .p = p, .st = out };
+	struct pop3_uidl_list list;
+	char **assumed = NULL;
+	char *mdroot = NULL;
+	bool local = false;
+	int rc = -1;
+
+	memset(out, 0, sizeof(*out));
+	pop3_uidl_init(&list, 0);
+	c.now = p->now ? p->now : (int64_t)time(NULL);
+	c.assumed = sync_assumed(p->account, &assumed);
+	if (!p->data_dir) {
+		perr_set(e, PERR_CONFIG, "no data directory for POP3 mail");
+		local = true;
+		goto out;
+	}
+	local = true;
+	mdroot = xstrfmt("%s/inbox", p->data_dir);
+	c.uidl_path = xstrfmt("%s/pop3-uidl", p->data_dir);
+	if (maildir_open(&c.md, mdroot, e) < 0 ||
+	    seen_load(&c.seen, c.uidl_path, e) < 0)
+		goto out;
+	struct store_folder_info fi = {
+		.name = "INBOX", .raw = "INBOX", .raw_len = 5,
+		.role = STORE_ROLE_INBOX, .uidvalidity = 1,
+	};
+	if (store_folder_upsert(p->store, &fi, &c.fid, NULL, e) < 0 ||
+	    reindex(&c, e) < 0)
+		goto out;
+	local = false;
+	if (pop3_session_uidl(s, &list, e) < 0) {
+		if (e->kind == PERR_REJECTED)
+			perr_prefix(e, "POP3 server refused UIDL, which postie "
+				       "needs to tell new mail from old");
+		goto out;
+	}
+	if (list.skipped)
+		log_warn("POP3 server listed %zu messages with an invalid "
+			 "unique id; they stay on the server untouched",
+			 list.skipped);
+	/* What the server no longer has is forgotten. */
+	for (size_t i = 0; i < c.seen.n; i++)
+		c.seen.v[i].listed = false;
+	for (size_t i = 0; i < list.n; i++) {
+		struct seen_ent *en = seen_find(&c.seen, list.v[i].uid);
+		if (en)
+			en->listed = true;
+	}
+	size_t before = c.seen.n;
+	for (size_t i = c.seen.n; i-- > 0;)
+		if (!c.seen.v[i].listed)
+			seen_remove(&c.seen, &c.seen.v[i]);
+	if (c.seen.n != before && seen_save(&c.seen, c.uidl_path, e) < 0) {
+		local = true;
+		goto out;
+	}
+
+	uint64_t todo = 0, done = 0;
+	for (size_t i = 0; i < list.n; i++)
+		if (!seen_find(&c.seen, list.v[i].uid))
+			todo++;
+	out->folders = 1;
+	for (size_t i = 0; i < list.n; i++) {
+		const struct pop3_uidl_entry *u = &list.v[i];
+		struct seen_ent *en = seen_find(&c.seen, u->uid);
+		if (!en) {
+			if (p->progress)
+				p->progress(p->progress_arg, "INBOX", done,
+					    todo);
+			if (download(&c, u, &local, e) < 0)
+				goto out;
+			done++;
+			en = seen_find(&c.seen, u->uid);
+		}
+		/* Only a message recorded above as safe on disk gets here. */
+		if (en && want_delete(&c, en)) {
+			if (pop3_session_dele(s, u->msgno, e) < 0)
+				goto out;
+			out->removed++;
+		}
+	}
+	if (p->progress)
+		p->progress(p->progress_arg, "INBOX", done, todo);
+	if (store_index_update(p->store, 0, NULL, e) < 0) {
+		local = true;
+		goto out;
+	}
+	rc = 0;
+out:
+	if (rc < 0) {
+		if (local)
+			perr_prefix(e, "nothing deleted on the server");
+		abandon(s);
+		out->removed = 0;
+	}
+	pop3_uidl_release(&list);
+	seen_release(&c.seen);
+	maildir_release(&c.md);
+	free(c.uidl_path);
+	free(mdroot);
+	free(assumed);
+	return rc;
+}
+
+int
+acct_sync_pop3(const struct acct_sync_params *p, struct acct_sync_stats *out,
+	       struct perr *e)
+{
+	const struct cfg_account *a = p->account;
+	struct pop3_session s;
+	char fp[65] = "", port[8];
+
+	memset(out, 0, sizeof(*out));
+	if (a->receive.proto != CFG_PROTO_POP3)
+		return perr_set(e, PERR_CONFIG, "account '%s' does not receive "
+				"over POP3", a->name);
+	if (a->receive.tls == CFG_TLS_NONE)
+		return perr_set(e, PERR_CONFIG, "account '%s': postie does not "
+				"read mail over plaintext POP3; use pop3:// "
+				"(STLS) or pop3s://", a->name);
+	if (a->has_fingerprint)
+		for (int i = 0; i < 32; i++)
+			snprintf(fp + 2 * i, 3, "%02x", a->tls_fingerprint[i]);
+	snprintf(port, sizeof(port), "%u", (unsigned)a->receive.port);
+	struct pop3_session_params pp = {
+		.host = a->receive.host,
+		.port = port,
+		.tls = a->receive.tls == CFG_TLS_IMPLICIT ? POP3_TLS_IMPLICIT
+							  : POP3_TLS_STLS,
+		.ca_file = a->ca_file,
+		.fingerprint = a->has_fingerprint ? fp : NULL,
+		.user = a->receive.user ? a->receive.user : a->user,
+		.password = p->password,
+		.connect_timeout_ms = p->timeout_ms,
+		.io_timeout_ms = p->timeout_ms,
+		.cancel_fd = p->cancel_fd,
+	};
+	if (pop3_session_open(&s, &pp, e) < 0) {
+		pop3_session_close(&s);
+		return -1;
+	}
+	int rc = acct_sync_pop3_session(&s, p, out, e);
+	/* QUIT (which makes the DELEs final) only after a clean run: a
+	 * failed one has already dropped the connection without it. */
+	pop3_session_close(&s);
+	return rc;
+}

@@ -1,0 +1,322 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * The POP3 sync against scripted servers (net/'s in-memory fake), a real
+ * Maildir and a real store: "leave" downloads each message once; a
+ * connection cut in the middle of RETR loses nothing and duplicates
+ * nothing (hostile-27); "delete" sends DELE only for messages safe on
+ * disk, including ones downloaded by an earlier sync; a local failure
+ * (the disk refusing writes) while storing message 2 sends RSET and no
+ * QUIT, so message 1's DELE is undone (hostile-26); "after N days"
+ * deletes only what was first seen long enough ago; a UIDL file that is
+ * not ours is refused.
+ */
+#include <dirent.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/resource.h>
+
+#include "harness.h"
+#include "../store/common.h"
+#include "postie/account.h"
+#include "postie/config.h"
+#include "postie/net.h"
+#include "postie/pop3.h"
+#include "postie/store.h"
+
+static struct store *st;
+static char *data_dir;
+static struct cfg_account pacct;
+
+static const char open_ok[] = "+OK hi\r\n-ERR no CAPA\r\n+OK\r\n+OK in\r\n";
+
+static const char msg1[] =
+	"From: =?UTF-8?B?5byg5LiJ?= <zhangsan@qq.com>\r\n"
+	"Subject: =?GBK?B?1tDOxNb3zOI=?=\r\nMessage-ID: <p1@qq.com>\r\n\r\n"
+	"..stuffed\r\nbody\r\n";
+static const char msg2[] = "From: bob@lab.test\r\nSubject: two\r\n\r\nx\r\n";
+static const char msg3[] = "From: carol@lab.test\r\nSubject: three\r\n\r\ny\r\n";
+
+static void
+retr(struct buf *b, const char *m)
+{
+	buf_addstr(b, "+OK message follows\r\n");
+	/* dot-stuff lines that start with '.' */
+	const char *p = m;
+	while (*p) {
+		const char *nl = strchr(p, '\n');
+		size_t n = nl ? (size_t)(nl - p + 1) : strlen(p);
+		if (*p == '.')
+			buf_addch(b, '.');
+		buf_add(b, p, n);
+		p += n;
+	}
+	buf_addstr(b, ".\r\n");
+}
+
+/* Run one sync; what the client sent goes to sent, followed by
+ * "(open)" when the session was left for QUIT (a clean run). */
+static int
+run_capture(const struct buf *server, struct acct_sync_stats *stats,
+	    struct buf *sent, void (*progress)(void *, const char *, uint64_t,
+					       uint64_t),
+	    int64_t now, struct perr *e)
+{
+	struct pop3_session s;
+	struct pop3_session_params pp = {
+		.host = "pop.example.com", .tls = POP3_TLS_IMPLICIT,
+		.user = "alice", .password = "pw", .cancel_fd = -1,
+	};
+	struct acct_sync_params p = {
+		.account = &pacct, .store = st, .data_dir = data_dir,
+		.cancel_fd = -1, .progress = progress, .now = now,
+	};
+	struct net_conn *c = net_conn_fake(server->data, server->len, 0, 0);
+	int rc = pop3_session_open_conn(&s, c, &pp, e);
+	if (rc == 0)
+		rc = acct_sync_pop3_session(&s, &p, stats, e);
+	buf_reset(sent);
+	if (s.conn)
+		buf_add(sent, net_fake_output(s.conn)->data,
+			net_fake_output(s.conn)->len);
+	if (s.state == POP3_SS_TRANSACTION)
+		buf_addstr(sent, "(open)\r\n");
+	pop3_session_close(&s);
+	return rc;
+}
+
+static size_t
+count_new(void)
+{
+	char *dir = xstrfmt("%s/inbox/new", data_dir);
+	DIR *d = opendir(dir);
+	size_t n = 0;
+	struct dirent *de;
+	while (d && (de = readdir(d)) != NULL)
+		if (de->d_name[0] != '.')
+			n++;
+	if (d)
+		closedir(d);
+	free(dir);
+	return n;
+}
+
+static size_t
+count_indexed(void)
+{
+	struct store_folder f = { 0 };
+	struct perr e = PERR_INIT;
+	uint32_t *u = NULL;
+	size_t n = 0;
+	if (store_folder_find(st, "INBOX", 5, &f, &e) == 1)
+		store_uid_list(st, f.id, &u, &n, &e);
+	store_folder_release(&f);
+	free(u);
+	return n;
+}
+
+static void
+fail_writes(void *arg, const char *folder, uint64_t done, uint64_t total)
+{
+	(void)arg;
+	(void)folder;
+	(void)total;
+	if (done == 1) {
+		struct rlimit rl = { 1, RLIM_INFINITY };
+		setrlimit(RLIMIT_FSIZE, &rl);
+	}
+}
+
+static void
+fresh(const char *tmp, const char *name)
+{
+	if (st)
+		store_close(st);
+	free(data_dir);
+	data_dir = xstrfmt("%s/%s", tmp, name);
+	char *cache = xstrfmt("%s/%s-cache", tmp, name);
+	struct perr e = PERR_INIT;
+	st = store_open(cache, STORE_WRITE, NULL, &e);
+	if (!st)
+		diag("store: %s", e.msg);
+	free(cache);
+}
+
+int
+main(void)
+{
+	const char *tmp = tmp_make();
+	struct perr e = PERR_INIT;
+	struct acct_sync_stats stats;
+	struct buf srv, sent;
+
+	signal(SIGXFSZ, SIG_IGN);
+	buf_init(&srv);
+	buf_init(&sent);
+	pacct.name = (char *)"pop";
+	pacct.pop3_delete = CFG_POP3_LEAVE;
+
+	/* leave: both downloaded, nothing deleted */
+	fresh(tmp, "leave");
+	buf_addstr(&srv, open_ok);
+	buf_addstr(&srv, "+OK\r\n1 UID-one\r\n2 UID-two\r\n.\r\n");
+	retr(&srv, msg1);
+	retr(&srv, msg2);
+	is_int(run_capture(&srv, &stats, &sent, NULL, 0, &e), 0,
+	       "leave: sync: %s", e.msg);
+	like(sent.data, "UIDL\r\nRETR 1\r\nRETR 2\r\n(open)",
+	     "leave: UIDL, then RETR of each, session left for QUIT");
+	ok(!strstr(sent.data, "DELE"), "leave: no DELE");
+	ok(stats.new_msgs == 2 && stats.removed == 0, "leave: 2 new");
+	is_int((intmax_t)count_new(), 2, "leave: 2 files in the Maildir");
+	is_int((intmax_t)count_indexed(), 2, "leave: 2 indexed in the store");
+	struct buf f;
+	buf_init(&f);
+	char *uidl = xstrfmt("%s/pop3-uidl", data_dir);
+	ok(file_read_all(uidl, &f, 1 << 20, &e) == 0 &&
+		   strstr(f.data, "postie-pop3-uidl 1\nUID-one ") &&
+		   strstr(f.data, "\nUID-two "),
+	   "leave: both UIDLs recorded");
+	struct store_folder fo = { 0 };
+	struct store_summaries sum = { 0 };
+	ok(store_folder_find(st, "INBOX", 5, &fo, &e) == 1 &&
+		   store_load(st, fo.id, &sum, &e) == 0 && sum.n == 2 &&
+		   strcmp(store_str(&sum, sum.v[0].subject), "中文主题") == 0,
+	   "leave: the GBK subject is decoded in the index");
+	struct buf body;
+	buf_init(&body);
+	ok(sum.n == 2 && store_body_get(st, fo.id, sum.v[0].uid, &body,
+					&e) == 1 &&
+		   body.len == strlen(msg1) &&
+		   memcmp(body.data, msg1, body.len) == 0,
+	   "leave: the body is readable through the store, un-stuffed");
+	store_summaries_release(&sum);
+	store_folder_release(&fo);
+
+	buf_reset(&srv);
+	buf_addstr(&srv, open_ok);
+	buf_addstr(&srv, "+OK\r\n1 UID-one\r\n2 UID-two\r\n.\r\n");
+	is_int(run_capture(&srv, &stats, &sent, NULL, 0, &e), 0,
+	       "leave: second sync");
+	ok(!strstr(sent.data, "RETR") && stats.new_msgs == 0,
+	   "leave: the second sync downloads nothing");
+	is_int((intmax_t)count_new(), 2, "leave: still 2 files");
+
+	/* hostile-27: the connection is cut in the middle of RETR 2 */
+	fresh(tmp, "cut");
+	pacct.pop3_delete = CFG_POP3_DELETE;
+	buf_reset(&srv);
+	buf_addstr(&srv, open_ok);
+	buf_addstr(&srv, "+OK\r\n1 A\r\n2 B\r\n3 C\r\n.\r\n");
+	retr(&srv, msg1);
+	buf_addstr(&srv, "+OK marked\r\n");
+	buf_addstr(&srv, "+OK message follows\r\nFrom: bob@lab.test\r\nSub");
+	e = (struct perr)PERR_INIT;
+	is_int(run_capture(&srv, &stats, &sent, NULL, 0, &e), -1,
+	       "hostile-27: a cut during RETR fails the sync");
+	ok(e.kind == PERR_CONN, "as a connection error: %s", e.msg);
+	ok(!strstr(sent.data, "(open)"), "the session is dropped, no QUIT");
+	is_int((intmax_t)count_new(), 1, "message 1 is safe on disk");
+	buf_reset(&srv);
+	buf_addstr(&srv, open_ok);
+	buf_addstr(&srv, "+OK\r\n1 A\r\n2 B\r\n3 C\r\n.\r\n");
+	buf_addstr(&srv, "+OK marked\r\n");
+	retr(&srv, msg2);
+	buf_addstr(&srv, "+OK marked\r\n");
+	retr(&srv, msg3);
+	buf_addstr(&srv, "+OK marked\r\n");
+	e = (struct perr)PERR_INIT;
+	is_int(run_capture(&srv, &stats, &sent, NULL, 0, &e), 0,
+	       "hostile-27: the next sync: %s", e.msg);
+	like(sent.data, "UIDL\r\nDELE 1\r\nRETR 2\r\nDELE 2\r\nRETR 3\r\n"
+			"DELE 3\r\n(open)",
+	     "delete: message 1, already safe, is deleted without a "
+	     "second RETR; each DELE follows its RETR");
+	is_int((intmax_t)count_new(), 3, "three messages, no duplicate");
+	is_int((intmax_t)count_indexed(), 3, "three indexed, no duplicate");
+	ok(stats.new_msgs == 2 && stats.removed == 3, "2 new, 3 deleted");
+
+	/* hostile-26: the disk refuses writes while message 2 is stored */
+	fresh(tmp, "full");
+	buf_reset(&srv);
+	buf_addstr(&srv, open_ok);
+	buf_addstr(&srv, "+OK\r\n1 A\r\n2 B\r\n.\r\n");
+	retr(&srv, msg1);
+	buf_addstr(&srv, "+OK marked\r\n");
+	retr(&srv, msg2);
+	buf_addstr(&srv, "+OK reset\r\n");
+	e = (struct perr)PERR_INIT;
+	int rc = run_capture(&srv, &stats, &sent, fail_writes, 0, &e);
+	struct rlimit rl = { RLIM_INFINITY, RLIM_INFINITY };
+	setrlimit(RLIMIT_FSIZE, &rl);
+	is_int(rc, -1, "hostile-26: a local failure fails the sync");
+	ok(e.kind == PERR_LOCAL && strstr(e.msg, "nothing deleted"),
+	   "a local error that says nothing was deleted: %s", e.msg);
+	ok(!strstr(sent.data, "(open)"), "no QUIT after a local failure");
+	free(uidl);
+	uidl = xstrfmt("%s/pop3-uidl", data_dir);
+	buf_reset(&f);
+	ok(file_read_all(uidl, &f, 1 << 20, &e) == 0 &&
+		   strstr(f.data, "\nA ") && !strstr(f.data, "\nB "),
+	   "only message 1 is recorded");
+	is_int((intmax_t)count_new(), 1, "only message 1 is in the Maildir");
+	like(sent.data, "RETR 1\r\nDELE 1\r\nRETR 2\r\nRSET\r\n",
+	     "DELE 1 is undone by RSET");
+	buf_reset(&srv);
+	buf_addstr(&srv, open_ok);
+	buf_addstr(&srv, "+OK\r\n1 A\r\n2 B\r\n.\r\n+OK marked\r\n");
+	retr(&srv, msg2);
+	buf_addstr(&srv, "+OK marked\r\n");
+	e = (struct perr)PERR_INIT;
+	is_int(run_capture(&srv, &stats, &sent, NULL, 0, &e), 0,
+	       "after the disk is back: %s", e.msg);
+	like(sent.data, "DELE 1\r\nRETR 2\r\nDELE 2\r\n(open)",
+	     "message 1 is deleted now, message 2 downloaded once");
+	is_int((intmax_t)count_new(), 2, "two messages, no duplicate");
+
+	/* after N days */
+	fresh(tmp, "days");
+	pacct.pop3_delete = CFG_POP3_AFTER_DAYS;
+	pacct.pop3_delete_days = 2;
+	int64_t t0 = 1795399200;
+	buf_reset(&srv);
+	buf_addstr(&srv, open_ok);
+	buf_addstr(&srv, "+OK\r\n1 old\r\n.\r\n");
+	retr(&srv, msg1);
+	is_int(run_capture(&srv, &stats, &sent, NULL, t0, &e), 0,
+	       "days: first sync");
+	ok(!strstr(sent.data, "DELE"), "days: a new message is kept");
+	buf_reset(&srv);
+	buf_addstr(&srv, open_ok);
+	buf_addstr(&srv, "+OK\r\n1 old\r\n2 new\r\n.\r\n");
+	buf_addstr(&srv, "+OK marked\r\n");
+	retr(&srv, msg2);
+	is_int(run_capture(&srv, &stats, &sent, NULL, t0 + 3 * 86400, &e), 0,
+	       "days: three days later: %s", e.msg);
+	like(sent.data, "UIDL\r\nDELE 1\r\nRETR 2\r\n(open)",
+	     "days: the three-day-old message is deleted, the new one kept");
+
+	/* a UIDL file that is not ours is refused, nothing downloaded */
+	fresh(tmp, "bad");
+	file_mkdirs(data_dir, 0700, &e);
+	free(uidl);
+	uidl = xstrfmt("%s/pop3-uidl", data_dir);
+	file_write_atomic(uidl, "something else\n", 15, 0600, &e);
+	buf_reset(&srv);
+	buf_addstr(&srv, open_ok);
+	buf_addstr(&srv, "+OK\r\n1 A\r\n.\r\n");
+	retr(&srv, msg1);
+	e = (struct perr)PERR_INIT;
+	is_int(run_capture(&srv, &stats, &sent, NULL, 0, &e), -1,
+	       "a foreign UIDL file fails the sync");
+	like(e.msg, "not a POP3 UIDL file", "and says why");
+	ok(!strstr(sent.data, "RETR"), "nothing is downloaded");
+
+	store_close(st);
+	free(data_dir);
+	free(uidl);
+	buf_release(&body);
+	buf_release(&f);
+	buf_release(&srv);
+	buf_release(&sent);
+	return done_testing();
+}
