@@ -219,6 +219,16 @@ like "$(cat "$TEST_TMP/badtls.out")" 'certificate from file "/nonexistent"' \
 left=$(ps -e -o args= | grep -c "[/]${TEST_TMP#/}/badtls/")
 is "$left" 0 "... and leaves no server running"
 
+# restart: same ports, same mail, new processes, old ones gone
+old_pids="$LAB_DOVECOT_PID $LAB_POSTFIX_PID $LAB_WATCHDOG_PID"
+old_pids="$old_pids $(lab_descendants $old_pids | tr '\n' ' ')"
+old_port=$LAB_IMAPS_PORT
+ok "lab_restart succeeds" lab_restart "$LAB"
+is "$LAB_IMAPS_PORT" "$old_port" "restart: same IMAPS port"
+is "$(lab_living $old_pids)" "" "restart: the old processes are gone"
+unlike " $old_pids " " $LAB_DOVECOT_PID " "restart: a new Dovecot"
+is "$(labmail imap-count bob 2>&1)" 2 "restart: bob still has his 2 messages"
+
 # stop: every process the lab started, and all their children, are gone.
 pids="$LAB_DOVECOT_PID $LAB_POSTFIX_PID $LAB_WATCHDOG_PID"
 pids="$pids $(lab_descendants $LAB_DOVECOT_PID $LAB_POSTFIX_PID | tr '\n' ' ')"

@@ -15,6 +15,10 @@
 #                             the servers' own log lines and exit non-zero
 #   lab.sh stop DIR           stop what start started, by PID; TERM first,
 #                             KILL after LAB_STOP_TIMEOUT seconds (default 5)
+#   lab.sh restart DIR        stop and start again on the same ports, with
+#                             the same certificates and mailboxes and the
+#                             LAB_* settings of now (say, another
+#                             LAB_DOVECOT_EXTRA)
 #   lab.sh wait-mail DIR USER COUNT [TIMEOUT]
 #                             wait until USER's INBOX holds at least COUNT
 #                             messages (TIMEOUT seconds, default 10)
@@ -681,11 +685,22 @@ lab_cmd_start() {
 		{ lab_die "no system user '$lab_muser' to own the mail"; return 1; }
 	[ "$lab_uid" -ne 0 ] || { lab_die "the mail user must not be root"; return 1; }
 
-	rm -rf "$D/run" "$D/dovecot" "$D/postfix" "$D/tls" "$D/lab.env"
+	# A restart keeps the certificates and the ports; start afresh makes
+	# new ones. Both keep the Maildirs.
+	if [ -n "${lab_restart:-}" ]; then
+		lab_fixed4="$p_imap $p_imaps $p_pop3 $p_pop3s"
+		lab_fixed3="$p_smtp $p_smtps $p_mx"
+		rm -rf "$D/run" "$D/dovecot" "$D/postfix" "$D/lab.env"
+	else
+		lab_fixed4="" lab_fixed3=""
+		rm -rf "$D/run" "$D/dovecot" "$D/postfix" "$D/tls" "$D/lab.env"
+	fi
 	mkdir -p "$D/dovecot/state" "$D/postfix/conf" "$D/postfix/spool" \
 		"$D/run" "$D/mail" || return 1
 	chmod 0755 "$D/dovecot" "$D/postfix" "$D/run"
-	lab_make_tls "$D" || return 1
+	if [ -z "${lab_restart:-}" ]; then
+		lab_make_tls "$D" || return 1
+	fi
 
 	: >"$D/dovecot/users"
 	set --
@@ -706,14 +721,15 @@ lab_cmd_start() {
 	tries=0
 	while :; do
 		tries=$((tries + 1))
-		ports=$(lab_free_ports 4) || return 1
+		ports=${lab_fixed4:-$(lab_free_ports 4)} || return 1
 		set -- $ports
 		p_imap=$1 p_imaps=$2 p_pop3=$3 p_pop3s=$4
 		lab_dovecot_conf "$D" "$@" >"$D/dovecot/dovecot.conf"
 		rm -f "$D/dovecot/dovecot.log"
 		dovecot -c "$D/dovecot/dovecot.conf" </dev/null \
 			>"$D/dovecot/start.out" 2>&1 && break
-		if [ $tries -lt 5 ] && lab_bind_failed "$D/dovecot/start.out" \
+		if [ -z "$lab_fixed4" ] && [ $tries -lt 5 ] &&
+			lab_bind_failed "$D/dovecot/start.out" \
 			"$D/dovecot/dovecot.log"; then
 			continue
 		fi
@@ -744,7 +760,7 @@ lab_cmd_start() {
 	tries=0
 	while :; do
 		tries=$((tries + 1))
-		ports=$(lab_free_ports 3) ||
+		ports=${lab_fixed3:-$(lab_free_ports 3)} ||
 			{ lab_cmd_stop_pids "$lab_dpid"; return 1; }
 		set -- $ports
 		p_smtp=$1 p_smtps=$2 p_mx=$3
@@ -770,7 +786,8 @@ lab_cmd_start() {
 		touch -t 200001010000 "$D/postfix/conf/main.cf" \
 			"$D/postfix/conf/master.cf"
 		lab_postfix_start "$D" && break
-		if [ $tries -lt 5 ] && lab_bind_failed "$D/postfix/start.out" \
+		if [ -z "$lab_fixed3" ] && [ $tries -lt 5 ] &&
+			lab_bind_failed "$D/postfix/start.out" \
 			"$D/postfix/postfix.log"; then
 			continue
 		fi
@@ -889,6 +906,21 @@ lab_cmd_stop() {
 	)
 }
 
+# restart: stop, then start again on the same ports with the same
+# certificates and mailboxes, and with the LAB_* settings given now, so a
+# test can watch a client through a server restart or a changed server
+lab_cmd_restart() {
+	[ $# -eq 1 ] || { lab_die "usage: lab.sh restart DIR"; return 2; }
+	[ -f "$1/lab.env" ] || { lab_die "no lab in '$1' (no lab.env)"; return 1; }
+	lab_cmd_stop "$1" || return 1
+	eval "$(. "$1/lab.env" && for v in IMAP IMAPS POP3 POP3S SMTP SMTPS MX; do
+		eval "echo p_$(echo "$v" | tr A-Z a-z)=\$LAB_${v}_PORT"
+	done)"
+	LAB_CERT_KIND=$(. "$1/lab.env" && echo "$LAB_CERT_KIND")
+	lab_restart=1
+	lab_cmd_start "$1"
+}
+
 lab_inbox() {
 	[ -f "$1/lab.env" ] || { lab_die "no lab in '$1' (no lab.env)"; return 1; }
 	lab_md=$(. "$1/lab.env" && eval "printf %s \"\${LAB_MAILDIR_$2:-}\"")
@@ -954,6 +986,7 @@ lab_main() {
 	[ $# -gt 0 ] && shift
 	case $cmd in
 	start) lab_cmd_start "$@" ;;
+	restart) lab_cmd_restart "$@" ;;
 	stop) lab_cmd_stop "$@" ;;
 	wait-mail) lab_cmd_wait_mail "$@" ;;
 	count) lab_cmd_count "$@" ;;
@@ -961,7 +994,8 @@ lab_main() {
 	doveadm) lab_cmd_doveadm "$@" ;;
 	logs) lab_cmd_logs "$@" ;;
 	*)
-		echo "usage: lab.sh start|stop|wait-mail|count|put|doveadm|logs DIR ..." >&2
+		echo "usage: lab.sh start|stop|restart|wait-mail|count|put|doveadm|logs" \
+			"DIR ..." >&2
 		return 2
 		;;
 	esac
@@ -973,6 +1007,11 @@ lab_start() {
 	if command -v at_exit >/dev/null 2>&1; then
 		at_exit "sh '$LAB_SH' stop '$1'"
 	fi
+	. "$1/lab.env"
+}
+
+lab_restart() {
+	LAB_OWNER_PID=${LAB_OWNER_PID:-$$} sh "$LAB_SH" restart "$1" || return 1
 	. "$1/lab.env"
 }
 
