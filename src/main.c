@@ -31,6 +31,11 @@ static const struct command commands[] = {
 	{ "outbox", cmd_outbox,
 	  "outbox [list | show N | flush [--due]]\n"
 	  "                                show or retry the messages waiting to be sent" },
+	{ "sync", cmd_sync,
+	  "sync [ACCOUNT [FOLDER]]        fetch new mail and changes from the servers" },
+	{ "check", cmd_check,
+	  "check [--all] [--total] [ACCOUNT]\n"
+	  "                                print unread counts per folder from the index" },
 };
 
 static void

@@ -33,5 +33,7 @@ int cmd_config(int argc, char **argv, const struct cmd_ctx *ctx);
 int cmd_cat(int argc, char **argv, const struct cmd_ctx *ctx);
 int cmd_send(int argc, char **argv, const struct cmd_ctx *ctx);
 int cmd_outbox(int argc, char **argv, const struct cmd_ctx *ctx);
+int cmd_sync(int argc, char **argv, const struct cmd_ctx *ctx);
+int cmd_check(int argc, char **argv, const struct cmd_ctx *ctx);
 
 #endif
