@@ -67,6 +67,9 @@
 #   LAB_OWNER_PID       when set, a watchdog stops the lab once that
 #                       process is gone (lab_start sets it to the test)
 #   LAB_DEBUG=1         verbose server logs (auth and mail debugging)
+#   LAB_START_TIMEOUT   seconds for every port to answer (default 15)
+#   LAB_STOP_TIMEOUT    seconds before stop sends KILL (default 5)
+#   LAB_PYTHON          the python3 to run (default /usr/bin/python3)
 #
 # Start needs root (Postfix's master does), the Debian packages
 # dovecot-core, dovecot-imapd, dovecot-pop3d, dovecot-lmtpd, postfix,
@@ -105,9 +108,9 @@ lab_kv() {
 
 lab_pass_of() {
 	case $1 in
-	alice) echo 'alice-lab-pw' ;;
-	bob) echo 'bob-lab-pw' ;;
-	carol) echo 'car ol"\pw' ;;
+	alice) printf '%s\n' 'alice-lab-pw' ;;
+	bob) printf '%s\n' 'bob-lab-pw' ;;
+	carol) printf '%s\n' 'car ol"\pw' ;;
 	esac
 }
 
