@@ -26,6 +26,8 @@ struct parser {
 	size_t nall, capall;
 	size_t capleaves;
 	const char *const *caller_assumed;
+	/* the last child appended, so appending n siblings costs O(n) */
+	struct mime_part *tail_parent, *tail;
 };
 
 static struct mime_part *
@@ -37,9 +39,13 @@ new_part(struct parser *ps, struct mime_part *parent, int depth)
 	part->depth = depth;
 	if (parent) {
 		struct mime_part **pp = &parent->child;
+		if (ps->tail_parent == parent && ps->tail)
+			pp = &ps->tail->next;
 		while (*pp)
 			pp = &(*pp)->next;
 		*pp = part;
+		ps->tail_parent = parent;
+		ps->tail = part;
 	}
 	ps->all = xgrow(ps->all, &ps->capall, ps->nall + 1, sizeof(*ps->all));
 	ps->all[ps->nall++] = part;
