@@ -44,6 +44,15 @@ PY
 	t1=$(now)
 	printf 'postie cat: %d files, %.1f MiB in %.2f s\n' "$n" \
 		"$(calc "$size / 1048576")" "$(calc "$t1 - $t0")"
+	# What of that is only starting the program (it links OpenSSL,
+	# SQLite and ncurses, whose loading dominates a small message).
+	t0=$(now)
+	while IFS= read -r f; do
+		"$POSTIE" --version >/dev/null 2>&1 || true
+	done <"$tmp/files"
+	t1=$(now)
+	printf 'postie --version %d times: %.2f s (start-up alone)\n' "$n" \
+		"$(calc "$t1 - $t0")"
 	if command -v mshow >/dev/null 2>&1; then
 		t0=$(now)
 		while IFS= read -r f; do
