@@ -357,9 +357,10 @@ mime_decode_words(struct buf *out, const char *p, size_t len,
 			flush_pending(out, &pd, assumed);
 			add_text(out, p + text, at - text, assumed);
 		}
+		/* a label too long to be a charset reads as no label
+		 * (hostile-34), never as a shortened one */
 		char label[64];
-		size_t ll = cs.len < sizeof(label) - 1 ? cs.len
-						       : sizeof(label) - 1;
+		size_t ll = cs.len < sizeof(label) ? cs.len : 0;
 		memcpy(label, cs.p, ll);
 		label[ll] = '\0';
 		if (pd.have && ascii_strcasecmp(pd.label, label) != 0)

@@ -141,6 +141,9 @@ static const struct {
 	{ "=?utf-8?B?5Lit!!5paH?=", "中文",
 	  "hostile-34: junk inside base64 skipped" },
 	{ "=??B?abc?=", "=??B?abc?=", "hostile-34: empty charset raw" },
+	{ "=?utf-8xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+	  "?B?5Lit?=",
+	  "中", "hostile-34: a 80-byte charset label is no label" },
 	{ "a\r\n b", "a b", "unfolded" },
 };
 
