@@ -112,6 +112,17 @@ out=$(labmail smtp-send alice mx none someone@example.org who@example.org \
 like "$out" "554 5.7.1" "MX port: no relaying"
 ok "the MX message reaches carol's INBOX" lab_wait_mail "$LAB" carol 1 20
 
+# Raw UTF-8 in the headers (no SMTPUTF8 offered, since Dovecot's LMTP
+# could not take it): accepted as 8-bit data and delivered.
+printf 'From: \345\274\240\344\270\211 <alice@lab.test>\r\n' \
+	>"$TEST_TMP/utf8.eml"
+printf 'To: carol@lab.test\r\nSubject: \344\275\240\345\245\275\r\n\r\nhi\r\n' \
+	>>"$TEST_TMP/utf8.eml"
+out=$(labmail smtp-send alice tls plain alice@lab.test carol@lab.test \
+	<"$TEST_TMP/utf8.eml" 2>&1)
+is "$?:$out" "0:" "raw UTF-8 headers accepted without SMTPUTF8"
+ok "... and delivered to carol" lab_wait_mail "$LAB" carol 2 20
+
 ok "both messages reach bob's INBOX" lab_wait_mail "$LAB" bob 2 20
 is "$(sh "$LAB_SH" count "$LAB" bob)" 2 "lab.sh count: 2 for bob"
 is "$(sh "$LAB_SH" count "$LAB" alice)" 0 "lab.sh count: 0 for alice"

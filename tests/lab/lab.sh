@@ -494,6 +494,10 @@ smtpd_sasl_auth_enable = no
 smtpd_tls_cert_file = $D/tls/server.crt
 smtpd_tls_key_file = $D/tls/server.key
 smtpd_tls_security_level = may
+# Dovecot's LMTP (2.3) does not offer SMTPUTF8, so Postfix would accept
+# SMTPUTF8 mail only to bounce it at delivery: do not offer it either.
+# Raw UTF-8 in headers still passes, as 8-bit data.
+smtputf8_enable = no
 # A lab answers at once and retries deferred mail within a second or so.
 smtpd_error_sleep_time = 0
 in_flow_delay = 0
