@@ -368,7 +368,8 @@ int acct_sync_imap_session(struct imap_session *s,
 			   const struct acct_sync_params *p,
 			   struct acct_sync_stats *out, struct perr *e);
 
-/* POP3: download every message whose UIDL is not yet known into the
+/* POP3: download every message whose UIDL (on a server without UIDL: a
+ * hash of its header block, from TOP n 0) is not yet known into the
  * Maildir data_dir/inbox (each fsynced before anything else happens),
  * record its UIDL in data_dir/pop3-uidl (written atomically after each
  * message), index it in the store's local folder "INBOX", and delete on

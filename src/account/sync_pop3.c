@@ -206,6 +206,104 @@ seen_save(const struct seen *s, const char *path, struct perr *e)
 }
 
 /* ---------------------------------------------------------------------
+ * Servers without UIDL (RFC 1939 lists it as optional): each message is
+ * named by a hash of its header block, read with TOP n 0. The session
+ * has no TOP, so it is spoken here over the session's connection with
+ * the same reader rules (line cap, dot-unstuffing, the final "." must
+ * arrive).
+ */
+#define TOP_MAX_HEADER ((uint64_t)1 << 20)
+
+static int
+top_headers(struct pop3_session *s, uint32_t msgno, struct buf *out,
+	    struct perr *e)
+{
+	char cmd[40];
+	struct slice raw;
+	struct pop3_reply r;
+	struct pop3_ml m;
+	int rc = -1;
+
+	snprintf(cmd, sizeof(cmd), "TOP %u 0\r\n", (unsigned)msgno);
+	if (net_puts(s->conn, cmd, e) < 0 || net_flush(s->conn, e) < 0 ||
+	    net_read_line(s->conn, &raw, e) < 0 ||
+	    pop3_parse_reply(raw.p, raw.len, &r, e) < 0) {
+		s->state = POP3_SS_DISCONNECTED;
+		return -1;
+	}
+	if (!r.ok)
+		return perr_set(e, PERR_REJECTED, "POP3 server refused TOP "
+				"%u: %.*s", (unsigned)msgno, (int)r.text.len,
+				r.text.p);
+	pop3_ml_init(&m, s->max_line, TOP_MAX_HEADER);
+	net_set_nul_ok(s->conn, true);
+	for (;;) {
+		if (net_read_line(s->conn, &raw, e) < 0)
+			break;
+		pop3_ml_feed(&m, raw.p, raw.len);
+		pop3_ml_feed(&m, "\r\n", 2);
+		const char *line;
+		size_t len;
+		int k = pop3_ml_next(&m, &line, &len, e);
+		if (k < 0)
+			break;
+		if (k == POP3_ML_END) {
+			rc = 0;
+			break;
+		}
+		if (k == POP3_ML_LINE) {
+			buf_add(out, line, len);
+			buf_addstr(out, "\r\n");
+		}
+	}
+	net_set_nul_ok(s->conn, false);
+	pop3_ml_release(&m);
+	if (rc < 0)
+		s->state = POP3_SS_DISCONNECTED;
+	return rc;
+}
+
+/* Build the listing UIDL would have given: "hdr-" and the MD5 of the
+ * header block; identical header blocks get "-2", "-3", ... in order. */
+static int
+uidl_by_headers(struct pop3_session *s, struct pop3_uidl_list *l,
+		struct perr *e)
+{
+	uint32_t count;
+	uint64_t size;
+	struct buf h;
+	int rc = 0;
+
+	if (pop3_session_stat(s, &count, &size, e) < 0)
+		return -1;
+	if (count > 1000000)
+		return perr_set(e, PERR_PROTO, "POP3 server claims %u "
+				"messages", (unsigned)count);
+	buf_init(&h);
+	for (uint32_t n = 1; n <= count && rc == 0; n++) {
+		buf_reset(&h);
+		if ((rc = top_headers(s, n, &h, e)) < 0)
+			break;
+		char md5[33], line[POP3_UID_MAX + 16];
+		pop3_apop_digest(h.data, h.len, "", 0, md5);
+		snprintf(line, sizeof(line), "%u hdr-%s", (unsigned)n, md5);
+		for (unsigned dup = 2; dup < 1000000; dup++) {
+			bool clash = false;
+			const char *uid = strchr(line, ' ') + 1;
+			for (size_t i = 0; i < l->n && !clash; i++)
+				clash = strcmp(l->v[i].uid, uid) == 0;
+			if (!clash)
+				break;
+			snprintf(line, sizeof(line), "%u hdr-%s-%u",
+				 (unsigned)n, md5, dup);
+		}
+		rc = pop3_uidl_add(l, line, strlen(line), e);
+	}
+	buf_release(&h);
+	return rc;
+}
+
+/* ---------------------------------------------------------------------
  * The store's view
  */
 struct pop3_ctx {
@@ -393,11 +491,21 @@ acct_sync_pop3_session(struct pop3_session *s,
 	    reindex(&c, e) < 0)
 		goto out;
 	local = false;
-	if (pop3_session_uidl(s, &list, e) < 0) {
-		if (e->kind == PERR_REJECTED)
-			perr_prefix(e, "POP3 server refused UIDL, which postie "
-				       "needs to tell new mail from old");
-		goto out;
+	if (s->have_capa && !(s->caps.bits & POP3_CAP_UIDL)) {
+		log_info("POP3 server has no UIDL: naming messages by a hash "
+			 "of their headers");
+		if (uidl_by_headers(s, &list, e) < 0)
+			goto out;
+	} else if (pop3_session_uidl(s, &list, e) < 0) {
+		if (e->kind != PERR_REJECTED || s->state != POP3_SS_TRANSACTION)
+			goto out;
+		log_info("POP3 server refused UIDL (%s): naming messages by a "
+			 "hash of their headers", e->msg);
+		pop3_uidl_release(&list);
+		pop3_uidl_init(&list, 0);
+		perr_clear(e);
+		if (uidl_by_headers(s, &list, e) < 0)
+			goto out;
 	}
 	if (list.skipped)
 		log_warn("POP3 server listed %zu messages with an invalid "

@@ -7,8 +7,9 @@
  * disk, including ones downloaded by an earlier sync; a local failure
  * (the disk refusing writes) while storing message 2 sends RSET and no
  * QUIT, so message 1's DELE is undone (hostile-26); "after N days"
- * deletes only what was first seen long enough ago; a UIDL file that is
- * not ours is refused.
+ * deletes only what was first seen long enough ago; a server without
+ * UIDL gets its messages named by a hash of their headers (TOP n 0); a
+ * UIDL file that is not ours is refused.
  */
 #include <dirent.h>
 #include <signal.h>
@@ -294,6 +295,41 @@ main(void)
 	       "days: three days later: %s", e.msg);
 	like(sent.data, "UIDL\r\nDELE 1\r\nRETR 2\r\n(open)",
 	     "days: the three-day-old message is deleted, the new one kept");
+
+	/* a server without UIDL: messages named by a hash of TOP 0 */
+	fresh(tmp, "nouidl");
+	pacct.pop3_delete = CFG_POP3_LEAVE;
+	static const char top[] = "+OK\r\nFrom: bob@lab.test\r\n"
+				  "Subject: same\r\n\r\n.\r\n";
+	for (int round = 0; round < 2; round++) {
+		buf_reset(&srv);
+		buf_addstr(&srv, open_ok);
+		buf_addstr(&srv, "-ERR unknown command\r\n+OK 2 100\r\n");
+		buf_addstr(&srv, top);
+		buf_addstr(&srv, top);
+		if (round == 0) {
+			retr(&srv, msg2);
+			retr(&srv, msg3);
+		}
+		e = (struct perr)PERR_INIT;
+		is_int(run_capture(&srv, &stats, &sent, NULL, 0, &e), 0,
+		       "no UIDL, sync %d: %s", round + 1, e.msg);
+		like(sent.data, "UIDL\r\nSTAT\r\nTOP 1 0\r\nTOP 2 0\r\n",
+		     "no UIDL, sync %d: STAT and TOP n 0 instead", round + 1);
+		if (round == 0)
+			like(sent.data, "RETR 1\r\nRETR 2\r\n(open)",
+			     "no UIDL: both downloaded");
+		else
+			ok(!strstr(sent.data, "RETR"),
+			   "no UIDL: the second sync downloads nothing");
+	}
+	free(uidl);
+	uidl = xstrfmt("%s/pop3-uidl", data_dir);
+	buf_reset(&f);
+	ok(file_read_all(uidl, &f, 1 << 20, &e) == 0 &&
+		   strstr(f.data, "\nhdr-") && strstr(f.data, "-2 "),
+	   "no UIDL: header hashes recorded, the twin with '-2'");
+	is_int((intmax_t)count_new(), 2, "no UIDL: two messages, once each");
 
 	/* a UIDL file that is not ours is refused, nothing downloaded */
 	fresh(tmp, "bad");
