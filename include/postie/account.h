@@ -368,6 +368,20 @@ int acct_sync_imap_session(struct imap_session *s,
 			   const struct acct_sync_params *p,
 			   struct acct_sync_stats *out, struct perr *e);
 
+/* The receiving engine for acct_start: connect logs in (IMAP) or only
+ * prepares (POP3), ACCT_REQ_SYNC and the poll timer run the sync of the
+ * account (of req->folder when set), and an IMAP server with IDLE is
+ * watched on INBOX between them. Emits PROGRESS (folder, done, total),
+ * NEW_MAIL (n1: new messages) and FOLDER_CHANGED (n1 changed, n2
+ * removed); other requests are refused with PERR_REJECTED. */
+extern const struct acct_engine acct_sync_engine;
+/* Its state, for acct_params.state: a (borrowed: it must outlive the
+ * worker), the store directory and the data directory (copied), the
+ * network timeout (<= 0: net's defaults). */
+void *acct_sync_engine_state(const struct cfg_account *a,
+			     const char *cache_dir, const char *data_dir,
+			     int timeout_ms);
+
 /* POP3: download every message whose UIDL (on a server without UIDL: a
  * hash of its header block, from TOP n 0) is not yet known into the
  * Maildir data_dir/inbox (each fsynced before anything else happens),

@@ -1,0 +1,285 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * The receiving engine: the IMAP and POP3 syncs plugged into the worker
+ * framework's function table (see acct_sync_engine in postie/account.h).
+ *
+ * IMAP keeps one logged-in session between requests, so that "sync now"
+ * and the poll timer cost no new TLS handshake, and waits in IDLE on
+ * INBOX between them; a change seen in IDLE syncs INBOX at once and is
+ * announced as NEW_MAIL. A request posted while idling makes the cancel
+ * fd readable, which ends IDLE by dropping the session (the session's
+ * rule); the next operation logs in again. That costs a login per
+ * interrupted IDLE, and keeps the worker's one-thing-at-a-time rule
+ * without a second connection.
+ *
+ * POP3 has no lasting session: each sync connects, downloads and QUITs,
+ * because a POP3 server locks the mailbox while a session is open and
+ * only applies DELE at QUIT.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "postie/account.h"
+#include "postie/config.h"
+#include "postie/imap.h"
+#include "postie/log.h"
+#include "postie/store.h"
+
+/* Re-enter IDLE before the 29 minutes RFC 2177 allows. */
+#define IDLE_MAX_MS (25 * 60 * 1000)
+
+struct sync_engine {
+	const struct cfg_account *a;
+	char *cache_dir, *data_dir;
+	int timeout_ms;
+	char *password;
+	struct store *store;
+	struct imap_session s;
+	bool open;      /* s is logged in */
+	bool inbox_selected; /* s has INBOX open (for IDLE) */
+};
+
+void *
+acct_sync_engine_state(const struct cfg_account *a, const char *cache_dir,
+		       const char *data_dir, int timeout_ms)
+{
+	struct sync_engine *g = xcalloc(1, sizeof(*g));
+
+	g->a = a;
+	g->cache_dir = xstrdup(cache_dir);
+	g->data_dir = xstrdup(data_dir);
+	g->timeout_ms = timeout_ms;
+	return g;
+}
+
+static void
+eng_destroy(void *state)
+{
+	struct sync_engine *g = state;
+
+	if (!g)
+		return;
+	if (g->open)
+		imap_session_close(&g->s);
+	store_close(g->store);
+	if (g->password) {
+		memset(g->password, 0, strlen(g->password));
+		free(g->password);
+	}
+	free(g->cache_dir);
+	free(g->data_dir);
+	free(g);
+}
+
+/* What every connect needs once: the secret and the store. */
+static int
+prepare(struct sync_engine *g, struct perr *e)
+{
+	if (!g->password && cfg_account_password(g->a, &g->password, e) < 0)
+		return -1;
+	if (!g->store) {
+		struct store_open_info info;
+		g->store = store_open(g->cache_dir, STORE_WRITE, &info, e);
+		if (!g->store)
+			return -1;
+		if (info.rebuilt)
+			log_warn("index rebuilt: %s", info.reason);
+	}
+	return 0;
+}
+
+static int
+imap_login(struct acct_worker *w, struct sync_engine *g, struct perr *e)
+{
+	const struct cfg_account *a = g->a;
+	char fp[65] = "", port[8];
+
+	if (g->open && g->s.state != IMAP_SS_DISCONNECTED)
+		return 0;
+	if (g->open) {
+		imap_session_close(&g->s);
+		g->open = false;
+	}
+	if (a->receive.tls == CFG_TLS_NONE)
+		return perr_set(e, PERR_CONFIG, "account '%s': postie does not "
+				"read mail over plaintext IMAP", a->name);
+	if (a->has_fingerprint)
+		for (int i = 0; i < 32; i++)
+			snprintf(fp + 2 * i, 3, "%02x", a->tls_fingerprint[i]);
+	snprintf(port, sizeof(port), "%u", (unsigned)a->receive.port);
+	struct imap_session_params p = {
+		.host = a->receive.host, .port = port,
+		.tls = a->receive.tls == CFG_TLS_IMPLICIT ? IMAP_TLS_IMPLICIT
+							  : IMAP_TLS_STARTTLS,
+		.ca_file = a->ca_file,
+		.fingerprint = a->has_fingerprint ? fp : NULL,
+		.user = a->receive.user ? a->receive.user : a->user,
+		.password = g->password,
+		.connect_timeout_ms = g->timeout_ms,
+		.io_timeout_ms = g->timeout_ms,
+		.cancel_fd = acct_cancel_fd(w),
+		.send_id = a->imap_id,
+	};
+	if (imap_session_open(&g->s, &p, e) < 0) {
+		imap_session_close(&g->s);
+		if (e && e->kind == PERR_AUTH && a->login_hint) {
+			struct perr t = *e;
+			perr_set(e, t.kind, "%s (hint: %s)", t.msg,
+				 a->login_hint);
+		}
+		return -1;
+	}
+	g->open = true;
+	g->inbox_selected = false;
+	return 0;
+}
+
+static int
+eng_connect(struct acct_worker *w, void *state, struct perr *e)
+{
+	struct sync_engine *g = state;
+
+	if (prepare(g, e) < 0)
+		return -1;
+	if (g->a->receive.proto == CFG_PROTO_IMAP)
+		return imap_login(w, g, e);
+	if (g->a->receive.proto == CFG_PROTO_POP3)
+		return 0;
+	return perr_set(e, PERR_CONFIG, "account '%s' has no receive server",
+			g->a->name);
+}
+
+static void
+eng_disconnect(struct acct_worker *w, void *state)
+{
+	struct sync_engine *g = state;
+
+	if (g->open) {
+		imap_session_close(&g->s);
+		g->open = false;
+	}
+}
+
+static void
+on_progress(void *arg, const char *folder, uint64_t done, uint64_t total)
+{
+	acct_emit(arg, ACCT_EV_PROGRESS, folder, done, total, NULL, NULL);
+}
+
+static enum acct_status
+run_sync(struct acct_worker *w, struct sync_engine *g, const char *folder,
+	 struct perr *e)
+{
+	struct acct_sync_stats st;
+	struct acct_sync_params p = {
+		.account = g->a, .password = g->password, .store = g->store,
+		.folder = folder, .data_dir = g->data_dir,
+		.cancel_fd = acct_cancel_fd(w), .timeout_ms = g->timeout_ms,
+		.progress = on_progress, .progress_arg = w,
+	};
+	int rc;
+
+	if (prepare(g, e) < 0)
+		return ACCT_ERROR;
+	if (g->a->receive.proto == CFG_PROTO_POP3) {
+		rc = acct_sync_pop3(&p, &st, e);
+	} else {
+		if (imap_login(w, g, e) < 0)
+			return acct_cancelled(w) ? ACCT_STOPPED : ACCT_ERROR;
+		rc = acct_sync_imap_session(&g->s, &p, &st, e);
+		g->inbox_selected = false;
+	}
+	if (st.new_msgs)
+		acct_emit(w, ACCT_EV_NEW_MAIL, folder, st.new_msgs, 0, NULL,
+			  NULL);
+	if (st.changed || st.removed || st.new_msgs)
+		acct_emit(w, ACCT_EV_FOLDER_CHANGED, folder, st.changed,
+			  st.removed, NULL, NULL);
+	log_info("sync: %u folders, %llu new, %llu changed, %llu removed",
+		 st.folders, (unsigned long long)st.new_msgs,
+		 (unsigned long long)st.changed,
+		 (unsigned long long)st.removed);
+	if (rc == 0)
+		return ACCT_OK;
+	if (e->kind == PERR_CANCELLED || acct_cancelled(w))
+		return ACCT_STOPPED;
+	return ACCT_ERROR;
+}
+
+static enum acct_status
+eng_handle(struct acct_worker *w, void *state, const struct acct_request *req,
+	   struct perr *e)
+{
+	struct sync_engine *g = state;
+
+	if (req->kind == ACCT_REQ_SYNC)
+		return run_sync(w, g, req->folder, e);
+	perr_set(e, PERR_REJECTED, "the receiving engine cannot %s",
+		 acct_req_name(req->kind));
+	return ACCT_ERROR;
+}
+
+static enum acct_status
+eng_poll_tick(struct acct_worker *w, void *state, struct perr *e)
+{
+	return run_sync(w, state, NULL, e);
+}
+
+/* IMAP IDLE on INBOX until the deadline; a change syncs INBOX. */
+static int
+eng_idle_wait(struct acct_worker *w, void *state, int64_t deadline_ms,
+	      struct perr *e)
+{
+	struct sync_engine *g = state;
+
+	if (g->a->receive.proto != CFG_PROTO_IMAP)
+		return 0;
+	if (imap_login(w, g, e) < 0)
+		return acct_cancelled(w) ? 0 : -1;
+	if (!(g->s.caps & IMAP_CAP(IDLE)))
+		return 0; /* nothing to wait on: the poll timer does the work */
+	if (!g->inbox_selected || g->s.state != IMAP_SS_SELECTED) {
+		if (imap_session_select(&g->s, "INBOX", false, true, e) < 0)
+			return g->s.state == IMAP_SS_DISCONNECTED ? -1 : 0;
+		g->inbox_selected = true;
+	}
+	int64_t left = deadline_ms - time_mono_ms();
+	if (left <= 0)
+		return 0;
+	if (left > IDLE_MAX_MS)
+		left = IDLE_MAX_MS;
+	int r = imap_session_idle(&g->s, (int)left, NULL, NULL, e);
+	if (r < 0) {
+		if (e->kind == PERR_CANCELLED) {
+			/* A request or quit came: the session is gone, the
+			 * next operation logs in again. */
+			imap_session_close(&g->s);
+			g->open = false;
+			perr_clear(e);
+			return 0;
+		}
+		if (e->kind == PERR_REJECTED)
+			return 0;
+		return -1;
+	}
+	if (r == 1) {
+		struct perr se = PERR_INIT;
+		if (run_sync(w, g, "INBOX", &se) == ACCT_ERROR) {
+			*e = se;
+			return se.kind == PERR_CONN || se.kind == PERR_PROTO
+				       ? -1 : 0;
+		}
+	}
+	return 0;
+}
+
+const struct acct_engine acct_sync_engine = {
+	.name = "sync",
+	.connect = eng_connect,
+	.disconnect = eng_disconnect,
+	.handle = eng_handle,
+	.poll_tick = eng_poll_tick,
+	.idle_wait = eng_idle_wait,
+	.destroy = eng_destroy,
+};
