@@ -415,11 +415,29 @@ on_flags(const struct imap_resp *r, void *arg, struct perr *e)
 	struct sync_ctx *c = arg;
 
 	if (r->kind == IMAP_RESP_VANISHED) {
-		/* Only UIDs we hold matter; the set may be huge. */
-		for (size_t i = 0; i < c->cached.n; i++)
-			if (imap_seqset_contains(&r->set, c->cached.v[i].uid,
-						 UINT32_MAX))
-				note_gone(c, c->cached.v[i].uid);
+		/* Only UIDs we hold matter. Walk each range over the sorted
+		 * cache from its first UID: linear in ranges and cached
+		 * messages, whatever spans the server sends ("1:*"). */
+		for (size_t k = 0; k < r->set.n; k++) {
+			uint32_t lo = r->set.r[k].lo, hi = r->set.r[k].hi;
+			if (lo == IMAP_SEQ_STAR)
+				lo = UINT32_MAX;
+			if (hi == IMAP_SEQ_STAR)
+				hi = UINT32_MAX;
+			size_t a = 0, b = c->cached.n;
+			while (a < b) {
+				size_t mid = a + (b - a) / 2;
+				if (c->cached.v[mid].uid < lo)
+					a = mid + 1;
+				else
+					b = mid;
+			}
+			for (; a < c->cached.n && c->cached.v[a].uid <= hi; a++)
+				if (!(c->seen[a / 32] & (1u << (a % 32)))) {
+					c->seen[a / 32] |= 1u << (a % 32);
+					note_gone(c, c->cached.v[a].uid);
+				}
+		}
 		return 0;
 	}
 	if (r->kind != IMAP_RESP_FETCH)
