@@ -7,7 +7,10 @@
  * FLAGS sweep; a UIDVALIDITY change that drops the cache (hostile-15);
  * UIDNEXT below the cached maximum (hostile-15); QRESYNC, where only
  * what changed since the stored HIGHESTMODSEQ is asked for and nothing at
- * all when it did not move; a folder the server no longer lists.
+ * all when it did not move; a folder the server no longer lists; folder
+ * names that are not valid modified UTF-7 or hold "../" (hostile-13);
+ * a FETCH with UID 0, refused (hostile-9); a drop during FETCH
+ * (hostile-2).
  */
 #include <string.h>
 
@@ -352,6 +355,59 @@ main(void)
 	is_int(run(&srv, 0, "Nope", &stats, &sent, &e), -1,
 	       "sync of a folder the server does not list");
 	like(e.msg, "no folder 'Nope'", "says which");
+
+	/* hostile-13: a name that is not valid modified UTF-7 and one with
+	 * "../" are kept opaque, shown as their bytes, and selected by their
+	 * raw bytes */
+	buf_reset(&srv);
+	buf_addstr(&srv, "* OK [CAPABILITY IMAP4rev1] hi\r\n"
+			 "A1 OK [CAPABILITY IMAP4rev1] in\r\n"
+			 "* LIST () \"/\" INBOX\r\n"
+			 "* LIST () \"/\" \"&Jjo\"\r\n"
+			 "* LIST () \"/\" \"../x\"\r\n"
+			 "A2 OK list\r\n"
+			 "* 1 EXISTS\r\n* OK [UIDVALIDITY 8] x\r\n"
+			 "* OK [UIDNEXT 3] x\r\nA3 OK sel\r\n"
+			 "* 1 FETCH (UID 1 FLAGS (\\Seen))\r\nA4 OK sweep\r\n"
+			 "* 1 EXISTS\r\n* OK [UIDVALIDITY 5] x\r\n"
+			 "* OK [UIDNEXT 9] x\r\nA5 OK sel\r\n");
+	fetch_resp(&srv, 1, 7, "", bs_text, hdr2);
+	buf_addstr(&srv, "A6 OK fetch\r\n"
+			 "* 0 EXISTS\r\n* OK [UIDVALIDITY 6] x\r\n"
+			 "* OK [UIDNEXT 1] x\r\nA7 OK sel\r\n");
+	e = (struct perr)PERR_INIT;
+	is_int(run(&srv, 0, NULL, &stats, &sent, &e), 0,
+	       "hostile-13 odd folder names: %s", e.msg);
+	like(sent.data, "A5 EXAMINE &Jjo\r\n",
+	     "the invalid modified UTF-7 name is sent back as it came");
+	like(sent.data, "A7 EXAMINE ../x\r\n", "so is '../x'");
+	ok(store_folder_find(st, "&Jjo", 4, &f, &e) == 1 &&
+		   strcmp(f.name, "&Jjo") == 0,
+	   "the opaque name is stored and shown as its bytes");
+	int64_t odd = f.id;
+	store_folder_release(&f);
+	ok(store_uid_list(st, odd, &uids, &n, &e) == 0 && n == 1 &&
+		   uids[0] == 7,
+	   "its message is stored under it");
+	free(uids);
+
+	buf_reset(&srv);
+	buf_addstr(&srv, "* OK [CAPABILITY IMAP4rev1] hi\r\n"
+			 "A1 OK [CAPABILITY IMAP4rev1] in\r\n"
+			 "* LIST () \"/\" \"&Jjo\"\r\nA2 OK list\r\n"
+			 "* 2 EXISTS\r\n* OK [UIDVALIDITY 5] x\r\n"
+			 "* OK [UIDNEXT 12] x\r\nA3 OK sel\r\n");
+	fetch_resp(&srv, 2, 0, "", bs_text, hdr2);
+	buf_addstr(&srv, "A4 OK fetch\r\n");
+	e = (struct perr)PERR_INIT;
+	is_int(run(&srv, 0, "&Jjo", &stats, &sent, &e), -1,
+	       "hostile-9: a FETCH with UID 0 fails the sync");
+	ok(e.kind == PERR_PROTO && strstr(e.msg, "&Jjo"),
+	   "as a protocol error naming the folder: %s", e.msg);
+	ok(store_uid_list(st, odd, &uids, &n, &e) == 0 && n == 1 &&
+		   uids[0] == 7,
+	   "hostile-9: nothing is stored for UID 0");
+	free(uids);
 
 	/* the connection drops in the middle of the new-mail FETCH: an
 	 * error, and what was not complete is not stored */
