@@ -5,7 +5,8 @@
 # Dovecot: mail delivered by the lab's Postfix appears in the index and in
 # the unread counts; a flag set and an expunge done by a second client
 # (Python's imaplib) are seen by the next sync; a folder with a Chinese
-# name; a sync with nothing new; one folder alone; a folder deleted on the
+# name; a sync with nothing new; the progress line only on a terminal;
+# one folder alone; a folder deleted on the
 # server leaves the index; STARTTLS as well as implicit TLS; a refused
 # login fails with the provider's hint.
 
@@ -96,6 +97,12 @@ is "$(check --total lab)" "3" "check --total sums the unread mail"
 ok "second sync" sync lab
 like "$(cat "$TEST_TMP/out")" "lab: 6 folders, 0 new, 0 changed, 0 removed" \
 	"a sync with nothing new changes nothing"
+is "$(wc -c <"$TEST_TMP/err" | tr -d ' ')" 0 \
+	"no progress line when stderr is not a terminal"
+script -qec "$POSTIE -F $TEST_TMP/rc sync lab" /dev/null >"$TEST_TMP/tty" 2>&1
+is "$?" 0 "sync on a terminal"
+like "$(cat "$TEST_TMP/tty")" "sync lab: INBOX" "on a terminal, a progress line"
+like "$(cat "$TEST_TMP/tty")" "lab: 6 folders" "and the summary"
 
 ok "a second client marks message 1 seen" \
 	imapdo 'm.uid("STORE", "1", "+FLAGS", "(\\Seen)")'
