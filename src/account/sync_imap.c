@@ -19,8 +19,10 @@
  *      FETCH 1:max (FLAGS) (CHANGEDSINCE modseq VANISHED) when the
  *      folder's HIGHESTMODSEQ moved, which names exactly the messages
  *      whose flags changed and the UIDs expunged since; with nothing
- *      moved, nothing is sent. Without QRESYNC, a sweep of UID FETCH
- *      1:max (UID FLAGS) compared with the cache. The QRESYNC parameter
+ *      moved, nothing is sent. With CONDSTORE alone, CHANGEDSINCE for
+ *      the flags while the message count says nothing was expunged.
+ *      Otherwise a sweep of UID FETCH 1:max (UID FLAGS) compared with
+ *      the cache (see sync_changes). The QRESYNC parameter
  *      of SELECT would save the round trip of the FETCH, but it makes
  *      SELECT carry FETCH and VANISHED responses, which the session's
  *      select does not hand out; one more command per changed folder is
@@ -291,10 +293,12 @@ struct sync_ctx {
 	struct acct_sync_stats *st;
 	const char *const *assumed;
 	bool qresync;       /* ENABLE QRESYNC succeeded */
+	bool condstore;     /* the server has CONDSTORE */
 	/* the folder being synced */
 	const struct folder_ref *f;
 	int64_t fid;
 	uint32_t maxuid;    /* highest UID cached before this sync */
+	uint64_t fnew;      /* new messages stored in this folder */
 	struct sync_msg *batch;
 	size_t nbatch;
 	uint64_t done, total;
@@ -327,8 +331,10 @@ flush_batch(struct sync_ctx *c, struct perr *e)
 		v[i] = c->batch[i].m;
 	int rc = store_msg_put(c->p->store, c->fid, v, c->nbatch, e);
 	free(v);
-	if (rc == 0)
+	if (rc == 0) {
 		c->st->new_msgs += c->nbatch;
+		c->fnew += c->nbatch;
+	}
 	for (size_t i = 0; i < c->nbatch; i++)
 		sync_msg_release(&c->batch[i]);
 	c->nbatch = 0;
@@ -470,46 +476,70 @@ on_flags(const struct imap_resp *r, void *arg, struct perr *e)
 	return 0;
 }
 
+/* One UID FETCH 1:max (UID FLAGS) [modifier] through on_flags. */
+static int
+fetch_flags(struct sync_ctx *c, const char *modifier, struct perr *e)
+{
+	char tag[IMAP_TAG_SIZE], range[32];
+	struct imap_cmd cmd;
+	struct imap_resp fin;
+
+	imap_session_tag(c->s, tag);
+	imap_cmd_init(&cmd, tag, "UID FETCH", 0);
+	snprintf(range, sizeof(range), "1:%u", (unsigned)c->maxuid);
+	imap_cmd_raw(&cmd, range);
+	imap_cmd_raw(&cmd, "(UID FLAGS)");
+	if (modifier)
+		imap_cmd_raw(&cmd, modifier);
+	imap_cmd_finish(&cmd);
+	imap_resp_init(&fin);
+	int rc = imap_session_run(c->s, &cmd, tag, on_flags, c, &fin, e);
+	imap_resp_release(&fin);
+	imap_cmd_release(&cmd);
+	return rc;
+}
+
 /* Flag changes and expunges among the messages cached before this sync
- * (UIDs 1..maxuid). */
+ * (UIDs 1..maxuid):
+ *
+ *   QRESYNC    nothing when HIGHESTMODSEQ did not move, else
+ *              CHANGEDSINCE with VANISHED, which names both;
+ *   CONDSTORE  a message count that differs from the server's means
+ *              expunges: a sweep; else CHANGEDSINCE when HIGHESTMODSEQ
+ *              moved (flags only), else nothing;
+ *   neither    a sweep: every UID and its flags, compared with the
+ *              cache; a cached UID missing from it was expunged.
+ */
 static int
 sync_changes(struct sync_ctx *c, uint64_t cached_modseq, struct perr *e)
 {
 	const struct imap_mailbox_state *mb = &c->s->mbox;
-	bool sweep;
-	char tag[IMAP_TAG_SIZE];
-	struct imap_cmd cmd;
-	struct imap_resp fin;
-	int rc;
+	bool modseq = cached_modseq && mb->highestmodseq && !mb->nomodseq;
+	bool moved = mb->highestmodseq != cached_modseq;
+	char mod[80];
+	int rc = 0;
 
 	if (c->maxuid == 0 || c->cached.n == 0)
 		return 0;
-	if (c->qresync && cached_modseq && mb->highestmodseq &&
-	    !mb->nomodseq) {
-		if (mb->highestmodseq == cached_modseq)
-			return 0; /* nothing changed since last time */
-		sweep = false;
-	} else {
-		sweep = true;
-	}
 	c->seen = xcalloc(c->cached.n / 32 + 1, sizeof(*c->seen));
-	imap_session_tag(c->s, tag);
-	imap_cmd_init(&cmd, tag, "UID FETCH", 0);
-	char range[32];
-	snprintf(range, sizeof(range), "1:%u", (unsigned)c->maxuid);
-	imap_cmd_raw(&cmd, range);
-	imap_cmd_raw(&cmd, "(UID FLAGS)");
-	if (!sweep) {
-		char mod[80];
+	bool sweep = false;
+	if (c->qresync && modseq) {
+		if (!moved)
+			return 0;
 		snprintf(mod, sizeof(mod), "(CHANGEDSINCE %llu VANISHED)",
 			 (unsigned long long)cached_modseq);
-		imap_cmd_raw(&cmd, mod);
+		rc = fetch_flags(c, mod, e);
+	} else if (c->condstore && modseq &&
+		   c->cached.n + c->fnew == mb->exists) {
+		if (!moved)
+			return 0;
+		snprintf(mod, sizeof(mod), "(CHANGEDSINCE %llu)",
+			 (unsigned long long)cached_modseq);
+		rc = fetch_flags(c, mod, e);
+	} else {
+		sweep = true;
+		rc = fetch_flags(c, NULL, e);
 	}
-	imap_cmd_finish(&cmd);
-	imap_resp_init(&fin);
-	rc = imap_session_run(c->s, &cmd, tag, on_flags, c, &fin, e);
-	imap_resp_release(&fin);
-	imap_cmd_release(&cmd);
 	if (rc < 0)
 		return -1;
 	if (sweep)
@@ -555,6 +585,7 @@ sync_folder(struct sync_ctx *c, const struct folder_ref *f, struct perr *e)
 
 	c->f = f;
 	c->done = c->total = 0;
+	c->fnew = 0;
 	progress(c);
 	if (imap_session_select(c->s, f->raw, true, true, e) < 0)
 		return -1;
@@ -750,12 +781,18 @@ acct_sync_imap_session(struct imap_session *s,
 
 	memset(out, 0, sizeof(*out));
 	c.assumed = sync_assumed(p->account, &assumed);
-	if ((s->caps & IMAP_CAP(QRESYNC)) && (s->caps & IMAP_CAP(ENABLE))) {
+	/* RFC 7162: QRESYNC must be enabled before SELECT; CONDSTORE is
+	 * enabled too so that SELECT reports HIGHESTMODSEQ. */
+	c.condstore = (s->caps & IMAP_CAP(CONDSTORE)) != 0;
+	if ((s->caps & (IMAP_CAP(QRESYNC) | IMAP_CAP(CONDSTORE))) &&
+	    (s->caps & IMAP_CAP(ENABLE))) {
 		struct perr ee = PERR_INIT;
-		if (imap_session_simple(s, "ENABLE QRESYNC", NULL, NULL,
-					&ee) == 0)
-			c.qresync = true;
-		else if (s->state == IMAP_SS_DISCONNECTED) {
+		bool q = (s->caps & IMAP_CAP(QRESYNC)) != 0;
+		if (imap_session_simple(s, q ? "ENABLE QRESYNC"
+					     : "ENABLE CONDSTORE",
+					NULL, NULL, &ee) == 0) {
+			c.qresync = q;
+		} else if (s->state == IMAP_SS_DISCONNECTED) {
 			*e = ee;
 			goto out;
 		}

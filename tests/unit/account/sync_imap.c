@@ -7,7 +7,7 @@
  * FLAGS sweep; a UIDVALIDITY change that drops the cache (hostile-15);
  * UIDNEXT below the cached maximum (hostile-15); QRESYNC, where only
  * what changed since the stored HIGHESTMODSEQ is asked for and nothing at
- * all when it did not move; a folder the server no longer lists; folder
+ * all when it did not move; CONDSTORE alone; a folder the server no longer lists; folder
  * names that are not valid modified UTF-7 or hold "../" (hostile-13);
  * a FETCH with UID 0, refused (hostile-9); a drop during FETCH
  * (hostile-2).
@@ -329,6 +329,64 @@ main(void)
 	is_int(run(&srv, 0, NULL, &stats, &sent, &e), 0,
 	       "QRESYNC, nothing changed: %s", e.msg);
 	ok(!strstr(sent.data, "FETCH"), "nothing changed: no FETCH at all");
+
+	/* CONDSTORE without QRESYNC (a separate store): CHANGEDSINCE while
+	 * the message count matches, a sweep when it does not, nothing when
+	 * HIGHESTMODSEQ did not move */
+	struct store *main_st = st;
+	char *csdir = xstrfmt("%s/condstore", tmp);
+	st = store_open(csdir, STORE_WRITE, NULL, &e);
+	static const char ccaps[] =
+		"* OK [CAPABILITY IMAP4rev1 ENABLE CONDSTORE] hi\r\n"
+		"A1 OK [CAPABILITY IMAP4rev1 ENABLE CONDSTORE] in\r\n"
+		"* ENABLED CONDSTORE\r\nA2 OK enabled\r\n"
+		"* LIST () \"/\" INBOX\r\nA3 OK list\r\n";
+	buf_reset(&srv);
+	buf_addstr(&srv, ccaps);
+	buf_addstr(&srv, "* 2 EXISTS\r\n* OK [UIDVALIDITY 3] x\r\n"
+			 "* OK [UIDNEXT 3] x\r\n"
+			 "* OK [HIGHESTMODSEQ 50] x\r\nA4 OK sel\r\n");
+	fetch_resp(&srv, 1, 1, "", bs_text, hdr1);
+	fetch_resp(&srv, 2, 2, "", bs_text, hdr2);
+	buf_addstr(&srv, "A5 OK fetch\r\n");
+	is_int(run(&srv, 0, NULL, &stats, &sent, &e), 0,
+	       "CONDSTORE first: %s", e.msg);
+	like(sent.data, "A2 ENABLE CONDSTORE\r\n", "CONDSTORE enabled");
+	buf_reset(&srv);
+	buf_addstr(&srv, ccaps);
+	buf_addstr(&srv, "* 2 EXISTS\r\n* OK [UIDVALIDITY 3] x\r\n"
+			 "* OK [UIDNEXT 3] x\r\n"
+			 "* OK [HIGHESTMODSEQ 60] x\r\nA4 OK sel\r\n"
+			 "* 1 FETCH (UID 1 FLAGS (\\Seen) MODSEQ (55))\r\n"
+			 "A5 OK changes\r\n");
+	is_int(run(&srv, 0, NULL, &stats, &sent, &e), 0,
+	       "CONDSTORE flags: %s", e.msg);
+	like(sent.data, "A5 UID FETCH 1:2 (UID FLAGS) (CHANGEDSINCE 50)\r\n",
+	     "CONDSTORE: only flags changed since the stored modseq");
+	ok(stats.changed == 1 && stats.removed == 0, "CONDSTORE: 1 changed");
+	buf_reset(&srv);
+	buf_addstr(&srv, ccaps);
+	buf_addstr(&srv, "* 1 EXISTS\r\n* OK [UIDVALIDITY 3] x\r\n"
+			 "* OK [UIDNEXT 3] x\r\n"
+			 "* OK [HIGHESTMODSEQ 61] x\r\nA4 OK sel\r\n"
+			 "* 1 FETCH (UID 2 FLAGS ())\r\nA5 OK sweep\r\n");
+	is_int(run(&srv, 0, NULL, &stats, &sent, &e), 0,
+	       "CONDSTORE expunge: %s", e.msg);
+	like(sent.data, "A5 UID FETCH 1:2 (UID FLAGS)\r\n",
+	     "CONDSTORE: a count that differs means a sweep");
+	ok(stats.changed == 0 && stats.removed == 1,
+	   "CONDSTORE: the expunge is found");
+	buf_reset(&srv);
+	buf_addstr(&srv, ccaps);
+	buf_addstr(&srv, "* 1 EXISTS\r\n* OK [UIDVALIDITY 3] x\r\n"
+			 "* OK [UIDNEXT 3] x\r\n"
+			 "* OK [HIGHESTMODSEQ 61] x\r\nA4 OK sel\r\n");
+	is_int(run(&srv, 0, NULL, &stats, &sent, &e), 0,
+	       "CONDSTORE unchanged: %s", e.msg);
+	ok(!strstr(sent.data, "FETCH"), "CONDSTORE: nothing moved, no FETCH");
+	store_close(st);
+	st = main_st;
+	free(csdir);
 
 	/* a folder the server refuses is counted and reported; a named
 	 * folder that does not exist is an error */
