@@ -58,6 +58,7 @@ struct seen_ent {
 	uint32_t local;
 	char *name;
 	bool listed;  /* the server lists it now */
+	bool handled; /* met in this session's listing already */
 };
 
 struct seen {
@@ -536,6 +537,15 @@ acct_sync_pop3_session(struct pop3_session *s,
 	for (size_t i = 0; i < list.n; i++) {
 		const struct pop3_uidl_entry *u = &list.v[i];
 		struct seen_ent *en = seen_find(&c.seen, u->uid);
+		if (en && en->handled) {
+			/* Two messages under one unique id: only the first
+			 * is ours; deleting the other could lose mail that
+			 * was never downloaded. */
+			log_warn("POP3 server lists unique id '%s' twice; "
+				 "message %u is left alone", u->uid,
+				 (unsigned)u->msgno);
+			continue;
+		}
 		if (!en) {
 			if (p->progress)
 				p->progress(p->progress_arg, "INBOX", done,
@@ -545,6 +555,8 @@ acct_sync_pop3_session(struct pop3_session *s,
 			done++;
 			en = seen_find(&c.seen, u->uid);
 		}
+		if (en)
+			en->handled = true;
 		/* Only a message recorded above as safe on disk gets here. */
 		if (en && want_delete(&c, en)) {
 			if (pop3_session_dele(s, u->msgno, e) < 0)

@@ -8,8 +8,9 @@
  * (the disk refusing writes) while storing message 2 sends RSET and no
  * QUIT, so message 1's DELE is undone (hostile-26); "after N days"
  * deletes only what was first seen long enough ago; a server without
- * UIDL gets its messages named by a hash of their headers (TOP n 0); a
- * UIDL file that is not ours is refused.
+ * UIDL gets its messages named by a hash of their headers (TOP n 0); one
+ * unique id listed twice (hostile-24); a UIDL file that is not ours is
+ * refused.
  */
 #include <dirent.h>
 #include <signal.h>
@@ -330,6 +331,24 @@ main(void)
 		   strstr(f.data, "\nhdr-") && strstr(f.data, "-2 "),
 	   "no UIDL: header hashes recorded, the twin with '-2'");
 	is_int((intmax_t)count_new(), 2, "no UIDL: two messages, once each");
+
+	/* hostile-24: one unique id listed twice: the second message is
+	 * neither downloaded as a duplicate nor deleted unread */
+	fresh(tmp, "twice");
+	pacct.pop3_delete = CFG_POP3_DELETE;
+	buf_reset(&srv);
+	buf_addstr(&srv, open_ok);
+	buf_addstr(&srv, "+OK\r\n1 same\r\n2 same\r\n.\r\n");
+	retr(&srv, msg1);
+	buf_addstr(&srv, "+OK marked\r\n");
+	e = (struct perr)PERR_INIT;
+	is_int(run_capture(&srv, &stats, &sent, NULL, 0, &e), 0,
+	       "hostile-24 duplicate UIDL: %s", e.msg);
+	like(sent.data, "UIDL\r\nRETR 1\r\nDELE 1\r\n(open)",
+	     "hostile-24: only the first of two messages with one id is "
+	     "taken and deleted");
+	ok(!strstr(sent.data, "DELE 2") && !strstr(sent.data, "RETR 2"),
+	   "hostile-24: the second is left alone");
 
 	/* a UIDL file that is not ours is refused, nothing downloaded */
 	fresh(tmp, "bad");
