@@ -164,6 +164,39 @@ bool utf8_valid(const char *p, size_t len);
 size_t utf8_cut(const char *p, size_t len, size_t max);
 
 /* ---------------------------------------------------------------------
+ * Terminal text: what may be drawn, and how wide it is (src/base/text.c).
+ */
+/* What text_sanitize may let through. Everything else is escaped. */
+enum {
+	TEXT_ALLOW_TAB = 1 << 0, /* keep tabs (a pager expands them) */
+	TEXT_ALLOW_LF = 1 << 1,  /* keep line feeds (multi-line text) */
+	TEXT_TAB_SPACE = 1 << 2, /* a tab becomes one space (headers) */
+	TEXT_ALLOW_ZWJ = 1 << 3, /* keep the joiners U+200C and U+200D
+				    (emoji sequences, Persian text) */
+};
+
+/* Append the drawable form of (p, len) to out: C0 controls and DEL as
+ * ^@ .. ^_ and ^? (so ESC is ^[ and the sequence it starts is inert
+ * text), raw C1 bytes as \x80 .. \x9f, other invalid UTF-8 as U+FFFD,
+ * C1 code points, bidi controls, zero-width and other invisible
+ * characters as <U+XXXX>; tab and line feed only as flags allow. The
+ * result is valid UTF-8 with no control character but those allowed.
+ * Returns the number of replacements (0: drawn as it came). */
+size_t text_sanitize(struct buf *out, const char *p, size_t len,
+		     unsigned flags);
+/* Would text_sanitize (with no flags) escape this code point? Controls,
+ * C1, bidi controls and invisible characters. For file names and other
+ * places where such a character is dropped rather than shown. */
+bool text_cp_unsafe(uint32_t cp);
+/* Cells a code point takes on a terminal: 0 (combining, invisible), 1,
+ * 2 (East Asian wide and full-width, emoji), or -1 for a control. From
+ * our own Unicode tables, the same in every locale. */
+int text_cp_width(uint32_t cp);
+/* Cells of a UTF-8 string as drawn after text_sanitize would leave it
+ * unchanged (controls count 0, an invalid byte 1). */
+size_t text_width(const char *p, size_t len);
+
+/* ---------------------------------------------------------------------
  * base64 (RFC 4648 alphabet)
  */
 /* Append the base64 form of (in, len); wrap > 0 breaks lines with CRLF

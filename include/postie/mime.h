@@ -278,10 +278,11 @@ const struct mime_part *mime_choose_body(const struct mime_message *m,
 void mime_part_text(struct buf *out, const struct mime_message *m,
 		    const struct mime_part *part, size_t width);
 
-/* Append (p, len), which should be UTF-8, made safe for a terminal: C0
- * controls as ^X, DEL as ^?, C1 controls and invalid bytes as \xNN, bidi
- * controls and invisible characters as <U+XXXX>. multiline keeps tab and
- * newline; otherwise they become a space. */
+/* Append (p, len), which should be UTF-8, made safe for a terminal by
+ * base's text_sanitize: C0 controls as ^X, DEL as ^?, raw C1 bytes as
+ * \xNN, other invalid UTF-8 as U+FFFD, bidi controls and invisible
+ * characters as <U+XXXX>. multiline keeps tab and newline; otherwise a
+ * tab becomes a space and a newline ^J. */
 void mime_sanitize(struct buf *out, const char *p, size_t len,
 		   bool multiline);
 

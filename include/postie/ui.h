@@ -36,13 +36,15 @@
  * Sanitising
  */
 
-/* What ui_sanitize may let through. Everything else is escaped. */
+/* What ui_sanitize may let through. Everything else is escaped. The
+ * rules are base's text_sanitize (one policy for every path from a mail
+ * to a terminal); these names are the screen's spelling of its flags. */
 enum {
-	UI_ALLOW_TAB = 1 << 0,   /* keep tabs (the pager expands them) */
-	UI_ALLOW_LF = 1 << 1,    /* keep line feeds (multi-line text) */
-	UI_TAB_SPACE = 1 << 2,   /* a tab becomes one space (headers) */
-	UI_ALLOW_ZWJ = 1 << 3,   /* keep the joiners U+200C and U+200D
-				    (emoji sequences, Persian text) */
+	UI_ALLOW_TAB = TEXT_ALLOW_TAB, /* keep tabs (the pager expands them) */
+	UI_ALLOW_LF = TEXT_ALLOW_LF,   /* keep line feeds (multi-line text) */
+	UI_TAB_SPACE = TEXT_TAB_SPACE, /* a tab becomes one space (headers) */
+	UI_ALLOW_ZWJ = TEXT_ALLOW_ZWJ, /* keep the joiners U+200C and U+200D
+					  (emoji sequences, Persian text) */
 };
 
 /* Append the drawable form of (p, len) to out:

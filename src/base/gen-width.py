@@ -1,14 +1,14 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: ISC
 #
-# Writes src/ui/width_table.h: the ranges of code points that take zero
+# Writes src/base/width_table.h: the ranges of code points that take zero
 # or two cells on a terminal, from the Unicode Character Database as
 # Python's unicodedata module carries it (EastAsianWidth W and F for two
 # cells; general categories Mn, Me and Cf, and the conjoining Hangul
 # vowels and final consonants, for zero). Run it from the top of the tree
 # when moving to a new Unicode version and commit its output:
 #
-#     python3 src/ui/gen-width.py > src/ui/width_table.h
+#     python3 src/base/gen-width.py > src/base/width_table.h
 import sys
 import unicodedata as ud
 

@@ -11,8 +11,7 @@
  * An unterminated comment, quote or raw-text element swallows the rest of
  * the input, as a browser would, and is never rescanned.
  *
- * Also here: the width table (East Asian Wide and Fullwidth ranges, zero
- * width marks) used for wrapping, since mime/ must not depend on the
+ * Wrapping measures in cells with base's width tables, never the
  * locale's wcwidth.
  */
 #include <stdio.h>
@@ -24,101 +23,21 @@
 #include "postie/mime_text.h"
 
 /* ---------------------------------------------------------------------
- * Width
+ * Width: base's tables (text_cp_width), so that wrapped text lines up
+ * with what the screen measures.
  */
-
-struct range {
-	uint32_t lo, hi;
-};
-
-/* East Asian Width W and F (Unicode 15), merged where adjacent, plus the
- * emoji blocks shown in two cells by terminals. */
-static const struct range wide[] = {
-	{ 0x1100, 0x115f }, { 0x231a, 0x231b }, { 0x2329, 0x232a },
-	{ 0x23e9, 0x23ec }, { 0x23f0, 0x23f0 }, { 0x23f3, 0x23f3 },
-	{ 0x25fd, 0x25fe }, { 0x2614, 0x2615 }, { 0x2648, 0x2653 },
-	{ 0x267f, 0x267f }, { 0x2693, 0x2693 }, { 0x26a1, 0x26a1 },
-	{ 0x26aa, 0x26ab }, { 0x26bd, 0x26be }, { 0x26c4, 0x26c5 },
-	{ 0x26ce, 0x26ce }, { 0x26d4, 0x26d4 }, { 0x26ea, 0x26ea },
-	{ 0x26f2, 0x26f3 }, { 0x26f5, 0x26f5 }, { 0x26fa, 0x26fa },
-	{ 0x26fd, 0x26fd }, { 0x2705, 0x2705 }, { 0x270a, 0x270b },
-	{ 0x2728, 0x2728 }, { 0x274c, 0x274c }, { 0x274e, 0x274e },
-	{ 0x2753, 0x2755 }, { 0x2757, 0x2757 }, { 0x2795, 0x2797 },
-	{ 0x27b0, 0x27b0 }, { 0x27bf, 0x27bf }, { 0x2b1b, 0x2b1c },
-	{ 0x2b50, 0x2b50 }, { 0x2b55, 0x2b55 }, { 0x2e80, 0x303e },
-	{ 0x3041, 0x33ff }, { 0x3400, 0x4dbf }, { 0x4e00, 0x9fff },
-	{ 0xa000, 0xa4cf }, { 0xa960, 0xa97f }, { 0xac00, 0xd7a3 },
-	{ 0xf900, 0xfaff }, { 0xfe10, 0xfe19 }, { 0xfe30, 0xfe6f },
-	{ 0xff00, 0xff60 }, { 0xffe0, 0xffe6 }, { 0x16fe0, 0x16fe4 },
-	{ 0x17000, 0x18aff }, { 0x1b000, 0x1b2ff }, { 0x1f004, 0x1f004 },
-	{ 0x1f0cf, 0x1f0cf }, { 0x1f18e, 0x1f18e }, { 0x1f191, 0x1f19a },
-	{ 0x1f200, 0x1f251 }, { 0x1f300, 0x1f64f }, { 0x1f680, 0x1f6ff },
-	{ 0x1f7e0, 0x1f7eb }, { 0x1f900, 0x1f9ff }, { 0x1fa70, 0x1faff },
-	{ 0x20000, 0x2fffd }, { 0x30000, 0x3fffd },
-};
-
-/* Combining marks and invisible format characters: no cell of their own. */
-static const struct range zero[] = {
-	{ 0x0300, 0x036f }, { 0x0483, 0x0489 }, { 0x0591, 0x05bd },
-	{ 0x05bf, 0x05bf }, { 0x05c1, 0x05c2 }, { 0x05c4, 0x05c5 },
-	{ 0x05c7, 0x05c7 }, { 0x0610, 0x061a }, { 0x064b, 0x065f },
-	{ 0x0670, 0x0670 }, { 0x06d6, 0x06dc }, { 0x06df, 0x06e4 },
-	{ 0x0e31, 0x0e31 }, { 0x0e34, 0x0e3a }, { 0x0e47, 0x0e4e },
-	{ 0x1160, 0x11ff }, { 0x1ab0, 0x1aff }, { 0x1dc0, 0x1dff },
-	{ 0x200b, 0x200f }, { 0x2028, 0x202e }, { 0x2060, 0x2064 },
-	{ 0x20d0, 0x20ff }, { 0x302a, 0x302d }, { 0x3099, 0x309a },
-	{ 0xfe00, 0xfe0f }, { 0xfe20, 0xfe2f }, { 0xfeff, 0xfeff },
-	{ 0xe0001, 0xe0001 }, { 0xe0020, 0xe007f }, { 0xe0100, 0xe01ef },
-};
-
-static bool
-in_table(uint32_t cp, const struct range *t, size_t n)
-{
-	size_t lo = 0, hi = n;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (cp < t[mid].lo)
-			hi = mid;
-		else if (cp > t[mid].hi)
-			lo = mid + 1;
-		else
-			return true;
-	}
-	return false;
-}
 
 int
 mime_cp_width(uint32_t cp)
 {
-	if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0))
-		return 0;
-	if (cp < 0x300)
-		return 1;
-	if (in_table(cp, zero, ARRAY_SIZE(zero)))
-		return 0;
-	if (in_table(cp, wide, ARRAY_SIZE(wide)))
-		return 2;
-	return 1;
+	int w = text_cp_width(cp);
+	return w < 0 ? 0 : w;
 }
 
 size_t
 mime_text_width(const char *s, size_t len)
 {
-	size_t i = 0, cells = 0;
-
-	while (i < len) {
-		uint32_t cp;
-		size_t n = utf8_decode(s + i, len - i, &cp);
-		if (n == 0) {
-			cells++;
-			i++;
-			continue;
-		}
-		cells += (size_t)mime_cp_width(cp);
-		i += n;
-	}
-	return cells;
+	return text_width(s, len);
 }
 
 /* ---------------------------------------------------------------------

@@ -243,58 +243,14 @@ mime_part_text(struct buf *out, const struct mime_message *m,
 	free(meta);
 }
 
-/* Characters that change how the text around them is shown without being
- * seen themselves: bidi embeddings, overrides and isolates, zero-width
- * characters, the byte-order mark (Trojan Source, hostile-43). */
-static bool
-invisible(uint32_t cp)
-{
-	return cp == 0x061c || cp == 0x180e || (cp >= 0x200b && cp <= 0x200f) ||
-	       (cp >= 0x2028 && cp <= 0x202e) || (cp >= 0x2060 && cp <= 0x2069) ||
-	       cp == 0xfeff || (cp >= 0xfff9 && cp <= 0xfffb);
-}
-
 void
 mime_sanitize(struct buf *out, const char *p, size_t len, bool multiline)
 {
-	size_t i = 0, run = 0;
-
-	buf_grow(out, len);
-	while (i < len) {
-		unsigned char c = (unsigned char)p[i];
-		if (c >= 0x20 && c < 0x7f) {
-			i++;
-			continue;
-		}
-		uint32_t cp = c;
-		size_t n = 1;
-		if (c >= 0x80) {
-			n = utf8_decode(p + i, len - i, &cp);
-			if (n && cp >= 0xa0 && !invisible(cp)) {
-				i += n;
-				continue;
-			}
-		}
-		buf_add(out, p + run, i - run);
-		if (c >= 0x80 && !n) {
-			buf_addf(out, "\\x%02x", c);
-			n = 1;
-		} else if (cp == '\t' || cp == '\n') {
-			buf_addch(out, multiline ? (int)cp : ' ');
-		} else if (cp < 0x20) {
-			buf_addch(out, '^');
-			buf_addch(out, (int)cp + 0x40);
-		} else if (cp == 0x7f) {
-			buf_add(out, "^?", 2);
-		} else if (cp < 0xa0) {
-			buf_addf(out, "\\x%02x", (unsigned)cp);
-		} else {
-			buf_addf(out, "<U+%04X>", (unsigned)cp);
-		}
-		i += n;
-		run = i;
-	}
-	buf_add(out, p + run, len - run);
+	/* One policy for every path to a terminal: base's text_sanitize.
+	 * A single-line value shows a tab as a space; a line feed there
+	 * cannot come from an unfolded header and is shown as ^J. */
+	text_sanitize(out, p, len,
+		      multiline ? TEXT_ALLOW_TAB | TEXT_ALLOW_LF : TEXT_TAB_SPACE);
 }
 
 static bool
@@ -328,8 +284,7 @@ mime_safe_filename(const char *name)
 			i++;
 			continue;
 		}
-		if (cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp < 0xa0) ||
-		    invisible(cp)) {
+		if (text_cp_unsafe(cp)) {
 			i += n;
 			continue;
 		}

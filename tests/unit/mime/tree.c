@@ -251,7 +251,8 @@ static const struct {
 	{ "\x1b]0;pwned\x07title", "^[]0;pwned^Gtitle",
 	  "hostile-42: OSC title sequence" },
 	{ "\x1b[2J", "^[[2J", "hostile-42: CSI" },
-	{ "a\xc2\x9b" "31mb", "a\\x9b31mb", "hostile-42: C1 CSI" },
+	{ "a\xc2\x9b" "31mb", "a<U+009B>31mb", "hostile-42: C1 CSI as UTF-8" },
+	{ "a\x9b" "31mb", "a\\x9b31mb", "hostile-42: C1 CSI as a raw byte" },
 	{ "del\x7f bs\x08", "del^? bs^H", "hostile-42: DEL and backspace" },
 	{ "invoice\xe2\x80\xae" "fdp.exe", "invoice<U+202E>fdp.exe",
 	  "hostile-43: right-to-left override" },
@@ -259,7 +260,7 @@ static const struct {
 	  "hostile-43: isolates" },
 	{ "zero\xe2\x80\x8bwidth\xef\xbb\xbf", "zero<U+200B>width<U+FEFF>",
 	  "hostile-43: invisible characters" },
-	{ "bad\xff", "bad\\xff", "invalid UTF-8 shown as \\xNN" },
+	{ "bad\xff", "bad\xef\xbf\xbd", "invalid UTF-8 shown as U+FFFD" },
 	{ "tab\tnl\n中文", "tab\tnl\n中文", "tab, newline and CJK kept" },
 };
 
@@ -291,7 +292,8 @@ test_safety(void)
 	}
 	struct buf b = BUF_INIT;
 	mime_sanitize(&b, "a\tb\nc", 5, false);
-	is_str(b.data, "a b c", "one-line form turns tab and newline to space");
+	is_str(b.data, "a b^Jc",
+	       "one-line form: a tab becomes a space, a newline is shown");
 	buf_release(&b);
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 		char *s = mime_safe_filename(names[i].in);
