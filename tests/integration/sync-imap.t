@@ -6,9 +6,9 @@
 # the unread counts; a flag set and an expunge done by a second client
 # (Python's imaplib) are seen by the next sync; a folder with a Chinese
 # name; a sync with nothing new; the progress line only on a terminal;
-# one folder alone; a folder deleted on the
-# server leaves the index; STARTTLS as well as implicit TLS; a refused
-# login fails with the provider's hint.
+# one folder alone; a folder deleted on the server leaves the index;
+# STARTTLS as well as implicit TLS; a refused login fails with the
+# provider's hint.
 
 . "$(dirname "$0")/../lib.sh"
 . "$TESTS_DIR/lab/lab.sh"
