@@ -6,9 +6,10 @@
 # the unread counts; a flag set and an expunge done by a second client
 # (Python's imaplib) are seen by the next sync; a folder with a Chinese
 # name; a sync with nothing new; the progress line only on a terminal;
-# one folder alone; a folder deleted on the server leaves the index;
-# STARTTLS as well as implicit TLS; a refused login fails with the
-# provider's hint.
+# one folder alone; a folder deleted on the server leaves the index; a
+# folder made again with a new UIDVALIDITY (hostile-15); STARTTLS as well
+# as implicit TLS; ID after login for the 163 preset; a refused login
+# fails with the provider's hint.
 
 . "$(dirname "$0")/../lib.sh"
 . "$TESTS_DIR/lab/lab.sh"
@@ -126,14 +127,44 @@ ok "delete 已发送 on the server" sh "$LAB" doveadm "$LAB_DIR" mailbox delete 
 ok "sync after the folder was deleted" sync lab
 unlike "$(check --all lab)" "已发送" "a folder gone from the server leaves the index"
 
+# hostile-15: the folder is deleted and made again under the same name,
+# with a new UIDVALIDITY: its cache is dropped, not mixed with the new
+ok "create folder Work" sh "$LAB" doveadm "$LAB_DIR" mailbox create -u alice Work
+ok "a message in Work" sh "$LAB" put "$LAB_DIR" alice "$TEST_TMP/m1" Work
+ok "sync of Work" sync lab Work
+like "$(check lab)" "lab${TAB}Work${TAB}1${TAB}1" "Work: 1 of 1"
+ok "delete Work" sh "$LAB" doveadm "$LAB_DIR" mailbox delete -u alice Work
+ok "create Work again" sh "$LAB" doveadm "$LAB_DIR" mailbox create -u alice Work
+ok "message 1 in the new Work" sh "$LAB" put "$LAB_DIR" alice "$TEST_TMP/m1" Work
+ok "message 2 in the new Work" sh "$LAB" put "$LAB_DIR" alice "$TEST_TMP/m1" Work
+ok "sync after the UIDVALIDITY change" sync lab Work
+like "$(cat "$TEST_TMP/out")" "lab: 1 folder, 2 new" "both messages fetched anew"
+like "$(check lab)" "lab${TAB}Work${TAB}2${TAB}2" \
+	"hostile-15: Work holds the two new messages, not three"
+
 ok "STARTTLS account syncs" sync tls
-like "$(cat "$TEST_TMP/out")" "tls: 5 folders, 2 new" "over STARTTLS too"
+like "$(cat "$TEST_TMP/out")" "tls: 6 folders, 4 new" "over STARTTLS too"
 like "$(check tls)" "tls${TAB}INBOX${TAB}1${TAB}2" \
 	"the STARTTLS account's index has the same counts"
 
 
 fails "a folder the server does not have" sync lab Nope
 like "$(cat "$TEST_TMP/err")" "no folder 'Nope'" "says which folder"
+
+# A 163 account wants the ID command after login (its preset says so)
+cat >"$TEST_TMP/rc" <<RC
+[account "netease"]
+	address = alice@163.com
+	preset = 163
+	receive = imaps://127.0.0.1:$LAB_IMAPS_PORT
+	user = alice
+	password = $LAB_PASS_alice
+	ca-file = $LAB_CA
+RC
+POSTIE_TRACE=imap "$POSTIE" -F "$TEST_TMP/rc" sync netease >"$TEST_TMP/out" 2>&1
+is "$?" 0 "a sync with the 163 preset"
+like "$(cat "$XDG_STATE_HOME/postie/postie.log")" "[netease] imap >>> A2 ID (" \
+	"the preset's ID command is sent after login"
 
 cat >"$TEST_TMP/rc" <<RC
 [account "bad"]
