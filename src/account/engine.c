@@ -89,6 +89,20 @@ prepare(struct sync_engine *g, struct perr *e)
 	return 0;
 }
 
+/* Close the session for good: after a cancel or a broken connection it
+ * may have lost its place in the stream whatever its state says. */
+static void
+drop_session(struct sync_engine *g)
+{
+	if (g->open) {
+		g->s.state = IMAP_SS_DISCONNECTED; /* no LOGOUT into a
+						      stream out of step */
+		imap_session_close(&g->s);
+		g->open = false;
+	}
+	g->inbox_selected = false;
+}
+
 static int
 imap_login(struct acct_worker *w, struct sync_engine *g, struct perr *e)
 {
@@ -189,6 +203,9 @@ run_sync(struct acct_worker *w, struct sync_engine *g, const char *folder,
 			return acct_cancelled(w) ? ACCT_STOPPED : ACCT_ERROR;
 		rc = acct_sync_imap_session(&g->s, &p, &st, e);
 		g->inbox_selected = false;
+		if (rc < 0 && (e->kind == PERR_CONN || e->kind == PERR_PROTO ||
+			       e->kind == PERR_CANCELLED))
+			drop_session(g);
 	}
 	if (st.new_msgs)
 		acct_emit(w, ACCT_EV_NEW_MAIL, folder, st.new_msgs, 0, NULL,
@@ -240,8 +257,19 @@ eng_idle_wait(struct acct_worker *w, void *state, int64_t deadline_ms,
 	if (!(g->s.caps & IMAP_CAP(IDLE)))
 		return 0; /* nothing to wait on: the poll timer does the work */
 	if (!g->inbox_selected || g->s.state != IMAP_SS_SELECTED) {
-		if (imap_session_select(&g->s, "INBOX", false, true, e) < 0)
-			return g->s.state == IMAP_SS_DISCONNECTED ? -1 : 0;
+		if (imap_session_select(&g->s, "INBOX", false, true, e) < 0) {
+			if (e->kind == PERR_FOLDER || e->kind == PERR_REJECTED)
+				return 0; /* no INBOX to watch: poll only */
+			/* A failed SELECT leaves the session in state AUTH
+			 * even when the connection lost its place: never
+			 * use it again. */
+			drop_session(g);
+			if (e->kind == PERR_CANCELLED || acct_cancelled(w)) {
+				perr_clear(e);
+				return 0;
+			}
+			return -1;
+		}
 		g->inbox_selected = true;
 	}
 	int64_t left = deadline_ms - time_mono_ms();
@@ -251,16 +279,15 @@ eng_idle_wait(struct acct_worker *w, void *state, int64_t deadline_ms,
 		left = IDLE_MAX_MS;
 	int r = imap_session_idle(&g->s, (int)left, NULL, NULL, e);
 	if (r < 0) {
+		if (e->kind == PERR_REJECTED)
+			return 0;
+		drop_session(g);
 		if (e->kind == PERR_CANCELLED) {
 			/* A request or quit came: the session is gone, the
 			 * next operation logs in again. */
-			imap_session_close(&g->s);
-			g->open = false;
 			perr_clear(e);
 			return 0;
 		}
-		if (e->kind == PERR_REJECTED)
-			return 0;
 		return -1;
 	}
 	if (r == 1) {

@@ -817,6 +817,12 @@ acct_sync_imap_session(struct imap_session *s,
 			continue;
 		if (is_connection_error(&fe) ||
 		    s->state == IMAP_SS_DISCONNECTED) {
+			/* A SELECT cut short leaves the session in state
+			 * AUTH though the stream is out of step: mark it
+			 * broken so that nothing more is sent on it. */
+			if (fe.kind == PERR_CONN || fe.kind == PERR_PROTO ||
+			    fe.kind == PERR_CANCELLED)
+				s->state = IMAP_SS_DISCONNECTED;
 			*e = fe;
 			perr_prefix(e, "folder '%s'", f->name);
 			goto out;

@@ -10,7 +10,9 @@
  * once as "progress N"). With IDLE-SECONDS it then prints "idling" and
  * waits that long for unsolicited new mail (IMAP IDLE), printing it, and
  * posts a second sync to show the worker logs in again after IDLE was
- * interrupted. Exits 0 when every sync ended DONE.
+ * interrupted. Exits 0 when every sync ended DONE. SYNC_WORKER_LOG set
+ * in the environment sends the log (and POSTIE_TRACE's protocol trace)
+ * to stderr.
  */
 #include <poll.h>
 #include <stdio.h>
@@ -89,6 +91,8 @@ main(int argc, char **argv)
 		return 64;
 	}
 	int idle = argc > 5 ? atoi(argv[5]) : 0;
+	if (getenv("SYNC_WORKER_LOG"))
+		log_to_stderr(true);
 	cfg_init(&c);
 	if (cfg_load(&c, argv[1], &e) < 0) {
 		fprintf(stderr, "sync-worker: %s\n", e.msg);
