@@ -183,4 +183,120 @@ void ui_loop_quit(struct ui_loop *l);
 /* Restore the previous SIGWINCH handler and free. NULL is a no-op. */
 void ui_loop_free(struct ui_loop *l);
 
+/* ---------------------------------------------------------------------
+ * mailcap (RFC 1524): which program shows a media type (mailcap.c)
+ *
+ * Pure: the caller reads ~/.mailcap and /etc/mailcap and runs what comes
+ * out; nothing here touches a file or starts a process. Any thread.
+ */
+
+#define UI_MAILCAP_LINE_MAX 8192     /* bytes of one entry, joined */
+#define UI_MAILCAP_ENTRIES_MAX 2048  /* entries kept over all files */
+#define UI_MAILCAP_ERRORS_MAX 32     /* messages kept on skipped lines */
+#define UI_MAILCAP_COMMAND_MAX 65536 /* bytes of an expanded command */
+
+/* One entry. Strings are owned by the struct ui_mailcap that holds it;
+ * fields the entry does not give are NULL. Commands are kept as written
+ * (backslash escapes included) for ui_mailcap_expand. */
+struct ui_mailcap_entry {
+	char *type;        /* lower case "text/html"; a subtype "*" is a
+			      wildcard for the whole major type */
+	char *view;        /* the view command (second field) */
+	char *test;        /* test=: run it, use the entry on exit 0 */
+	char *nametemplate;
+	char *description;
+	char *print;
+	char *edit;
+	char *compose;
+	bool needsterminal;
+	bool copiousoutput;
+	char *file;        /* the file name given to ui_mailcap_parse */
+	unsigned line;     /* where the entry starts in it */
+};
+
+struct ui_mailcap {
+	struct ui_mailcap_entry *v;
+	size_t n, cap;
+	char *errors[UI_MAILCAP_ERRORS_MAX]; /* "file:line: what" */
+	size_t nerrors;     /* messages kept */
+	size_t nskipped;    /* lines skipped in all (may exceed nerrors) */
+};
+
+#define UI_MAILCAP_INIT { NULL, 0, 0, { NULL }, 0, 0 }
+
+void ui_mailcap_init(struct ui_mailcap *mc);
+/* Free every entry and message and re-initialise. */
+void ui_mailcap_release(struct ui_mailcap *mc);
+
+/* Add the entries of the mailcap text (text, len), read from the file
+ * named file (used in messages only), after those already in mc, so that
+ * parsing ~/.mailcap then /etc/mailcap gives RFC 1524's search order.
+ * Comments (#), blank lines, continuation lines (a backslash at the end)
+ * and "\;" inside a field are understood; unknown flags are ignored. A
+ * line that cannot be read (no '/' type, a bad type, no command, longer
+ * than UI_MAILCAP_LINE_MAX, a NUL byte) is skipped and leaves a message
+ * "file:line: what" in mc->errors; the rest of the file still counts.
+ * Returns 0, or -1 with PERR_CONFIG in *e when the entries would pass
+ * UI_MAILCAP_ENTRIES_MAX (those before the cap are kept). Time is linear
+ * in len. */
+int ui_mailcap_parse(struct ui_mailcap *mc, const char *text, size_t len,
+		     const char *file, struct perr *e);
+
+/* The first entry after `after` (NULL: from the start) whose type matches
+ * the media type type ("Text/HTML", parameters after ';' ignored): the
+ * same type/subtype, ASCII case ignored, or a wildcard entry (subtype
+ * "*") of the same major type. File order decides, as RFC 1524 says, so
+ * a specific entry wins over a wildcard only when it comes first. Call
+ * again with the result as `after` when its test= command fails.
+ * Borrowed from mc; NULL when none matches. */
+const struct ui_mailcap_entry *
+ui_mailcap_lookup(const struct ui_mailcap *mc, const char *type,
+		  const struct ui_mailcap_entry *after);
+
+/* A Content-Type parameter from the mail: untrusted. */
+struct ui_mailcap_param {
+	const char *name;
+	const char *value;
+};
+
+/* What ui_mailcap_expand did besides the command. */
+struct ui_mailcap_report {
+	bool uses_file; /* %s appeared; otherwise give the data on stdin */
+	size_t dropped; /* %{param} values dropped for control characters */
+	size_t missing; /* %{param} names not among the parameters */
+};
+
+/* Expand the mailcap command cmd (an entry's view, test, print, edit or
+ * compose) into an argv for proc_capture or posix_spawn: "/bin/sh", "-c",
+ * the command, NULL. Heap vector; free with argv_free.
+ *
+ *   %s      file, the temporary file postie made
+ *   %t      type, the media type without parameters
+ *   %{name} the value of parameter name (ASCII case ignored), "" if absent
+ *   %%      a percent sign;  \%  a percent sign;  \;  a semicolon;
+ *   \\      a backslash; any other backslash is kept for the shell
+ *
+ * Every substituted value is written single-quoted, with each ' as
+ * '\'', so that the shell reads it as one literal word whatever it holds
+ * (hostile-45): $(...), backquotes, ${IFS}, quotes, ';' and newlines do
+ * nothing. A parameter value with a control character (C0 or DEL) is
+ * dropped and written as '' (counted in rep->dropped). A placeholder the
+ * entry itself quotes, '%s' or "%s" with the quote marks right beside
+ * it, loses those quote marks (ours replace them); a placeholder inside
+ * a longer quoted string ("file %s") is refused with PERR_CONFIG, since
+ * no quoting of ours is safe inside someone else's double quotes. So is
+ * %n, %F, or a command longer than UI_MAILCAP_COMMAND_MAX once expanded.
+ * rep may be NULL. NULL with *e set on failure. */
+char **ui_mailcap_expand(const char *cmd, const char *file,
+			 const char *type,
+			 const struct ui_mailcap_param *params,
+			 size_t nparams, struct ui_mailcap_report *rep,
+			 struct perr *e);
+
+/* The file-name suffix the entry's nametemplate asks for ("%s.pdf" gives
+ * ".pdf"): what follows %s, keeping only [A-Za-z0-9._-], at most 32
+ * bytes. Heap string; NULL when there is no nametemplate, no %s in it or
+ * nothing left. */
+char *ui_mailcap_suffix(const struct ui_mailcap_entry *ent);
+
 #endif
