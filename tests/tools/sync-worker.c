@@ -30,7 +30,8 @@ pump(struct acct_hub *hub, uint64_t want_id, int64_t deadline, bool *done,
 	uint64_t progress = 0;
 
 	while (time_mono_ms() < deadline) {
-		struct pollfd pfd = { .fd = acct_hub_fd(hub), .events = POLLIN };
+		struct pollfd pfd = { .fd = acct_hub_fd(hub),
+				      .events = POLLIN };
 		int64_t left = deadline - time_mono_ms();
 		if (poll(&pfd, 1, (int)(left > 1000 ? 1000 : left)) <= 0)
 			continue;
@@ -118,7 +119,8 @@ main(int argc, char **argv)
 	for (int round = 0; round < (idle ? 2 : 1); round++) {
 		uint64_t id;
 		bool done = false, failed = false;
-		if (acct_post(w, ACCT_REQ_SYNC, NULL, NULL, NULL, &id, &e) < 0) {
+		if (acct_post(w, ACCT_REQ_SYNC, NULL, NULL, NULL, &id,
+			      &e) < 0) {
 			fprintf(stderr, "sync-worker: %s\n", e.msg);
 			status = 1;
 			break;

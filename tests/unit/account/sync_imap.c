@@ -7,10 +7,10 @@
  * FLAGS sweep; a UIDVALIDITY change that drops the cache (hostile-15);
  * UIDNEXT below the cached maximum (hostile-15); QRESYNC, where only
  * what changed since the stored HIGHESTMODSEQ is asked for and nothing at
- * all when it did not move; CONDSTORE alone; a folder the server no longer lists; folder
- * names that are not valid modified UTF-7 or hold "../" (hostile-13);
- * a FETCH with UID 0, refused (hostile-9); a drop during FETCH
- * (hostile-2).
+ * all when it did not move; CONDSTORE alone; a folder the server no
+ * longer lists; folder names that are not valid modified UTF-7 or hold
+ * "../" (hostile-13); a FETCH with UID 0, refused (hostile-9); a drop
+ * during FETCH (hostile-2).
  */
 #include <string.h>
 

@@ -36,7 +36,8 @@ static const char msg1[] =
 	"Subject: =?GBK?B?1tDOxNb3zOI=?=\r\nMessage-ID: <p1@qq.com>\r\n\r\n"
 	"..stuffed\r\nbody\r\n";
 static const char msg2[] = "From: bob@lab.test\r\nSubject: two\r\n\r\nx\r\n";
-static const char msg3[] = "From: carol@lab.test\r\nSubject: three\r\n\r\ny\r\n";
+static const char msg3[] =
+	"From: carol@lab.test\r\nSubject: three\r\n\r\ny\r\n";
 
 static void
 retr(struct buf *b, const char *m)
