@@ -231,6 +231,17 @@ int b64_decode_strict(struct buf *out, const char *in, size_t len);
  * fsynced. Returns 0, or -1 with PERR_LOCAL in *e. */
 int file_write_atomic(const char *path, const void *data, size_t len,
 		      mode_t mode, struct perr *e);
+/* Write all of (p, n) to fd, retrying after EINTR and short writes.
+ * Returns 0, or -1 with errno set. */
+int file_write_fd(int fd, const void *p, size_t n);
+/* Create path, which must not exist (O_EXCL; a symbolic link there is
+ * not followed), with mode; write (data, len), fsync and close it. On
+ * failure nothing is left at path: returns -1 with PERR_LOCAL in *e and
+ * errno kept (EEXIST when path was taken), so that a caller can try
+ * another name. The first step of every crash-safe write: what follows
+ * is a rename or link into place and an fsync of the directory. */
+int file_create_synced(const char *path, const void *data, size_t len,
+		       mode_t mode, struct perr *e);
 /* Read a whole file into out (appending), refusing files larger than max
  * bytes. Returns 0 or -1 with PERR_LOCAL. */
 int file_read_all(const char *path, struct buf *out, size_t max,

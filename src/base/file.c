@@ -56,9 +56,10 @@ dir_of(const char *path)
 	return xstrndup(path, (size_t)(slash - path));
 }
 
-static int
-write_all(int fd, const char *p, size_t len)
+int
+file_write_fd(int fd, const void *data, size_t len)
 {
+	const char *p = data;
 	while (len) {
 		ssize_t n = write(fd, p, len);
 		if (n < 0) {
@@ -96,7 +97,7 @@ file_write_atomic(const char *path, const void *data, size_t len,
 		goto out;
 	}
 	/* open() applies the umask; the caller asked for this mode. */
-	if (fchmod(fd, mode) < 0 || write_all(fd, data, len) < 0 ||
+	if (fchmod(fd, mode) < 0 || file_write_fd(fd, data, len) < 0 ||
 	    fsync(fd) < 0) {
 		perr_set(e, PERR_LOCAL, "cannot write '%s': %s", tmp,
 			 strerror(errno));
@@ -125,6 +126,39 @@ out:
 	free(tmp);
 	free(dir);
 	return rc;
+}
+
+int
+file_create_synced(const char *path, const void *data, size_t len,
+		   mode_t mode, struct perr *e)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
+		      mode);
+	if (fd < 0) {
+		int err = errno;
+		perr_set(e, PERR_LOCAL, "cannot create '%s': %s", path,
+			 strerror(err));
+		errno = err;
+		return -1;
+	}
+	if (file_write_fd(fd, data, len) < 0 || fsync(fd) < 0) {
+		int err = errno;
+		close(fd);
+		unlink(path);
+		perr_set(e, PERR_LOCAL, "cannot write '%s': %s", path,
+			 strerror(err));
+		errno = err;
+		return -1;
+	}
+	if (close(fd) < 0) {
+		int err = errno;
+		unlink(path);
+		perr_set(e, PERR_LOCAL, "cannot write '%s': %s", path,
+			 strerror(err));
+		errno = err;
+		return -1;
+	}
+	return 0;
 }
 
 int

@@ -247,22 +247,6 @@ create_unique(const char *dir, const char *name, struct buf *path)
 }
 
 static int
-write_all(int fd, const char *p, size_t n)
-{
-	while (n) {
-		ssize_t w = write(fd, p, n);
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
-static int
 save_attachments(const struct mime_message *m, const char *dir)
 {
 	int rc = 0;
@@ -289,7 +273,7 @@ save_attachments(const struct mime_message *m, const char *dir)
 		} else {
 			mime_transfer_decode(&data, p->cte, p->body.p,
 					     p->body.len);
-			if (write_all(fd, data.data, data.len) < 0 ||
+			if (file_write_fd(fd, data.data, data.len) < 0 ||
 			    close(fd) < 0) {
 				fprintf(stderr, "postie cat: cannot write "
 						"'%s': %s\n",

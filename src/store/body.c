@@ -54,24 +54,6 @@ ensure_maildir(struct store *st, struct perr *e)
 	return 0;
 }
 
-static int
-write_all(int fd, const void *data, size_t len)
-{
-	const char *p = data;
-
-	while (len > 0) {
-		ssize_t w = write(fd, p, len);
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		p += w;
-		len -= (size_t)w;
-	}
-	return 0;
-}
-
 /* Write the file into tmp/ and move it into cur/. */
 static int
 body_write(struct store *st, const char *name, const void *raw, size_t len,
@@ -82,29 +64,10 @@ body_write(struct store *st, const char *name, const void *raw, size_t len,
 	char *cur = xstrfmt("%s/cur/%s", st->body_dir, name);
 	char *curdir = xstrfmt("%s/cur", st->body_dir);
 	int rc = -1;
-	int fd;
 
 	unlink(tmp);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
-		  0600);
-	if (fd < 0) {
-		perr_set(e, PERR_LOCAL, "cannot create '%s': %s", tmp,
-			 strerror(errno));
+	if (file_create_synced(tmp, raw, len, 0600, e) < 0)
 		goto out;
-	}
-	if (write_all(fd, raw, len) < 0 || fsync(fd) < 0) {
-		perr_set(e, PERR_LOCAL, "cannot write '%s': %s", tmp,
-			 strerror(errno));
-		close(fd);
-		unlink(tmp);
-		goto out;
-	}
-	if (close(fd) < 0) {
-		perr_set(e, PERR_LOCAL, "cannot write '%s': %s", tmp,
-			 strerror(errno));
-		unlink(tmp);
-		goto out;
-	}
 	if (rename(tmp, cur) < 0) {
 		perr_set(e, PERR_LOCAL, "cannot move '%s' into place: %s", tmp,
 			 strerror(errno));

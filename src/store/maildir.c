@@ -67,22 +67,6 @@ maildir_release(struct maildir *md)
 	md->root = NULL;
 }
 
-static int
-write_all(int fd, const char *p, size_t len)
-{
-	while (len > 0) {
-		ssize_t n = write(fd, p, len);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 /* Link tmp to dst without ever replacing dst. */
 static int
 link_new(const char *tmp, const char *dst)
@@ -106,7 +90,8 @@ maildir_deliver(struct maildir *md, const void *data, size_t len,
 {
 	struct timeval tv;
 	char *base = NULL, *tmp = NULL, *dst = NULL, *newdir = NULL;
-	int fd = -1, rc = -1;
+	int rc = -1;
+	bool created = false;
 
 	if (name)
 		*name = NULL;
@@ -118,28 +103,12 @@ maildir_deliver(struct maildir *md, const void *data, size_t len,
 			       (long)tv.tv_usec, (long)getpid(),
 			       (unsigned long long)++md->seq, md->host);
 		tmp = xstrfmt("%s/tmp/%s", md->root, base);
-		fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-		if (fd >= 0 || errno != EEXIST)
+		created = file_create_synced(tmp, data, len, 0600, e) == 0;
+		if (created || errno != EEXIST)
 			break;
 	}
-	if (fd < 0) {
-		perr_set(e, PERR_LOCAL, "cannot create '%s': %s", tmp,
-			 strerror(errno));
+	if (!created)
 		goto out;
-	}
-	if (write_all(fd, data, len) < 0 || fsync(fd) < 0) {
-		perr_set(e, PERR_LOCAL, "cannot write '%s': %s", tmp,
-			 strerror(errno));
-		close(fd);
-		unlink(tmp);
-		goto out;
-	}
-	if (close(fd) < 0) {
-		perr_set(e, PERR_LOCAL, "cannot write '%s': %s", tmp,
-			 strerror(errno));
-		unlink(tmp);
-		goto out;
-	}
 	dst = xstrfmt("%s/new/%s", md->root, base);
 	if (link_new(tmp, dst) < 0) {
 		perr_set(e, PERR_LOCAL, "cannot move '%s' into new/: %s", tmp,

@@ -406,22 +406,6 @@ outbox_get(struct outbox *ob, const char *id, struct outbox_entry *ent,
 	return 0;
 }
 
-/* Write all of (p, n) to fd. */
-static int
-write_all(int fd, const char *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = write(fd, p, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0)
-			return -1;
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 int
 outbox_add(struct outbox *ob, const char *from, const char *const *rcpt,
 	   size_t nrcpt, const void *msg, size_t len, int64_t now,
@@ -429,7 +413,7 @@ outbox_add(struct outbox *ob, const char *from, const char *const *rcpt,
 {
 	struct outbox_entry ent;
 	char *tmp = NULL;
-	int fd = -1, rc = -1;
+	int rc = -1;
 
 	memset(&ent, 0, sizeof(ent));
 	if (nrcpt == 0)
@@ -457,24 +441,11 @@ outbox_add(struct outbox *ob, const char *from, const char *const *rcpt,
 
 	/* 1. the message in tmp/, on disk */
 	tmp = xstrfmt("%s/tmp/%s", ob->dir, ent.id);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-	if (fd < 0) {
-		perr_set(e, PERR_LOCAL, "cannot create '%s': %s", tmp,
-			 strerror(errno));
+	if (file_create_synced(tmp, msg, len, 0600, e) < 0) {
+		free(tmp);
+		tmp = NULL; /* nothing left there to remove */
 		goto out;
 	}
-	if (write_all(fd, msg, len) < 0 || fsync(fd) < 0) {
-		perr_set(e, PERR_LOCAL, "cannot write '%s': %s", tmp,
-			 strerror(errno));
-		goto out;
-	}
-	if (close(fd) < 0) {
-		fd = -1;
-		perr_set(e, PERR_LOCAL, "cannot write '%s': %s", tmp,
-			 strerror(errno));
-		goto out;
-	}
-	fd = -1;
 	/* 2. its envelope, atomically */
 	if (write_meta(ob, &ent, e) < 0)
 		goto out;
@@ -493,8 +464,6 @@ outbox_add(struct outbox *ob, const char *from, const char *const *rcpt,
 		*id_out = xstrdup(ent.id);
 	rc = 0;
 out:
-	if (fd >= 0)
-		close(fd);
 	if (rc < 0 && tmp)
 		unlink(tmp);
 	free(tmp);

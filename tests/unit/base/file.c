@@ -78,6 +78,27 @@ main(void)
 	file_read_all(path, &b, 100, &e);
 	is_mem(b.data, b.len, bin, sizeof(bin), "binary contents kept");
 
+	/* Exclusive creation: a taken name is refused and left as it was. */
+	char *fresh = xstrfmt("%s/fresh", tmpdir);
+	is_int(file_create_synced(fresh, "new", 3, 0600, &e), 0,
+	       "create_synced makes a new file");
+	buf_reset(&b);
+	file_read_all(fresh, &b, 100, &e);
+	is_str(b.data, "new", "with its contents");
+	errno = 0;
+	is_int(file_create_synced(fresh, "other", 5, 0600, &e), -1,
+	       "create_synced refuses a taken name");
+	ok(errno == EEXIST, "and says EEXIST so a caller can pick another");
+	buf_reset(&b);
+	file_read_all(fresh, &b, 100, &e);
+	is_str(b.data, "new", "the existing file is untouched");
+	char *link = xstrfmt("%s/link", tmpdir);
+	ok(symlink(fresh, link) == 0 &&
+		   file_create_synced(link, "x", 1, 0600, &e) == -1,
+	   "create_synced does not follow a symbolic link");
+	free(link);
+	free(fresh);
+
 	/* The cap: larger files are refused and nothing is appended. */
 	buf_reset(&b);
 	buf_addstr(&b, "keep");
