@@ -536,13 +536,22 @@ imap_session_select(struct imap_session *s, const char *name, bool raw,
 	memset(&s->mbox, 0, sizeof(s->mbox));
 	s->mbox.read_only = read_only;
 	imap_resp_init(&r);
-	int rc = run_cmd(s, &c, tag, false, NULL, NULL, &r, e);
+	struct perr le = PERR_INIT;
+	int rc = run_cmd(s, &c, tag, false, NULL, NULL, &r, &le);
 	imap_resp_release(&r);
 	imap_cmd_release(&c);
 	if (rc < 0) {
-		set_state(s, IMAP_SS_AUTH);
-		if (e && e->kind == PERR_REJECTED)
-			e->kind = PERR_FOLDER;
+		/* Only a tagged NO or BAD leaves the session usable (and no
+		 * folder selected, RFC 3501 6.3.1); a broken, cancelled or
+		 * confused connection is out of step with the server. */
+		if (le.kind == PERR_REJECTED) {
+			set_state(s, IMAP_SS_AUTH);
+			le.kind = PERR_FOLDER;
+		} else {
+			set_state(s, IMAP_SS_DISCONNECTED);
+		}
+		if (e)
+			*e = le;
 		return perr_prefix(e, "cannot open folder '%s'", name);
 	}
 	set_state(s, IMAP_SS_SELECTED);

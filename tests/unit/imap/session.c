@@ -88,6 +88,40 @@ idle_run(struct net_conn *conn, int wait_ms, struct imap_session *s,
 	return imap_session_idle(s, wait_ms, NULL, NULL, e);
 }
 
+/* After a failed SELECT the session is usable again only when the
+ * server answered NO or BAD; a connection that broke or stopped making
+ * sense is out of step and must not be reused (its state says so). */
+static void
+select_failure(const char *reply, enum imap_ss want,
+	       const char *name)
+{
+	static const char open[] =
+		"* OK [CAPABILITY IMAP4rev1 IDLE] hi\r\nA1 OK in\r\n"
+		"* CAPABILITY IMAP4rev1 IDLE\r\nA2 OK x\r\n";
+	struct buf in = BUF_INIT;
+	struct imap_session s;
+	struct perr e = PERR_INIT;
+	struct imap_session_params p = {
+		.host = "h", .tls = IMAP_TLS_IMPLICIT, .user = "u",
+		.password = "p", .cancel_fd = -1,
+	};
+
+	buf_addstr(&in, open);
+	buf_addstr(&in, reply);
+	struct net_conn *c = net_conn_fake(in.data, in.len, 0, 0);
+	if (imap_session_open_conn(&s, c, &p, &e) < 0) {
+		ok(0, "%s: open failed: %s", name, e.msg);
+		buf_release(&in);
+		return;
+	}
+	is_int(imap_session_select(&s, "INBOX", false, false, &e), -1,
+	       "%s: SELECT fails", name);
+	is_int(s.state, want, "%s: session state afterwards", name);
+	like(e.msg, "cannot open folder 'INBOX'", "%s: error names it", name);
+	imap_session_close(&s);
+	buf_release(&in);
+}
+
 static void
 idle_script(const char *tail, size_t chunk, int want_rc, const char *name,
 	    const char *want_err)
@@ -362,5 +396,11 @@ main(void)
 		imap_session_close(&s);
 	}
 	check_idle();
+	select_failure("A3 NO no such folder\r\n", IMAP_SS_AUTH,
+		       "SELECT refused with NO");
+	select_failure("* 2 EXISTS\r\n", IMAP_SS_DISCONNECTED,
+		       "connection lost during SELECT");
+	select_failure("A3 WHAT\r\n", IMAP_SS_DISCONNECTED,
+		       "nonsense answer to SELECT");
 	return done_testing();
 }
