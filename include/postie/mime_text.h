@@ -308,4 +308,53 @@ char *mime_attribution(const char *fmt, const char *date, const char *name,
 char *mime_reply_references(const char *parent_refs,
 			    const char *parent_msgid, size_t max);
 
+/* ---------------------------------------------------------------------
+ * mailto: URLs (RFC 6068) (mailto.c)
+ */
+
+#define MIME_MAILTO_MAX 65536        /* bytes of a whole URL */
+#define MIME_MAILTO_FIELD_MAX 2048   /* bytes of a decoded header value */
+#define MIME_MAILTO_RCPT_MAX 100     /* addresses in To and Cc together */
+#define MIME_MAILTO_IGNORED_MAX 32   /* ignored names kept */
+
+/* What a mailto: URL asks for. Every string is a heap string owned by the
+ * struct, UTF-8 without control characters (the body keeps "\n" and
+ * tabs); fields the URL does not give are NULL. */
+struct mime_mailto {
+	char **to;          /* addresses of the path and every to= */
+	size_t nto;
+	char **cc;
+	size_t ncc;
+	char *subject;
+	char *body;         /* line ends as "\n" */
+	char *in_reply_to;  /* "<id@host>" */
+	/* Header names the URL gave that postie does not take from a link
+	 * (from, bcc, reply-to, attach, any other), lower case with bytes
+	 * outside printable ASCII as '?'. At most MIME_MAILTO_IGNORED_MAX
+	 * are kept; nignored counts them all. */
+	char *ignored[MIME_MAILTO_IGNORED_MAX];
+	size_t nignored;
+};
+
+/* Read the mailto: URL url (the scheme in any case). Only To (the path
+ * and to=), Cc, Subject, Body and In-Reply-To are taken; every other
+ * header name is ignored and listed in out->ignored, so that a link can
+ * neither add a hidden Bcc nor change the sender nor attach a local file
+ * (hostile-46). Percent escapes are decoded once (%250A gives "%0A"),
+ * '+' stays '+', and the result must be UTF-8. An invalid escape, %00,
+ * CR or LF in a header field (hostile-32), another control character, an
+ * address that is not local@domain, a field given twice (other than to
+ * and cc), or a size over the caps make the whole URL an error: a link
+ * that asks for something odd should be looked at, not half followed. In
+ * the body CRLF and CR become "\n".
+ *
+ * Returns 0 with *out filled (release with mime_mailto_release), or -1
+ * with PERR_MESSAGE in *e saying what and at which byte of the URL, and
+ * *out left empty. Time is linear in the length of url. */
+int mime_mailto_parse(const char *url, struct mime_mailto *out,
+		      struct perr *e);
+
+/* Free what *m holds and empty it. */
+void mime_mailto_release(struct mime_mailto *m);
+
 #endif
