@@ -44,7 +44,7 @@
  * "+insecure" schemes.
  */
 enum cfg_proto { CFG_PROTO_NONE, CFG_PROTO_IMAP, CFG_PROTO_POP3,
-		 CFG_PROTO_SMTP };
+		 CFG_PROTO_SMTP, CFG_PROTO_MAILDIR };
 
 enum cfg_tls {
 	CFG_TLS_IMPLICIT, /* TLS from the first byte (imaps, pop3s, smtps) */
@@ -59,6 +59,8 @@ struct cfg_url {
 	char *host;           /* without the brackets of an IPv6 literal */
 	uint16_t port;        /* the scheme's default when not written */
 	char *user;           /* percent-decoded; NULL when not in the URL */
+	char *path;           /* CFG_PROTO_MAILDIR: the absolute directory
+				 (host is then NULL, port 0) */
 };
 
 /* Parse a server URL. On success fills *out (the caller releases it with
@@ -66,6 +68,16 @@ struct cfg_url {
  * and a message that says what was expected. */
 int cfg_parse_url(const char *s, struct cfg_url *out, struct perr *e);
 void cfg_url_release(struct cfg_url *u);
+/* A local Maildir to read as an account's mail: "maildir:PATH". A PATH
+ * starting with "~/" is under $HOME; any other relative PATH is taken
+ * from the directory of the dotfile dotfile (its path as read; NULL or
+ * no '/' in it: the current directory). Nothing else is expanded (no
+ * variables, no globs, no shell). A PATH that is empty or holds a control
+ * character is refused. On success fills *out (proto CFG_PROTO_MAILDIR,
+ * scheme "maildir", path absolute) and returns 0; otherwise -1 with
+ * PERR_CONFIG. Whether the directory exists is for the reader to find. */
+int cfg_parse_maildir(const char *s, const char *dotfile, struct cfg_url *out,
+		      struct perr *e);
 /* Append the URL in a form cfg_parse_url reads back (user
  * percent-encoded where needed; the port always written). */
 void cfg_url_format(const struct cfg_url *u, struct buf *out);

@@ -670,11 +670,20 @@ set_account_key(struct parser *ps, enum account_key k, const char *key,
 	case AK_RECEIVE:
 	case AK_SEND: {
 		struct cfg_url u;
+		bool rx = k == AK_RECEIVE;
+		if (rx && strncmp(v, "maildir:", 8) == 0) {
+			if (cfg_parse_maildir(v, ps->c->path, &u, &e) < 0) {
+				fault_perr(ps, at, &e);
+				break;
+			}
+			cfg_url_release(&a->receive);
+			a->receive = u;
+			break;
+		}
 		if (cfg_parse_url(v, &u, &e) < 0) {
 			fault_perr(ps, at, &e);
 			break;
 		}
-		bool rx = k == AK_RECEIVE;
 		bool smtp = u.proto == CFG_PROTO_SMTP;
 		if (rx ? smtp : !smtp) {
 			fault(ps, at,

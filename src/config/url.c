@@ -16,8 +16,10 @@
  * because "user@qq.com@imap.qq.com" is what people write.
  */
 #include <arpa/inet.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "postie/base.h"
 #include "postie/config.h"
@@ -257,6 +259,7 @@ cfg_url_release(struct cfg_url *u)
 {
 	free(u->host);
 	free(u->user);
+	free(u->path);
 	memset(u, 0, sizeof(*u));
 }
 
@@ -265,6 +268,10 @@ cfg_url_format(const struct cfg_url *u, struct buf *out)
 {
 	if (u->proto == CFG_PROTO_NONE)
 		return;
+	if (u->proto == CFG_PROTO_MAILDIR) {
+		buf_addf(out, "maildir:%s", u->path);
+		return;
+	}
 	buf_addf(out, "%s://", u->scheme);
 	if (u->user) {
 		for (const char *p = u->user; *p; p++) {
@@ -286,4 +293,80 @@ cfg_url_format(const struct cfg_url *u, struct buf *out)
 	else
 		buf_addstr(out, u->host);
 	buf_addf(out, ":%u", (unsigned)u->port);
+}
+
+int
+cfg_parse_maildir(const char *s, const char *dotfile, struct cfg_url *out,
+		  struct perr *e)
+{
+	const char *p;
+	char *path;
+
+	memset(out, 0, sizeof(*out));
+	if (strncmp(s, "maildir:", 8) != 0)
+		return perr_set(e, PERR_CONFIG, "expected maildir:PATH, got "
+				"'%s'", s);
+	p = s + 8;
+	if (!*p)
+		return perr_set(e, PERR_CONFIG, "empty path in '%s' (write "
+				"maildir:PATH)", s);
+	for (const char *q = p; *q; q++)
+		if ((unsigned char)*q < 0x20 || *q == 0x7f)
+			return perr_set(e, PERR_CONFIG, "the path in "
+					"'maildir:...' holds a control "
+					"character");
+	if (!utf8_valid(p, strlen(p)))
+		return perr_set(e, PERR_CONFIG, "the path in 'maildir:...' "
+				"is not valid UTF-8");
+	if (p[0] == '/') {
+		path = xstrdup(p);
+	} else if (p[0] == '~' && (p[1] == '/' || p[1] == '\0')) {
+		const char *home = getenv("HOME");
+		if (!home || home[0] != '/')
+			return perr_set(e, PERR_CONFIG, "'%s' needs $HOME, "
+					"which is not an absolute path", s);
+		path = xstrfmt("%s%s", home, p + 1);
+	} else if (p[0] == '~') {
+		return perr_set(e, PERR_CONFIG, "'%s': only ~/ is expanded, "
+				"not ~USER", s);
+	} else {
+		const char *slash = dotfile ? strrchr(dotfile, '/') : NULL;
+		char *dir;
+		if (slash && slash == dotfile) {
+			dir = xstrdup("/");
+		} else if (slash) {
+			dir = xstrndup(dotfile, (size_t)(slash - dotfile));
+		} else {
+			char cwd[PATH_MAX];
+			if (!getcwd(cwd, sizeof(cwd)))
+				return perr_set(e, PERR_CONFIG, "'%s' is "
+						"relative and the current "
+						"directory is unknown", s);
+			dir = xstrdup(cwd);
+		}
+		if (dir[0] != '/') {
+			char cwd[PATH_MAX];
+			char *rel = dir;
+			if (!getcwd(cwd, sizeof(cwd))) {
+				free(rel);
+				return perr_set(e, PERR_CONFIG, "'%s' is "
+						"relative and the current "
+						"directory is unknown", s);
+			}
+			dir = xstrfmt("%s/%s", cwd, rel);
+			free(rel);
+		}
+		size_t dl = strlen(dir);
+		path = xstrfmt("%s%s%s", dir, dl && dir[dl - 1] == '/' ? ""
+								  : "/", p);
+		free(dir);
+	}
+	/* no trailing slashes: the path names the directory */
+	for (size_t n = strlen(path); n > 1 && path[n - 1] == '/'; n--)
+		path[n - 1] = '\0';
+	out->proto = CFG_PROTO_MAILDIR;
+	out->tls = CFG_TLS_NONE;
+	out->scheme = "maildir";
+	out->path = path;
+	return 0;
 }

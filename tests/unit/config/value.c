@@ -3,6 +3,7 @@
  * Single values of the dotfile: server URLs, durations, booleans, key
  * sequences and fingerprints, each from a table of good and bad inputs.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "harness.h"
@@ -299,10 +300,66 @@ test_quoting(void)
 	buf_release(&b);
 }
 
+/* receive = maildir:PATH: relative to the dotfile, ~/ from $HOME, and
+ * nothing else expanded. */
+static void
+test_maildir(void)
+{
+	struct cfg_url u;
+	struct perr e = PERR_INIT;
+	struct buf b = BUF_INIT;
+
+	is_int(cfg_parse_maildir("maildir:Maildir", "/etc/postie/rc", &u, &e),
+	       0, "maildir: relative path");
+	is_str(u.path, "/etc/postie/Maildir", "relative to the dotfile");
+	is_int(u.proto, CFG_PROTO_MAILDIR, "proto is maildir");
+	cfg_url_format(&u, &b);
+	is_str(b.data, "maildir:/etc/postie/Maildir", "formats back");
+	cfg_url_release(&u);
+	is_int(cfg_parse_maildir("maildir:/var/mail/x//", NULL, &u, &e), 0,
+	       "maildir: absolute path");
+	is_str(u.path, "/var/mail/x", "trailing slashes dropped");
+	cfg_url_release(&u);
+	setenv("HOME", "/home/zs", 1);
+	is_int(cfg_parse_maildir("maildir:~/Mail", "rc", &u, &e), 0,
+	       "maildir: ~/ path");
+	is_str(u.path, "/home/zs/Mail", "~/ is $HOME");
+	cfg_url_release(&u);
+	is_int(cfg_parse_maildir("maildir:$HOME/m", "/a/rc", &u, &e), 0,
+	       "maildir: a dollar is a character");
+	is_str(u.path, "/a/$HOME/m", "no variable expansion");
+	cfg_url_release(&u);
+	is_int(cfg_parse_maildir("maildir:", "/a/rc", &u, &e), -1,
+	       "maildir: empty path refused");
+	like(e.msg, "empty path", "says the path is empty");
+	is_int(cfg_parse_maildir("maildir:a\033[2Jb", "/a/rc", &u, &e), -1,
+	       "maildir: control character refused");
+	like(e.msg, "control character", "says why");
+	is_int(cfg_parse_maildir("maildir:~root/x", "/a/rc", &u, &e), -1,
+	       "maildir: ~USER refused");
+
+	struct cfg c;
+	static const char rc[] =
+		"[account \"demo\"]\n"
+		"address = demo@example.com\n"
+		"receive = maildir:Maildir\n";
+	cfg_init(&c);
+	is_int(cfg_parse_buffer(&c, "/srv/demo/postierc", rc, sizeof(rc) - 1,
+				&e), 0, "dotfile with a maildir account loads");
+	ok(c.n_accounts == 1 && c.accounts[0].receive.proto ==
+	   CFG_PROTO_MAILDIR, "the account receives from a Maildir");
+	if (c.n_accounts == 1)
+		is_str(c.accounts[0].receive.path, "/srv/demo/Maildir",
+		       "path from the dotfile's directory");
+	cfg_release(&c);
+	buf_release(&b);
+}
+
 int
 main(void)
 {
 	test_urls();
+	test_maildir();
 	test_durations();
 	test_bools();
 	test_keys();
