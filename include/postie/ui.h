@@ -285,6 +285,8 @@ struct ui_mailcap_report {
  * it, loses those quote marks (ours replace them); a placeholder inside
  * a longer quoted string ("file %s") is refused with PERR_CONFIG, since
  * no quoting of ours is safe inside someone else's double quotes. So is
+ * a placeholder right after a backslash or '$', one in a command with
+ * backquotes, "((" or "[[" (where a shell reads the word a second time),
  * %n, %F, or a command longer than UI_MAILCAP_COMMAND_MAX once expanded.
  * rep may be NULL. NULL with *e set on failure. */
 char **ui_mailcap_expand(const char *cmd, const char *file,

@@ -15,7 +15,10 @@
  * quote state over the command it writes: a placeholder the user wrapped
  * in quotes of their own ('%s', "%s") has those quotes removed; one
  * inside a longer quoted string, or right after a backslash, is refused,
- * because nothing we could write there is safe in every shell.
+ * because nothing we could write there is safe in every shell. So is a
+ * placeholder right after '$' (bash's $'...' reads backslash escapes),
+ * and any placeholder in a command with backquotes, "((" or "[[", where
+ * the shell reads a word twice.
  *
  * What no quoting can stop is a command that reads the value a second
  * time (eval, bash arithmetic, a script that runs its argument); such an
@@ -372,6 +375,7 @@ struct expander {
 	enum sh_quote q;
 	bool esc;        /* the last byte was a backslash that escapes */
 	size_t qopen;    /* where the open quote mark is in out */
+	const char *reread; /* why no value is safe anywhere in cmd */
 };
 
 /* Write one literal byte and follow the shell's reading of it. */
@@ -434,6 +438,11 @@ static int
 put_value(struct expander *x, const char *cmd, size_t *i, const char *v,
 	  const char *ph, struct perr *e)
 {
+	if (x->reread)
+		return perr_set(e, PERR_CONFIG,
+				"mailcap command '%s': %s in a command with "
+				"%s cannot be quoted safely",
+				cmd, ph, x->reread);
 	if (x->esc && x->q == SH_NONE)
 		return perr_set(e, PERR_CONFIG,
 				"mailcap command '%s': %s right after a "
@@ -453,6 +462,13 @@ put_value(struct expander *x, const char *cmd, size_t *i, const char *v,
 		x->esc = false;
 		(*i)++;
 	}
+	/* $'...' is bash's quoting with backslash escapes: ours would no
+	 * longer be the last word on what the value means. */
+	if (x->out.len && x->out.data[x->out.len - 1] == '$')
+		return perr_set(e, PERR_CONFIG,
+				"mailcap command '%s': %s right after '$' "
+				"cannot be quoted safely",
+				cmd, ph);
 	put_quoted(&x->out, v, strlen(v));
 	return 0;
 }
@@ -476,7 +492,7 @@ ui_mailcap_expand(const char *cmd, const char *file, const char *type,
 		  struct ui_mailcap_report *rep, struct perr *e)
 {
 	struct ui_mailcap_report dummy;
-	struct expander x = { BUF_INIT, SH_NONE, false, 0 };
+	struct expander x = { BUF_INIT, SH_NONE, false, 0, NULL };
 	char *tbare = NULL;
 
 	if (!rep)
@@ -490,6 +506,18 @@ ui_mailcap_expand(const char *cmd, const char *file, const char *type,
 		file = "";
 	if (!type)
 		type = "";
+	/* Where the shell reads a word a second time, single quotes do not
+	 * hold: a backquoted command ends at the first backquote even
+	 * inside quotes, and bash evaluates array subscripts in arithmetic
+	 * ((...)), $((...)) and [[ ... -eq ... ]] (command substitution
+	 * included). A placeholder in such a command is refused. $(...)
+	 * parses its contents afresh and is safe. */
+	if (strchr(cmd, '`'))
+		x.reread = "backquotes (write $(...) instead)";
+	else if (strstr(cmd, "(("))
+		x.reread = "arithmetic '(('";
+	else if (strstr(cmd, "[["))
+		x.reread = "'[['";
 	tbare = xstrndup(type, bare_type_len(type));
 	if (has_control(tbare))
 		tbare[0] = '\0';

@@ -238,6 +238,8 @@ test_expand(void)
 		{ "x ' \" ' %s", "x ' \" ' '/tmp/p x'", 0, 0, true },
 		{ "x \"a\\\"\" %s", "x \"a\\\"\" '/tmp/p x'", 0, 0, true },
 		{ "$(cat %s)", "$(cat '/tmp/p x')", 0, 0, true },
+		{ "echo `date` x", "echo `date` x", 0, 0, false },
+		{ "echo $$ %s", "echo $$ '/tmp/p x'", 0, 0, true },
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(t); i++) {
 		struct ui_mailcap_report rep;
@@ -269,6 +271,14 @@ test_expand(void)
 		{ "x '%s", "inside a quoted string" },
 		{ "x \\\\%s", "right after a backslash" },
 		{ "x %{name", "'%{' with no '}'" },
+		{ "x `echo %{name}`", "backquotes (write $(...) instead)" },
+		{ "x '`' %s", "backquotes" },
+		{ "echo $((%{name}))", "arithmetic '(('" },
+		{ "((x=%s))", "arithmetic '(('" },
+		{ "[[ %{name} -eq 1 ]]", "'[['" },
+		{ "echo $%s", "right after '$'" },
+		{ "echo $\"%s\"", "right after '$'" },
+		{ "echo $'%s'", "right after '$'" },
 		{ "x %n", "%n (multipart) is not supported" },
 		{ "x %F", "%F (multipart) is not supported" },
 		{ "", "empty mailcap command" },
