@@ -295,11 +295,41 @@ test_limits(void)
 	buf_release(&u);
 }
 
+/* Speed, printed for the record: make && build/release/tests/unit/mime/
+ * mailto.t | grep '# speed' */
+static void
+test_speed(void)
+{
+	static const char *const shapes[] = { "%E4%BD%A0", ",", "&", "x" };
+	for (size_t k = 0; k < ARRAY_SIZE(shapes); k++) {
+		struct buf u = BUF_INIT;
+		buf_addstr(&u, k == 1 ? "mailto:" : "mailto:a@b.example?body=");
+		while (u.len + strlen(shapes[k]) <= MIME_MAILTO_MAX)
+			buf_addstr(&u, shapes[k]);
+		int64_t t0 = time_mono_ms();
+		int rounds = 0;
+		while (rounds < 20 || time_mono_ms() - t0 < 100) {
+			struct mime_mailto m;
+			struct perr e = PERR_INIT;
+			if (mime_mailto_parse(u.data, &m, &e) == 0)
+				mime_mailto_release(&m);
+			rounds++;
+		}
+		int64_t ms = time_mono_ms() - t0;
+		ok(rounds >= 20, "speed: 64 KiB of '%s'", shapes[k]);
+		diag("speed: %zu-byte URL of '%s' x%d in %lld ms: %.1f MB/s",
+		     u.len, shapes[k], rounds, (long long)ms,
+		     ms ? (double)u.len * rounds / 1e3 / (double)ms : 0.0);
+		buf_release(&u);
+	}
+}
+
 int
 main(void)
 {
 	test_good();
 	test_bad();
 	test_limits();
+	test_speed();
 	return done_testing();
 }

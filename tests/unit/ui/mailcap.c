@@ -450,6 +450,52 @@ test_hostile_run(const char *dir)
 	}
 }
 
+/* Speed, printed for the record: make && build/release/tests/unit/ui/
+ * mailcap.t | grep '# speed' */
+static void
+test_speed(void)
+{
+	struct buf t = BUF_INIT;
+	for (int i = 0; i < UI_MAILCAP_ENTRIES_MAX; i++)
+		buf_addf(&t, "application/x-type%d; viewer --option=%d "
+			     "\\\n  %%s; test=test -n \"$DISPLAY\"; "
+			     "nametemplate=%%s.ext; description=Entry %d\n",
+			 i, i, i);
+	int64_t t0 = time_mono_ms();
+	int rounds = 0;
+	bool all = true;
+	while (rounds < 20 || time_mono_ms() - t0 < 200) {
+		struct ui_mailcap mc = UI_MAILCAP_INIT;
+		struct perr e = PERR_INIT;
+		if (ui_mailcap_parse(&mc, t.data, t.len, "speed", &e) < 0 ||
+		    mc.n != UI_MAILCAP_ENTRIES_MAX)
+			all = false;
+		ui_mailcap_release(&mc);
+		rounds++;
+	}
+	int64_t ms = time_mono_ms() - t0;
+	ok(all, "speed: %d entries parse every round", UI_MAILCAP_ENTRIES_MAX);
+	diag("speed: parse %zu bytes (%d entries) x%d in %lld ms: %.1f MB/s",
+	     t.len, UI_MAILCAP_ENTRIES_MAX, rounds, (long long)ms,
+	     ms ? (double)t.len * rounds / 1e3 / (double)ms : 0.0);
+
+	t0 = time_mono_ms();
+	int n = 0;
+	while (n < 10000 || time_mono_ms() - t0 < 200) {
+		char **argv = ui_mailcap_expand(
+			"iconv -f %{charset} -t utf-8 '%s' | lynx -dump "
+			"-stdin -assume_charset=%{charset}",
+			"/tmp/postie-1234/part.html", "text/html", params,
+			ARRAY_SIZE(params), NULL, NULL);
+		argv_free(argv);
+		n++;
+	}
+	ms = time_mono_ms() - t0;
+	diag("speed: %d expansions in %lld ms: %.0f per second", n,
+	     (long long)ms, ms ? n * 1000.0 / (double)ms : 0.0);
+	buf_release(&t);
+}
+
 int
 main(void)
 {
@@ -458,6 +504,7 @@ main(void)
 	test_lookup();
 	test_expand();
 	test_suffix();
+	test_speed();
 
 	char tmpl[] = "/tmp/postie-mailcap-XXXXXX";
 	const char *tmpdir = getenv("TMPDIR");
