@@ -382,6 +382,42 @@ void *acct_sync_engine_state(const struct cfg_account *a,
 			     const char *cache_dir, const char *data_dir,
 			     int timeout_ms);
 
+/* A local Maildir account (receive = maildir:PATH; sync_maildir.c): index
+ * the Maildir and its Maildir++ folders (".Sent" is "Sent") into the
+ * store. UIDs are the places of the messages' unique names in byte
+ * order, UIDVALIDITY a hash of those names: a message added or removed
+ * by another program renumbers the folder (the store drops its old
+ * entries), a change of flags alone only updates flags. Only p->account,
+ * p->store, p->folder (NULL: all) and p->cancel_fd are used. Returns 0,
+ * or -1 with *e (the first folder's failure; the others still sync). */
+int acct_sync_maildir(const struct acct_sync_params *p,
+		      struct acct_sync_stats *out, struct perr *e);
+/* Set and clear flags (STORE_F_* server bits) of messages of a Maildir
+ * account's folder (its raw name) by renaming their files (cur/NAME:2,
+ * with the letters DFPRST), then in the store (opened to write). Refused
+ * with PERR_FOLDER when the folder changed on disk since its last sync.
+ * Returns 0 or -1 with *e. */
+int acct_maildir_set_flags(const struct cfg_account *a, struct store *st,
+			   const char *folder, const uint32_t *uids, size_t n,
+			   uint32_t set, uint32_t clear, struct perr *e);
+
+/* The payload of ACCT_REQ_SET_FLAGS (req->folder: the folder's raw
+ * name): one allocation, freed with free(). */
+struct acct_set_flags {
+	uint32_t set, clear; /* STORE_F_* server bits */
+	size_t n;
+	uint32_t uids[];
+};
+
+/* The engine of a local Maildir account: ACCT_REQ_SYNC and the poll timer
+ * run acct_sync_maildir, ACCT_REQ_SET_FLAGS acct_maildir_set_flags; it
+ * emits NEW_MAIL and FOLDER_CHANGED as acct_sync_engine does. Its state:
+ * a (borrowed; must outlive the worker) and the store directory
+ * (copied). */
+extern const struct acct_engine acct_maildir_engine;
+void *acct_maildir_engine_state(const struct cfg_account *a,
+				const char *cache_dir);
+
 /* POP3: download every message whose UIDL (on a server without UIDL: a
  * hash of its header block, from TOP n 0) is not yet known into the
  * Maildir data_dir/inbox (each fsynced before anything else happens),

@@ -30,4 +30,12 @@ void sync_msg_release(struct sync_msg *p);
  * account's). */
 const char *const *sync_assumed(const struct cfg_account *a, char ***owned);
 
+/* Index one whole message (raw, len) as uid of folder: its summary from
+ * the headers (decoded with assumed), whether it has an attachment, and
+ * a copy of it in the store's body cache. One message; writer only.
+ * Returns 0 or -1 with *e. (The POP3 and Maildir syncs share it.) */
+int sync_index_raw(struct store *st, int64_t folder, uint32_t uid,
+		   uint32_t flags, int64_t internal_date, const char *raw,
+		   size_t len, const char *const *assumed, struct perr *e);
+
 #endif

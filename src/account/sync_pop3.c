@@ -319,29 +319,38 @@ struct pop3_ctx {
 	int64_t now;
 };
 
-static int
-index_message(struct pop3_ctx *c, uint32_t local, const char *raw,
-	      size_t len, struct perr *e)
+int
+sync_index_raw(struct store *st, int64_t folder, uint32_t uid,
+	       uint32_t flags, int64_t internal_date, const char *raw,
+	       size_t len, const char *const *assumed, struct perr *e)
 {
 	struct sync_msg m = { 0 };
 	struct mime_message mm;
 
-	m.m.uid = local;
-	m.m.internal_date = c->now;
+	m.m.uid = uid;
+	m.m.flags = flags;
+	m.m.internal_date = internal_date;
 	m.m.size = len;
-	sync_msg_headers(&m, raw, len, c->assumed);
-	mime_message_parse(&mm, raw, len, c->assumed);
+	sync_msg_headers(&m, raw, len, assumed);
+	mime_message_parse(&mm, raw, len, assumed);
 	for (size_t i = 0; i < mm.nleaves && !m.m.has_attachment; i++)
 		if (mime_is_attachment(mm.leaves[i]) &&
 		    strncmp(mm.leaves[i]->type, "text/", 5) != 0)
 			m.m.has_attachment = true;
 	mime_message_release(&mm);
-	int rc = store_msg_put(c->p->store, c->fid, &m.m, 1, e);
+	int rc = store_msg_put(st, folder, &m.m, 1, e);
 	if (rc == 0)
-		rc = store_body_put(c->p->store, c->fid, local, raw, len, NULL,
-				    e);
+		rc = store_body_put(st, folder, uid, raw, len, NULL, e);
 	sync_msg_release(&m);
 	return rc;
+}
+
+static int
+index_message(struct pop3_ctx *c, uint32_t local, const char *raw,
+	      size_t len, struct perr *e)
+{
+	return sync_index_raw(c->p->store, c->fid, local, 0, c->now, raw, len,
+			      c->assumed, e);
 }
 
 /* Messages recorded in the UIDL file whose index entry is missing (the
