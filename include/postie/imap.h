@@ -792,4 +792,144 @@ int imap_session_idle(struct imap_session *s, int wait_ms, imap_fetch_fn fn,
 int imap_session_simple(struct imap_session *s, const char *command,
 			imap_fetch_fn fn, void *arg, struct perr *e);
 
+/* ---------------------------------------------------------------------
+ * Operations on messages and folders over a session (ops.c). Each runs
+ * one or a few commands and returns 0, or -1 with *e: PERR_REJECTED with
+ * the server's text for a NO or BAD, PERR_MESSAGE for something that
+ * cannot be sent (a bad flag name, a NUL byte), and the session's own
+ * errors for a broken connection. Folder names are UTF-8 (encoded to
+ * modified UTF-7, or sent as UTF-8 once UTF8=ACCEPT is enabled) unless
+ * raw is set: then they are a name the server gave, sent back byte for
+ * byte. Message operations need a selected folder; UID sets should stay
+ * under a few thousand ranges (the caller splits bigger ones). Same
+ * thread rule as the session.
+ */
+
+/* UID STORE: add (or remove, when add is false) the flags flags[n]
+ * ("\\Seen", "$Forwarded", ...) on the messages of uids, silently. With
+ * unchangedsince > 0 and CONDSTORE offered, the change is conditional
+ * (RFC 7162): the UIDs the server did not change because they changed
+ * meanwhile are appended to *modified (may be NULL). */
+int imap_uid_store(struct imap_session *s, const struct imap_seqset *uids,
+		   bool add, const char *const *flags, size_t n,
+		   uint64_t unchangedsince, struct imap_seqset *modified,
+		   struct perr *e);
+
+/* How a move ended. */
+enum imap_move_how {
+	IMAP_MOVE_NONE,     /* nothing changed on the server */
+	IMAP_MOVE_MOVED,    /* UID MOVE: the source messages are gone */
+	IMAP_MOVE_EXPUNGED, /* COPY, STORE \Deleted, UID EXPUNGE: gone */
+	IMAP_MOVE_MARKED,   /* COPY and STORE \Deleted without UIDPLUS: the
+			       sources stay, marked \Deleted, because a bare
+			       EXPUNGE would remove every other deleted
+			       message too (hostile-16) */
+	IMAP_MOVE_COPIED,   /* COPY done, the STORE or EXPUNGE after it
+			       failed: the sources stay as they were or
+			       marked \Deleted (see the error) */
+};
+
+struct imap_copy_result {
+	enum imap_move_how how;
+	bool trycreate;       /* NO [TRYCREATE]: the destination does not
+				 exist; the caller may CREATE and retry */
+	uint32_t uidvalidity; /* of the destination (COPYUID), 0 if none */
+	struct imap_seqset src, dst; /* COPYUID's sets; release both */
+};
+
+void imap_copy_result_init(struct imap_copy_result *r);
+void imap_copy_result_release(struct imap_copy_result *r);
+
+/* UID COPY uids to dest. On NO [TRYCREATE] r->trycreate is set. */
+int imap_uid_copy(struct imap_session *s, const struct imap_seqset *uids,
+		  const char *dest, bool raw, struct imap_copy_result *r,
+		  struct perr *e);
+/* Move uids to dest: UID MOVE when offered, else UID COPY, then UID
+ * STORE +FLAGS.SILENT (\Deleted), then UID EXPUNGE of those UIDs when
+ * UIDPLUS is offered. Without UIDPLUS no EXPUNGE is ever sent: r->how
+ * says IMAP_MOVE_MARKED and 0 is returned. A failed COPY sends nothing
+ * more. On -1, r->how says what was done before the failure. */
+int imap_uid_move(struct imap_session *s, const struct imap_seqset *uids,
+		  const char *dest, bool raw, struct imap_copy_result *r,
+		  struct perr *e);
+/* Mark uids \Deleted and, when UIDPLUS is offered, UID EXPUNGE them;
+ * *expunged (may be NULL) says whether they are gone or only marked. */
+int imap_uid_delete(struct imap_session *s, const struct imap_seqset *uids,
+		    bool *expunged, struct perr *e);
+/* UID EXPUNGE (UIDPLUS only; refused with PERR_REJECTED without it). */
+int imap_uid_expunge(struct imap_session *s, const struct imap_seqset *uids,
+		     struct perr *e);
+
+/* A message to APPEND; strings borrowed. */
+struct imap_append {
+	const char *folder;
+	bool raw;
+	const char *const *flags; /* may be NULL */
+	size_t nflags;
+	int64_t internal_date;    /* seconds since the epoch; 0: none */
+	int tz_minutes;           /* the zone to write it in */
+	const char *msg;          /* the message, CRLF line ends */
+	size_t len;
+	/* out: APPENDUID (RFC 4315), 0 when the server gave none */
+	uint32_t uidvalidity, uid;
+};
+
+/* APPEND the message: its bytes go as a literal, non-synchronising with
+ * LITERAL+ (or LITERAL- up to 4096 bytes), else after the server's "+".
+ * NO [TRYCREATE] comes back as PERR_FOLDER. */
+int imap_append(struct imap_session *s, struct imap_append *a,
+		struct perr *e);
+
+/* CREATE, DELETE, SUBSCRIBE (or UNSUBSCRIBE when on is false). */
+int imap_create(struct imap_session *s, const char *name, bool raw,
+		struct perr *e);
+int imap_delete_folder(struct imap_session *s, const char *name, bool raw,
+		       struct perr *e);
+int imap_subscribe(struct imap_session *s, const char *name, bool raw,
+		   bool on, struct perr *e);
+/* RENAME from (raw when from_raw) to the UTF-8 name to. */
+int imap_rename(struct imap_session *s, const char *from, bool from_raw,
+		const char *to, struct perr *e);
+
+/* Called for each LIST reply; the reply is borrowed for the call. */
+typedef int (*imap_list_fn)(const struct imap_list *l, void *arg,
+			    struct perr *e);
+/* LIST "" pattern (a wildcard pattern in UTF-8, e.g. "*"), asking for the
+ * special-use attributes (RETURN (SPECIAL-USE)) when the server has
+ * SPECIAL-USE and LIST-EXTENDED; servers with SPECIAL-USE alone send
+ * them anyway. */
+int imap_list_folders(struct imap_session *s, const char *pattern,
+		      imap_list_fn fn, void *arg, struct perr *e);
+
+/* STATUS of a folder: MESSAGES UIDNEXT UIDVALIDITY UNSEEN, and
+ * HIGHESTMODSEQ with CONDSTORE. out->have says which came back; the
+ * mailbox member is left empty. */
+int imap_status(struct imap_session *s, const char *name, bool raw,
+		struct imap_mbstatus *out, struct perr *e);
+
+/* Search keys for imap_uid_search. */
+enum imap_search_key {
+	IMAP_SEARCH_TEXT,
+	IMAP_SEARCH_SUBJECT,
+	IMAP_SEARCH_FROM,
+	IMAP_SEARCH_TO,
+	IMAP_SEARCH_BODY,
+};
+
+/* UID SEARCH [CHARSET UTF-8] KEY query in the selected folder. The query
+ * is what the user typed (UTF-8) and goes out as one string: quoted, or
+ * a literal when it holds 8-bit bytes, quotes or line ends; never spliced
+ * into the command. *uids gets a new array, ascending, without
+ * duplicates (free()), *n its length. */
+int imap_uid_search(struct imap_session *s, enum imap_search_key key,
+		    const char *query, uint32_t **uids, size_t *n,
+		    struct perr *e);
+
+/* NOOP: lets the server report changes (to fn, may be NULL). */
+int imap_noop(struct imap_session *s, imap_fetch_fn fn, void *arg,
+	      struct perr *e);
+/* LOGOUT, waiting for the reply; the session then only needs
+ * imap_session_close, which sends nothing more. */
+int imap_logout(struct imap_session *s, struct perr *e);
+
 #endif
