@@ -266,5 +266,17 @@ int pop3_session_retr(struct pop3_session *s, uint32_t msgno,
 int pop3_session_dele(struct pop3_session *s, uint32_t msgno,
 		      struct perr *e);
 int pop3_session_rset(struct pop3_session *s, struct perr *e);
+/* TOP msgno lines (RFC 1939 7): the header block and the first lines of
+ * the body appended to out as RETR does, refusing more than max_bytes
+ * (0: 1 MiB). A -ERR (servers may lack TOP) is PERR_REJECTED with the
+ * session still usable; a reply cut short leaves out as it was and the
+ * session DISCONNECTED. */
+int pop3_session_top(struct pop3_session *s, uint32_t msgno, uint32_t lines,
+		     struct buf *out, uint64_t max_bytes, struct perr *e);
+/* Give up on the session after a local failure: RSET (best effort) so
+ * that no DELE of this session counts, then state DISCONNECTED, so that
+ * pop3_session_close closes the connection without QUIT. The connection
+ * stays open until then. Safe in any state. */
+void pop3_session_abort(struct pop3_session *s);
 
 #endif

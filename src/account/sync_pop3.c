@@ -208,61 +208,9 @@ seen_save(const struct seen *s, const char *path, struct perr *e)
 
 /* ---------------------------------------------------------------------
  * Servers without UIDL (RFC 1939 lists it as optional): each message is
- * named by a hash of its header block, read with TOP n 0. The session
- * has no TOP, so it is spoken here over the session's connection with
- * the same reader rules (line cap, dot-unstuffing, the final "." must
- * arrive).
+ * named by a hash of its header block, read with TOP n 0.
  */
 #define TOP_MAX_HEADER ((uint64_t)1 << 20)
-
-static int
-top_headers(struct pop3_session *s, uint32_t msgno, struct buf *out,
-	    struct perr *e)
-{
-	char cmd[40];
-	struct slice raw;
-	struct pop3_reply r;
-	struct pop3_ml m;
-	int rc = -1;
-
-	snprintf(cmd, sizeof(cmd), "TOP %u 0\r\n", (unsigned)msgno);
-	if (net_puts(s->conn, cmd, e) < 0 || net_flush(s->conn, e) < 0 ||
-	    net_read_line(s->conn, &raw, e) < 0 ||
-	    pop3_parse_reply(raw.p, raw.len, &r, e) < 0) {
-		s->state = POP3_SS_DISCONNECTED;
-		return -1;
-	}
-	if (!r.ok)
-		return perr_set(e, PERR_REJECTED, "POP3 server refused TOP "
-				"%u: %.*s", (unsigned)msgno, (int)r.text.len,
-				r.text.p);
-	pop3_ml_init(&m, s->max_line, TOP_MAX_HEADER);
-	net_set_nul_ok(s->conn, true);
-	for (;;) {
-		if (net_read_line(s->conn, &raw, e) < 0)
-			break;
-		pop3_ml_feed(&m, raw.p, raw.len);
-		pop3_ml_feed(&m, "\r\n", 2);
-		const char *line;
-		size_t len;
-		int k = pop3_ml_next(&m, &line, &len, e);
-		if (k < 0)
-			break;
-		if (k == POP3_ML_END) {
-			rc = 0;
-			break;
-		}
-		if (k == POP3_ML_LINE) {
-			buf_add(out, line, len);
-			buf_addstr(out, "\r\n");
-		}
-	}
-	net_set_nul_ok(s->conn, false);
-	pop3_ml_release(&m);
-	if (rc < 0)
-		s->state = POP3_SS_DISCONNECTED;
-	return rc;
-}
 
 /* Build the listing UIDL would have given: "hdr-" and the MD5 of the
  * header block; identical header blocks get "-2", "-3", ... in order. */
@@ -283,7 +231,8 @@ uidl_by_headers(struct pop3_session *s, struct pop3_uidl_list *l,
 	buf_init(&h);
 	for (uint32_t n = 1; n <= count && rc == 0; n++) {
 		buf_reset(&h);
-		if ((rc = top_headers(s, n, &h, e)) < 0)
+		if ((rc = pop3_session_top(s, n, 0, &h, TOP_MAX_HEADER,
+					   e)) < 0)
 			break;
 		char md5[33], line[POP3_UID_MAX + 16];
 		pop3_apop_digest(h.data, h.len, "", 0, md5);
@@ -390,20 +339,6 @@ reindex(struct pop3_ctx *c, struct perr *e)
 	buf_release(&raw);
 	free(uids);
 	return rc;
-}
-
-/* After a failure: un-mark every DELE and make sure the session ends
- * without QUIT. The state leaves TRANSACTION, so pop3_session_close only
- * closes the connection (which stays open until then, for tests to read
- * what was sent). */
-static void
-abandon(struct pop3_session *s)
-{
-	struct perr ignored = PERR_INIT;
-
-	if (s->conn && s->state == POP3_SS_TRANSACTION)
-		pop3_session_rset(s, &ignored);
-	s->state = POP3_SS_DISCONNECTED;
 }
 
 /* Download one message and make it safe. Returns 0, or -1 with *local
@@ -584,7 +519,8 @@ out:
 	if (rc < 0) {
 		if (local)
 			perr_prefix(e, "nothing deleted on the server");
-		abandon(s);
+		/* un-mark every DELE; close without QUIT */
+		pop3_session_abort(s);
 		out->removed = 0;
 	}
 	pop3_uidl_release(&list);

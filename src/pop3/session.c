@@ -407,3 +407,36 @@ pop3_session_rset(struct pop3_session *s, struct perr *e)
 		return -1;
 	return command(s, "RSET", "RSET", NULL, e);
 }
+
+int
+pop3_session_top(struct pop3_session *s, uint32_t msgno, uint32_t lines,
+		 struct buf *out, uint64_t max_bytes, struct perr *e)
+{
+	char cmd[48];
+	size_t mark = out->len;
+	struct retr r = { out };
+
+	if (need_transaction(s, e) < 0)
+		return -1;
+	snprintf(cmd, sizeof(cmd), "TOP %" PRIu32 " %" PRIu32, msgno, lines);
+	if (command(s, cmd, cmd, NULL, e) < 0)
+		return -1;
+	if (read_multiline(s, max_bytes ? max_bytes : UINT64_C(1) << 20,
+			   retr_line, &r, e) < 0) {
+		buf_truncate(out, mark);
+		set_state(s, POP3_SS_DISCONNECTED);
+		return perr_prefix(e, "headers of message %" PRIu32
+				   " not received whole", msgno);
+	}
+	return 0;
+}
+
+void
+pop3_session_abort(struct pop3_session *s)
+{
+	struct perr ignored = PERR_INIT;
+
+	if (s->conn && s->state == POP3_SS_TRANSACTION)
+		pop3_session_rset(s, &ignored);
+	set_state(s, POP3_SS_DISCONNECTED);
+}
