@@ -231,11 +231,12 @@ void ui_mailcap_release(struct ui_mailcap *mc);
 /* Add the entries of the mailcap text (text, len), read from the file
  * named file (used in messages only), after those already in mc, so that
  * parsing ~/.mailcap then /etc/mailcap gives RFC 1524's search order.
- * Comments (#), blank lines, continuation lines (a backslash at the end)
- * and "\;" inside a field are understood; unknown flags are ignored. A
- * line that cannot be read (no '/' type, a bad type, no command, longer
- * than UI_MAILCAP_LINE_MAX, a NUL byte) is skipped and leaves a message
- * "file:line: what" in mc->errors; the rest of the file still counts.
+ * Comments (#, never continued), blank lines, continuation lines (a
+ * backslash at the end) and "\;" inside a field are understood;
+ * unknown flags are ignored. A line that cannot be read (a bad type, no
+ * command, longer than UI_MAILCAP_LINE_MAX, a NUL byte) is skipped and
+ * leaves a message "file:line: what" in mc->errors; the rest of the file
+ * still counts.
  * Returns 0, or -1 with PERR_CONFIG in *e when the entries would pass
  * UI_MAILCAP_ENTRIES_MAX (those before the cap are kept). Time is linear
  * in len. */

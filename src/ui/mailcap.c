@@ -274,6 +274,14 @@ ui_mailcap_parse(struct ui_mailcap *mc, const char *text, size_t len,
 		if (n && l[n - 1] == '\r')
 			n--;
 		if (!cont) {
+			/* A comment ends at its line even with a backslash
+			 * at the end, so that it cannot swallow the entry
+			 * below it. */
+			size_t k = 0;
+			while (k < n && (l[k] == ' ' || l[k] == '\t'))
+				k++;
+			if (k < n && l[k] == '#')
+				continue;
 			start = lineno;
 			toolong = false;
 			buf_reset(&logical);

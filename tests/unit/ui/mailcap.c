@@ -35,6 +35,7 @@ test_parse(void)
 		"text/html;   ;copiousoutput\n"
 		"video/*; mpv %s\n"
 		"audio/x; play\\;x %s \\\\\n"
+		"# a comment ending in a backslash \\\n"
 		"message/rfc822; last \\";
 	struct ui_mailcap mc = UI_MAILCAP_INIT;
 	struct perr e = PERR_INIT;
@@ -67,6 +68,7 @@ test_parse(void)
 	       "\\; kept in the command, even backslashes do not continue");
 	is_str(mc.v[6].view, "last", "continuation at end of text");
 	is_str(mc.v[6].file, "/etc/mailcap", "file name kept");
+	is_int(mc.v[6].line, 17, "a comment does not continue");
 
 	is_int(mc.nskipped, 5, "5 lines skipped");
 	is_int(mc.nerrors, 5, "5 messages");
