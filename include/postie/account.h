@@ -64,7 +64,13 @@ typedef void (*acct_free_fn)(void *payload);
 	X(SET_FLAGS, "set flags")                           \
 	X(MOVE, "move")                                     \
 	X(DELETE, "delete")                                 \
-	X(SEND, "send")
+	X(SEND, "send")                                     \
+	X(COPY, "copy")                                     \
+	X(APPEND, "append")                                 \
+	X(CREATE_FOLDER, "create folder")                   \
+	X(RENAME_FOLDER, "rename folder")                   \
+	X(DELETE_FOLDER, "delete folder")                   \
+	X(SUBSCRIBE, "subscribe")
 
 enum acct_req_kind {
 #define ACCT_REQ_ENUM_(name, text) ACCT_REQ_##name,
@@ -373,7 +379,10 @@ int acct_sync_imap_session(struct imap_session *s,
  * account (of req->folder when set), and an IMAP server with IDLE is
  * watched on INBOX between them. Emits PROGRESS (folder, done, total),
  * NEW_MAIL (n1: new messages) and FOLDER_CHANGED (n1 changed, n2
- * removed); other requests are refused with PERR_REJECTED. */
+ * removed). On an IMAP account the message and folder operations below
+ * (acct_op_imap) are run too, with FOLDER_CHANGED for each folder they
+ * touched and DATA (payload: a char * note) when there is more to say;
+ * other requests are refused with PERR_REJECTED. */
 extern const struct acct_engine acct_sync_engine;
 /* Its state, for acct_params.state: a (borrowed: it must outlive the
  * worker), the store directory and the data directory (copied), the
@@ -438,5 +447,66 @@ int acct_sync_pop3(const struct acct_sync_params *p,
 int acct_sync_pop3_session(struct pop3_session *s,
 			   const struct acct_sync_params *p,
 			   struct acct_sync_stats *out, struct perr *e);
+
+/* ---------------------------------------------------------------------
+ * Operations on messages and folders (src/account/ops.c), run by the
+ * receiving engine for an IMAP account: SET_FLAGS, MOVE, COPY, DELETE,
+ * APPEND, CREATE_FOLDER, RENAME_FOLDER, DELETE_FOLDER, SUBSCRIBE.
+ *
+ * req->folder names the folder acted on: its raw server name as the
+ * store keeps it (store_folder.raw), or for a folder the store does not
+ * know (CREATE_FOLDER, an APPEND or MOVE target not yet synced) its name
+ * in UTF-8. The payload is a struct acct_op (acct_op_new, freed with
+ * acct_op_free as payload_free).
+ *
+ * Each operation is done on the server first and then, for what the
+ * server did, in the store in one transaction per step (flags, expunge,
+ * folder rows), so the store never shows what the server did not do; a
+ * refusal leaves the store as it was and the request FAILED with the
+ * server's text. Message UIDs are checked against the folder's
+ * UIDVALIDITY before anything is sent. A move on a server without MOVE
+ * or UIDPLUS leaves the originals marked \Deleted (never a bare
+ * EXPUNGE, hostile-16) and says so in the result's note.
+ */
+struct acct_op {
+	uint32_t *uids;      /* SET_FLAGS, MOVE, COPY, DELETE; owned */
+	size_t n;
+	uint32_t set, clear; /* SET_FLAGS: STORE_F_* server bits */
+	char *dest;          /* MOVE, COPY: the target folder (raw name
+				known to the store, or UTF-8); owned */
+	bool create;         /* MOVE, COPY: create a missing target
+				(TRYCREATE) and try once more */
+	char *msg;           /* APPEND: the message, CRLF ends; owned */
+	size_t len;
+	uint32_t flags;      /* APPEND: STORE_F_* to give it */
+	int64_t internal_date; /* APPEND: 0 for the server's time */
+	int tz_minutes;
+	char *name;          /* RENAME_FOLDER: the new name, UTF-8; owned */
+	bool on;             /* SUBSCRIBE: subscribe (true) or unsubscribe */
+};
+
+/* A zeroed operation; fill it and post it as the payload. */
+struct acct_op *acct_op_new(void);
+/* Free an operation and what it owns (an acct_free_fn); NULL is a
+ * no-op. */
+void acct_op_free(void *op);
+
+/* What an operation did. */
+struct acct_op_result {
+	uint64_t done;       /* messages (or folders) acted on */
+	bool marked_only;    /* a move or delete left the originals marked
+				\Deleted (no UIDPLUS) */
+	uint32_t uidvalidity, uid; /* APPEND: APPENDUID, 0 if none */
+	char note[256];      /* "" or what the user should be told */
+};
+
+/* Run one operation request over a logged-in session and the account's
+ * store (writer). w may be NULL; when set, acct_cancelled(w) is checked
+ * between steps. Returns 0, or -1 with *e (PERR_REJECTED or PERR_FOLDER
+ * with the server's text for a refusal; then the store shows only the
+ * steps that were done before). *out is filled in both cases. */
+int acct_op_imap(struct acct_worker *w, struct imap_session *s,
+		 struct store *st, const struct acct_request *req,
+		 struct acct_op_result *out, struct perr *e);
 
 #endif

@@ -824,9 +824,9 @@ enum imap_move_how {
 			       sources stay, marked \Deleted, because a bare
 			       EXPUNGE would remove every other deleted
 			       message too (hostile-16) */
-	IMAP_MOVE_COPIED,   /* COPY done, the STORE or EXPUNGE after it
-			       failed: the sources stay as they were or
-			       marked \Deleted (see the error) */
+	IMAP_MOVE_COPIED,   /* COPY done, the STORE after it failed: the
+			       sources stay as they were (a failed UID
+			       EXPUNGE after the STORE says MARKED) */
 };
 
 struct imap_copy_result {

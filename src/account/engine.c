@@ -224,6 +224,62 @@ run_sync(struct acct_worker *w, struct sync_engine *g, const char *folder,
 	return ACCT_ERROR;
 }
 
+static bool
+is_op(enum acct_req_kind k)
+{
+	switch (k) {
+	case ACCT_REQ_SET_FLAGS:
+	case ACCT_REQ_MOVE:
+	case ACCT_REQ_COPY:
+	case ACCT_REQ_DELETE:
+	case ACCT_REQ_APPEND:
+	case ACCT_REQ_CREATE_FOLDER:
+	case ACCT_REQ_RENAME_FOLDER:
+	case ACCT_REQ_DELETE_FOLDER:
+	case ACCT_REQ_SUBSCRIBE:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* A message or folder operation (ops.c): FOLDER_CHANGED for the folders
+ * it touched, and a DATA event carrying a note (char *) when the user
+ * should know more than DONE says. */
+static enum acct_status
+run_op(struct acct_worker *w, struct sync_engine *g,
+       const struct acct_request *req, struct perr *e)
+{
+	struct acct_op_result res;
+	const struct acct_op *op = req->payload;
+
+	if (prepare(g, e) < 0)
+		return ACCT_ERROR;
+	if (imap_login(w, g, e) < 0)
+		return acct_cancelled(w) ? ACCT_STOPPED : ACCT_ERROR;
+	int rc = acct_op_imap(w, &g->s, g->store, req, &res, e);
+	g->inbox_selected = false; /* another folder may be selected now */
+	if (rc < 0 && (e->kind == PERR_CONN || e->kind == PERR_PROTO ||
+		       e->kind == PERR_CANCELLED))
+		drop_session(g);
+	if (res.done) {
+		acct_emit(w, ACCT_EV_FOLDER_CHANGED, req->folder, res.done, 0,
+			  NULL, NULL);
+		if (op && op->dest && (req->kind == ACCT_REQ_MOVE ||
+				       req->kind == ACCT_REQ_COPY))
+			acct_emit(w, ACCT_EV_FOLDER_CHANGED, op->dest,
+				  res.done, 0, NULL, NULL);
+	}
+	if (res.note[0])
+		acct_emit(w, ACCT_EV_DATA, req->folder, res.done, 0,
+			  xstrdup(res.note), free);
+	if (rc == 0)
+		return ACCT_OK;
+	if (e->kind == PERR_CANCELLED || acct_cancelled(w))
+		return ACCT_STOPPED;
+	return ACCT_ERROR;
+}
+
 static enum acct_status
 eng_handle(struct acct_worker *w, void *state, const struct acct_request *req,
 	   struct perr *e)
@@ -232,6 +288,8 @@ eng_handle(struct acct_worker *w, void *state, const struct acct_request *req,
 
 	if (req->kind == ACCT_REQ_SYNC)
 		return run_sync(w, g, req->folder, e);
+	if (is_op(req->kind) && g->a->receive.proto == CFG_PROTO_IMAP)
+		return run_op(w, g, req, e);
 	perr_set(e, PERR_REJECTED, "the receiving engine cannot %s",
 		 acct_req_name(req->kind));
 	return ACCT_ERROR;

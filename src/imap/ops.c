@@ -278,10 +278,9 @@ imap_uid_move(struct imap_session *s, const struct imap_seqset *uids,
 	if (imap_uid_store(s, uids, true, deleted_flag, 1, 0, NULL, e) < 0)
 		return perr_prefix(e, "copied to '%s' but the originals stay",
 				   dest);
-	if (!(s->caps & IMAP_CAP(UIDPLUS))) {
-		r->how = IMAP_MOVE_MARKED;
+	r->how = IMAP_MOVE_MARKED;
+	if (!(s->caps & IMAP_CAP(UIDPLUS)))
 		return 0;
-	}
 	if (imap_uid_expunge(s, uids, e) < 0)
 		return perr_prefix(e, "copied to '%s'; the originals stay "
 				   "marked deleted", dest);
