@@ -36,6 +36,8 @@ static const struct command commands[] = {
 	{ "check", cmd_check,
 	  "check [--all] [--total] [ACCOUNT]\n"
 	  "                                print unread counts per folder from the index" },
+	{ "tui", cmd_tui,
+	  "tui                           the screen (also what postie does with no command)" },
 };
 
 static void
@@ -115,10 +117,8 @@ main(int argc, char **argv)
 	}
 	if (ctx.verbose)
 		log_to_stderr(true);
-	if (i >= argc) {
-		usage(stderr);
-		return EXIT_USAGE;
-	}
+	if (i >= argc)
+		return cmd_tui(0, argv + i, &ctx);
 	for (size_t c = 0; c < ARRAY_SIZE(commands); c++)
 		if (strcmp(argv[i], commands[c].name) == 0)
 			return commands[c].run(argc - i, argv + i, &ctx);

@@ -302,4 +302,38 @@ char **ui_mailcap_expand(const char *cmd, const char *file,
  * nothing left. */
 char *ui_mailcap_suffix(const struct ui_mailcap_entry *ent);
 
+/* ---------------------------------------------------------------------
+ * The screen (screen.c): status bar, folder list, index, viewer, prompt
+ */
+struct cfg;
+struct cfg_account;
+
+/* One account as the screen needs it; everything borrowed. */
+struct ui_account {
+	const struct cfg_account *cfg;
+	const char *cache_dir; /* its store directory */
+	const char *data_dir;  /* its data directory (POP3 mail) */
+};
+
+struct ui_screen_params {
+	const struct cfg *cfg;               /* [ui] settings */
+	const struct ui_account *accounts;
+	size_t n_accounts;
+	size_t start_account;                /* index into accounts */
+	const char *start_folder;            /* NULL: INBOX */
+	int timeout_ms;                      /* network; <= 0: defaults */
+	int64_t start_ms;                    /* time_mono_ms at start, for
+						the log's timing line */
+};
+
+/* Run the screen on the terminal (stdin and stdout) until the user
+ * quits or SIGTERM, SIGINT or SIGHUP arrives: one worker per account
+ * (a local Maildir account gets acct_maildir_engine, others
+ * acct_sync_engine), each synced once at start and then on its poll
+ * timer. The start folder shows from the store before any sync. The
+ * terminal is restored before this returns, and on out of memory.
+ * Returns 0, or -1 with *e (no terminal, or the loop failed). UI thread;
+ * only one screen at a time. */
+int ui_screen_run(const struct ui_screen_params *p, struct perr *e);
+
 #endif

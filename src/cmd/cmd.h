@@ -35,5 +35,6 @@ int cmd_send(int argc, char **argv, const struct cmd_ctx *ctx);
 int cmd_outbox(int argc, char **argv, const struct cmd_ctx *ctx);
 int cmd_sync(int argc, char **argv, const struct cmd_ctx *ctx);
 int cmd_check(int argc, char **argv, const struct cmd_ctx *ctx);
+int cmd_tui(int argc, char **argv, const struct cmd_ctx *ctx);
 
 #endif

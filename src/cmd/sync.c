@@ -36,6 +36,7 @@
 #include "postie/store.h"
 
 #include "cmd.h"
+#include "dirs.h"
 
 static const char sync_usage[] =
 	"usage: postie sync [ACCOUNT [FOLDER]]\n";
@@ -51,23 +52,6 @@ timeout_ms(void)
 	if (v && slice_to_u64(slice_cstr(v), 3600, &s) && s > 0)
 		return (int)(s * 1000);
 	return 0;
-}
-
-/* $XDG_<which>_HOME/postie/ACCOUNT, or NULL with a message. */
-static char *
-account_dir(const char *which, const struct cfg_account *a, const char *prog)
-{
-	char *base = xdg_dir(which);
-
-	if (!base) {
-		fprintf(stderr, "postie %s: neither XDG_%s_HOME nor HOME is "
-				"set\n", prog,
-			strcmp(which, "cache") == 0 ? "CACHE" : "DATA");
-		return NULL;
-	}
-	char *d = xstrfmt("%s/%s", base, a->name);
-	free(base);
-	return d;
 }
 
 /* The accounts to work on: the one named (argument, else -A), or all. */
