@@ -176,6 +176,12 @@ check-run: tests
 		sh tests/run.sh $(UNIT_BIN) $(FUZZ_SMOKE_TESTS) $(PROTO_TESTS) \
 		$(INTEGRATION_TESTS) $(TUI_TESTS)
 
+# The demo account on a copy of tests/demo in a temporary directory.
+demo:
+	@$(MAKE) --no-print-directory deps-check
+	@$(MAKE) --no-print-directory -j2 all
+	@sh tests/demo/run.sh $(B)/postie
+
 # Benchmarks: every executable file in tests/bench/, in name order, on the
 # release build. Each prints its own numbers.
 bench:
