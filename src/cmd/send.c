@@ -36,6 +36,7 @@
 #include "postie/smtp.h"
 
 #include "cmd.h"
+#include "sent_copy.h"
 
 #define SEND_MAX_BODY ((size_t)64 << 20)
 #define SEND_MAX_FILE ((size_t)256 << 20)
@@ -378,11 +379,15 @@ send_entry(struct flusher *f, struct outbox_entry *ent, int64_t now)
 					e.msg);
 			worse(f, EXIT_TEMPFAIL);
 			outbox_entry_release(ent);
-		} else if (outbox_done(ob, ent, &e) < 0) {
-			fprintf(stderr, "postie %s: sent, but %s\n", f->prog,
-				e.msg);
-			worse(f, EXIT_FAIL);
-			outbox_entry_release(ent);
+		} else {
+			/* the copy on an IMAP server's Sent is made after */
+			sent_copy_mark(f->w->a, ob, ent->id, f->prog);
+			if (outbox_done(ob, ent, &e) < 0) {
+				fprintf(stderr, "postie %s: sent, but %s\n",
+					f->prog, e.msg);
+				worse(f, EXIT_FAIL);
+				outbox_entry_release(ent);
+			}
 		}
 		free(again);
 		if (perm)
@@ -745,6 +750,7 @@ cmd_send(int argc, char **argv, const struct cmd_ctx *ctx)
 	send_entry(&f, &ent, (int64_t)time(NULL));
 	flusher_end(&f);
 	status = f.status;
+	sent_copy_flush(w.a, &w.ob, timeout_ms(), prog);
 out:
 	free(id);
 	mime_strv_free(rcpt);
@@ -927,6 +933,7 @@ outbox_flush_cmd(struct where *w, bool due_only)
 		send_entry(&f, &ent, (int64_t)time(NULL));
 	}
 	flusher_end(&f);
+	sent_copy_flush(w->a, &w->ob, timeout_ms(), "outbox");
 	outbox_list_free(v, n);
 	if (f.open_failed && tried > 1)
 		fprintf(stderr, "postie outbox: stopped after the connection "

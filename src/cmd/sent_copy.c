@@ -1,0 +1,298 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * The copy of sent mail on an IMAP server: after the SMTP server's 250
+ * the message moves to the account's local Sent Maildir, and a marker
+ * file (named by the outbox id, in "<sent>-server-copy/") says that its
+ * copy in the server's Sent folder is still to be made. The APPEND comes
+ * after, over its own IMAP session; the marker goes only when the server
+ * said OK, so a failed or interrupted APPEND is retried by the next
+ * flush, and nothing here ever touches the SMTP side again: the mail is
+ * never sent twice for the sake of its copy.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "postie/base.h"
+#include "postie/config.h"
+#include "postie/imap.h"
+#include "postie/log.h"
+#include "postie/outbox.h"
+
+#include "sent_copy.h"
+
+bool
+sent_copy_wanted(const struct cfg_account *a)
+{
+	return a && a->receive.proto == CFG_PROTO_IMAP && a->sent_copy;
+}
+
+static char *
+marker_dir(const struct outbox *ob)
+{
+	return xstrfmt("%s-server-copy", ob->sent);
+}
+
+/* Outbox ids are made by postie (no '/', no ':', nothing below '!');
+ * anything else in the directory is not a marker of ours. */
+static bool
+id_ok(const char *id)
+{
+	if (!*id || *id == '.' || strlen(id) > 255)
+		return false;
+	for (const char *p = id; *p; p++)
+		if (*p == '/' || *p == ':' || (unsigned char)*p < 0x21 ||
+		    *p == 0x7f)
+			return false;
+	return true;
+}
+
+void
+sent_copy_mark(const struct cfg_account *a, const struct outbox *ob,
+	       const char *id, const char *prog)
+{
+	struct perr e = PERR_INIT;
+
+	if (!sent_copy_wanted(a))
+		return;
+	char *dir = marker_dir(ob);
+	char *path = xstrfmt("%s/%s", dir, id);
+	if (!id_ok(id))
+		perr_set(&e, PERR_LOCAL, "odd message id '%s'", id);
+	else if (file_mkdirs(dir, 0700, &e) == 0)
+		file_write_atomic(path, "", 0, 0600, &e);
+	if (e.kind != PERR_NONE) {
+		log_warn("sent copy: %s", e.msg);
+		fprintf(stderr, "postie %s: no copy of message %s will be "
+				"made in the server's Sent: %s\n", prog, id,
+			e.msg);
+	}
+	free(path);
+	free(dir);
+}
+
+/* ---------------------------------------------------------------------
+ * The session and the folder
+ */
+static int
+open_session(const struct cfg_account *a, struct imap_session *s,
+	     int timeout_ms, struct perr *e)
+{
+	char fp[65] = "", port[8];
+	char *pw = NULL;
+
+	if (a->receive.tls == CFG_TLS_NONE)
+		return perr_set(e, PERR_CONFIG, "postie does not log in over "
+				"plaintext IMAP");
+	if (cfg_account_password(a, &pw, e) < 0)
+		return -1;
+	if (a->has_fingerprint)
+		for (int i = 0; i < 32; i++)
+			snprintf(fp + 2 * i, 3, "%02x", a->tls_fingerprint[i]);
+	snprintf(port, sizeof(port), "%u", (unsigned)a->receive.port);
+	struct imap_session_params p = {
+		.host = a->receive.host, .port = port,
+		.tls = a->receive.tls == CFG_TLS_IMPLICIT ? IMAP_TLS_IMPLICIT
+							  : IMAP_TLS_STARTTLS,
+		.ca_file = a->ca_file,
+		.fingerprint = a->has_fingerprint ? fp : NULL,
+		.user = a->receive.user ? a->receive.user : a->user,
+		.password = pw,
+		.connect_timeout_ms = timeout_ms, .io_timeout_ms = timeout_ms,
+		.cancel_fd = -1, .send_id = a->imap_id,
+	};
+	int rc = imap_session_open(s, &p, e);
+	memset(pw, 0, strlen(pw));
+	free(pw);
+	if (rc < 0)
+		imap_session_close(s);
+	return rc;
+}
+
+struct sent_box {
+	char *name;
+	bool raw;
+};
+
+static int
+on_list(const struct imap_list *l, void *arg, struct perr *e)
+{
+	struct sent_box *b = arg;
+
+	(void)e;
+	if (b->name || !(l->attrs & IMAP_MBX(SENT)) ||
+	    (l->attrs & IMAP_MBX(NOSELECT)) || !l->mbox.raw.data ||
+	    imap_str_has_nul(&l->mbox.raw))
+		return 0;
+	b->name = xstrdup(l->mbox.raw.data);
+	b->raw = true;
+	return 0;
+}
+
+static int
+find_sent(const struct cfg_account *a, struct imap_session *s,
+	  struct sent_box *b, struct perr *e)
+{
+	if (a->sent && *a->sent) {
+		b->name = xstrdup(a->sent);
+		b->raw = false;
+		return 0;
+	}
+	struct perr le = PERR_INIT;
+	if (imap_list_folders(s, "*", on_list, b, &le) < 0 &&
+	    le.kind != PERR_REJECTED) {
+		*e = le;
+		return -1;
+	}
+	if (!b->name) {
+		b->name = xstrdup("Sent");
+		b->raw = false;
+	}
+	return 0;
+}
+
+/* APPEND one message; a missing folder is created once. */
+static int
+append_one(struct imap_session *s, struct sent_box *b, const char *msg,
+	   size_t len, bool *created, struct perr *e)
+{
+	static const char *const seen[] = { "\\Seen" };
+	struct imap_append ap = {
+		.folder = b->name, .raw = b->raw, .flags = seen, .nflags = 1,
+		.msg = msg, .len = len,
+	};
+
+	if (imap_append(s, &ap, e) == 0)
+		return 0;
+	if (e->kind != PERR_FOLDER || *created)
+		return -1;
+	*created = true;
+	if (imap_create(s, b->name, b->raw, e) < 0)
+		return -1;
+	return imap_append(s, &ap, e);
+}
+
+/* Where message id lives in the local Sent, or NULL. */
+static char *
+sent_file(const struct outbox *ob, const char *id)
+{
+	char *p = xstrfmt("%s/cur/%s:2,S", ob->sent, id);
+	struct stat sb;
+
+	if (stat(p, &sb) == 0 && S_ISREG(sb.st_mode))
+		return p;
+	free(p);
+	return NULL;
+}
+
+unsigned
+sent_copy_flush(const struct cfg_account *a, const struct outbox *ob,
+		int timeout_ms, const char *prog)
+{
+	struct perr e = PERR_INIT;
+	struct imap_session s;
+	struct sent_box box = { NULL, false };
+	bool open = false, created = false, failed = false;
+	unsigned waiting = 0, done = 0;
+	char **ids = NULL;
+	size_t n = 0, cap = 0;
+
+	if (!sent_copy_wanted(a))
+		return 0;
+	char *dir = marker_dir(ob);
+	DIR *d = opendir(dir);
+	if (!d) {
+		if (errno != ENOENT)
+			fprintf(stderr, "postie %s: cannot read '%s': %s\n",
+				prog, dir, strerror(errno));
+		free(dir);
+		return 0;
+	}
+	for (struct dirent *de; (de = readdir(d));) {
+		if (!id_ok(de->d_name))
+			continue;
+		ids = xgrow(ids, &cap, n + 1, sizeof(*ids));
+		ids[n++] = xstrdup(de->d_name);
+	}
+	closedir(d);
+
+	for (size_t i = 0; i < n; i++) {
+		char *mark = xstrfmt("%s/%s", dir, ids[i]);
+		char *path = sent_file(ob, ids[i]);
+		struct buf msg = BUF_INIT;
+
+		if (!path) {
+			struct outbox_entry ent;
+			struct perr ge = PERR_INIT;
+			if (outbox_get((struct outbox *)ob, ids[i], &ent,
+				       &ge) == 0) {
+				/* not moved to Sent yet: a later flush */
+				outbox_entry_release(&ent);
+				waiting++;
+			} else {
+				log_warn("sent copy: message %s is no longer "
+					 "in the local Sent; no copy made",
+					 ids[i]);
+				unlink(mark);
+			}
+			goto next;
+		}
+		if (failed) {
+			waiting++;
+			goto next;
+		}
+		if (file_read_all(path, &msg, OUTBOX_MAX_MESSAGE, &e) < 0)
+			goto fail;
+		if (!open) {
+			if (open_session(a, &s, timeout_ms, &e) < 0 ||
+			    find_sent(a, &s, &box, &e) < 0) {
+				failed = true;
+				goto fail;
+			}
+			open = true;
+		}
+		if (append_one(&s, &box, msg.data, msg.len, &created,
+			       &e) < 0) {
+			if (s.state == IMAP_SS_DISCONNECTED)
+				failed = true;
+			goto fail;
+		}
+		if (unlink(mark) < 0 && errno != ENOENT)
+			log_warn("sent copy: cannot remove '%s': %s", mark,
+				 strerror(errno));
+		log_info("sent copy: message %s filed in '%s'", ids[i],
+			 box.name);
+		done++;
+		goto next;
+fail:
+		waiting++;
+		log_warn("sent copy: message %s: %s", ids[i], e.msg);
+		fprintf(stderr, "postie %s: sent, but no copy in the server's "
+				"Sent yet: %s; kept in the local Sent, and "
+				"'postie outbox flush' tries again\n", prog,
+			e.msg);
+		{
+			struct perr we = PERR_INIT;
+			file_write_atomic(mark, e.msg, strlen(e.msg), 0600,
+					  &we);
+		}
+		perr_clear(&e);
+next:
+		buf_release(&msg);
+		free(path);
+		free(mark);
+		free(ids[i]);
+	}
+	if (open)
+		imap_session_close(&s);
+	if (done)
+		file_fsync_dir(dir, &e);
+	free(box.name);
+	free(ids);
+	free(dir);
+	return waiting;
+}
