@@ -1051,6 +1051,14 @@ index_key(struct screen *s, int type, wint_t ch)
 	case '\t':
 		if (s->show_folders) {
 			s->focus = FOCUS_FOLDERS;
+			/* start from the open folder */
+			for (size_t k = 0, n = flat_count(s); k < n; k++) {
+				size_t ai, fi;
+				if (flat_get(s, k, &ai, &fi) && ai == s->cur_acc &&
+				    fi != SIZE_MAX &&
+				    s->acc[ai].fv[fi].id == s->cur_fid)
+					s->fcursor = k;
+			}
 		} else {
 			say(s, false, "the folder list is hidden (B shows "
 				      "it)");
@@ -1291,6 +1299,11 @@ cb_wake(void *arg)
 							 ? s->p->start_folder
 							 : "INBOX"))
 			open_folder(s, s->cur_acc, &a->fv[0]);
+		if (s->cur_fid)
+			log_info("screen: %zu messages of the start folder "
+				 "shown %lld ms after start (first index)",
+				 s->sum.n,
+				 (long long)(time_mono_ms() - s->p->start_ms));
 	} else if (reload) {
 		reload_index(s);
 	}
