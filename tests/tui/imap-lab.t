@@ -1,0 +1,71 @@
+#!/bin/sh
+# SPDX-License-Identifier: ISC
+#
+# The screen on an IMAP account of the lab's real Dovecot: it starts with
+# no index, the account worker syncs behind the screen and the INBOX
+# appears; mail delivered through the lab's Postfix shows after the sync
+# key ($), and the screen answers keys while the worker works. The
+# screen itself never opens a connection.
+
+. "$(dirname "$0")/../lib.sh"
+. "$TESTS_DIR/lab/lab.sh"
+. "$TESTS_DIR/tui/tui.sh"
+
+command -v tmux >/dev/null || bail "tmux is not installed (make deps)"
+lab_start "$TEST_TMP/lab" ||
+	{ sleep 3; lab_start "$TEST_TMP/lab"; } ||
+	bail "cannot start the mail lab"
+LABMAIL=$TESTS_DIR/lab/labmail.py
+PY=${LAB_PYTHON:-python3}
+
+export HOME="$TEST_TMP/home" XDG_CACHE_HOME="$TEST_TMP/cache"
+export XDG_DATA_HOME="$TEST_TMP/data" XDG_STATE_HOME="$TEST_TMP/state"
+export POSTIE_TIMEOUT=30
+mkdir -p "$HOME"
+
+cat >"$TEST_TMP/rc" <<RC
+[ui]
+	confirm-quit = no
+[account "lab"]
+	address = alice@lab.test
+	receive = imaps://127.0.0.1:$LAB_IMAPS_PORT
+	user = alice
+	password = $LAB_PASS_alice
+	ca-file = $LAB_CA
+	poll = 0
+RC
+chmod 600 "$TEST_TMP/rc"
+
+send_to_alice() {
+	printf 'From: bob@lab.test\r\nTo: alice@lab.test\r\nSubject: %s\r\n\r\nhello\r\n' "$1" |
+		"$PY" "$LABMAIL" smtp-send bob starttls plain bob@lab.test \
+			alice@lab.test
+}
+
+ok "send the first message" send_to_alice "=?GBK?B?1tDOxNb3zOI=?= one"
+ok "delivered" lab_wait_mail "$LAB_DIR" alice 1 20
+
+tui_start 120 40 -F "$TEST_TMP/rc"
+ok "the screen starts before any index exists" tui_wait "postie: lab"
+ok "the worker's sync brings INBOX" tui_wait "postie: lab | INBOX" 30
+ok "the first message, GBK subject decoded" tui_wait "中文主题 one" 10
+ok "the folder list from the server" tui_wait "Drafts"
+
+ok "send the second message" send_to_alice "second from the lab"
+ok "delivered" lab_wait_mail "$LAB_DIR" alice 2 20
+tui_keys '$'
+tui_keys '?'
+ok "the screen answers a key while the worker syncs" \
+	tui_wait "postie keys" 3
+tui_keys q
+ok "after the sync key the new mail is on screen" \
+	tui_wait "second from the lab" 30
+ok "the status bar counts it" tui_wait "2 messages, 2 new"
+tui_keys G Enter
+ok "a message not yet downloaded opens with what the index has" \
+	tui_wait "Subject: second from the lab"
+tui_keys q q
+ok "q quits" tui_wait "postie exited: 0"
+is "$(tui_alternate)" 0 "the terminal left the alternate screen"
+
+done_testing
