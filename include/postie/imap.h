@@ -917,9 +917,10 @@ enum imap_search_key {
 };
 
 /* UID SEARCH [CHARSET UTF-8] KEY query in the selected folder. The query
- * is what the user typed (UTF-8) and goes out as one string: quoted, or
- * a literal when it holds 8-bit bytes, quotes or line ends; never spliced
- * into the command. *uids gets a new array, ascending, without
+ * is what the user typed (UTF-8) and goes out as one string: quoted
+ * (with '"' and '\\' escaped) even when it looks like a search key, or a
+ * literal when it holds 8-bit bytes or control characters such as line
+ * ends; never spliced into the command. *uids gets a new array, ascending, without
  * duplicates (free()), *n its length. */
 int imap_uid_search(struct imap_session *s, enum imap_search_key key,
 		    const char *query, uint32_t **uids, size_t *n,
