@@ -61,6 +61,7 @@ struct acct {
 	bool syncing;
 	uint64_t sync_id;
 	bool can_flag;             /* the engine changes flags */
+	const char **assumed;      /* the account's charsets, NULL-ended */
 };
 
 struct screen {
@@ -691,9 +692,7 @@ open_message(struct screen *s)
 			 store_str(&s->sum, m->subject),
 			 store_str(&s->sum, m->preview));
 	}
-	ui_pager_render(&s->pg, raw.data, raw.len,
-			(const char *const *)a->ua->cfg->assumed_charsets,
-			s->cols);
+	ui_pager_render(&s->pg, raw.data, raw.len, a->assumed, s->cols);
 	buf_release(&raw);
 	s->pg_top = 0;
 	s->pg_uid = m->uid;
@@ -1416,7 +1415,12 @@ ui_screen_run(const struct ui_screen_params *p, struct perr *e)
 		goto out;
 	/* the index from disk first, then the workers */
 	for (size_t i = 0; i < s.nacc; i++) {
+		const struct cfg_account *ca = p->accounts[i].cfg;
 		s.acc[i].ua = &p->accounts[i];
+		s.acc[i].assumed = xcalloc(ca->n_assumed_charsets + 1,
+					   sizeof(*s.acc[i].assumed));
+		for (size_t k = 0; k < ca->n_assumed_charsets; k++)
+			s.acc[i].assumed[k] = ca->assumed_charsets[k];
 		load_folders(&s, &s.acc[i]);
 	}
 	if (s.acc[s.cur_acc].nf &&
@@ -1491,6 +1495,7 @@ out:
 			log_warn("%s: %s", s.acc[i].ua->cfg->name, se.msg);
 		store_close(s.acc[i].st);
 		store_folder_list_free(s.acc[i].fv, s.acc[i].nf);
+		free(s.acc[i].assumed);
 	}
 	acct_hub_free(s.hub);
 	store_thread_release(&s.th);
