@@ -60,7 +60,6 @@ struct acct {
 	size_t nf;
 	bool syncing;
 	uint64_t sync_id;
-	bool can_flag;             /* the engine changes flags */
 	const char **assumed;      /* the account's charsets, NULL-ended */
 };
 
@@ -490,7 +489,11 @@ draw_index(struct screen *s, int x0, int w, int y0, int h)
 	};
 	struct tm tm;
 	time_t now = (time_t)fmt.now;
-	struct buf subj = BUF_INIT;
+	struct buf subj = BUF_INIT, who = BUF_INIT;
+	const struct store_folder *f = cur_folder(s);
+	/* in mail of one's own, who it went to is what tells rows apart */
+	bool to_col = f && (f->role == STORE_ROLE_SENT ||
+			    f->role == STORE_ROLE_DRAFTS);
 
 	if (localtime_r(&now, &tm))
 		fmt.tz_offset_min = (int)(tm.tm_gmtoff / 60);
@@ -514,6 +517,12 @@ draw_index(struct screen *s, int x0, int w, int y0, int h)
 		const char *from = store_str(&s->sum, m->from_name);
 		if (!*from)
 			from = store_str(&s->sum, m->from_addr);
+		if (to_col) {
+			buf_reset(&who);
+			buf_addstr(&who, "To ");
+			buf_addstr(&who, store_str(&s->sum, m->to));
+			from = who.data;
+		}
 		buf_reset(&subj);
 		if (s->threaded)
 			tree_prefix(s, s->order[pos], &subj);
@@ -537,6 +546,7 @@ draw_index(struct screen *s, int x0, int w, int y0, int h)
 		attroff(attr);
 	}
 	buf_release(&subj);
+	buf_release(&who);
 }
 
 static void
@@ -715,7 +725,7 @@ show_help(struct screen *s)
 		"  Tab                  switch between folder list and index\n"
 		"  c, y                 change folder (by name)\n"
 		"  B                    show or hide the folder list\n"
-		"  /  n  N              search subject and sender; next; previous\n"
+		"  /  n  p              search subject and sender; next; previous\n"
 		"  F                    flag or unflag the message\n"
 		"  N                    mark the message new or read\n"
 		"  $                    sync the account now\n"
@@ -1078,6 +1088,7 @@ index_key(struct screen *s, int type, wint_t ch)
 		prompt_start(s, PROMPT_SEARCH);
 		break;
 	case 'n': search_next(s, true); break;
+	case 'p': search_next(s, false); break; /* N is toggle-new, as in mutt */
 	case 'N': toggle(s, STORE_F_SEEN); break;
 	case 'F': toggle(s, STORE_F_FLAGGED); break;
 	case '$': post_sync(s, &s->acc[s->cur_acc], NULL); break;
@@ -1091,8 +1102,6 @@ index_key(struct screen *s, int type, wint_t ch)
 	}
 }
 
-/* N in the index toggles new; search backwards is on 'p' too, since N is
- * taken (mutt's habit). */
 static void
 pager_key(struct screen *s, int type, wint_t ch)
 {
@@ -1453,7 +1462,6 @@ ui_screen_run(const struct ui_screen_params *p, struct perr *e)
 			.poll_ms = (int64_t)ua->cfg->poll * 1000,
 		};
 		struct perr we = PERR_INIT;
-		s.acc[i].can_flag = md;
 		if (!(s.acc[i].w = acct_start(s.hub, &ap, &we))) {
 			say(&s, true, "%s: %s", ua->cfg->name, we.msg);
 			continue;

@@ -7,7 +7,8 @@
 # and n, a flag set (on screen and in the Maildir file name), a folder
 # changed by name and through the folder list, the layout after a resize,
 # the : commands, and q giving the terminal back; SIGTERM restores it
-# too. Hostile-42: nothing a mail says reaches the terminal raw.
+# too. hostile-42: escape sequences in a subject and a sender are shown
+# as text and change nothing on the terminal.
 
 . "$(dirname "$0")/../lib.sh"
 . "$TESTS_DIR/tui/tui.sh"
@@ -22,6 +23,13 @@ export HOME="$D/home" XDG_CACHE_HOME="$D/cache" XDG_DATA_HOME="$D/data"
 export XDG_STATE_HOME="$D/state" XDG_CONFIG_HOME="$D/config"
 mkdir -p "$HOME"
 
+# hostile-42: a message whose subject and sender try to set the terminal
+# title, clear the screen and move the cursor
+printf 'From: "Evil \033]0;owned\007" <e@x>\nSubject: hi \033[2J\033[H\233' \
+	>"$D/Maildir/new/1790000000.hostile.demo"
+printf '31m red\nDate: Sun, 01 Nov 2026 00:00:00 +0000\n\nbody \033]52;c;AAAA\007\n' \
+	>>"$D/Maildir/new/1790000000.hostile.demo"
+
 tui_start 120 40 -F "$D/postierc"
 ok "the index shows" tui_wait "postie: demo | INBOX"
 ok "a GB2312 subject decoded" tui_wait "关于下周项目评审的安排"
@@ -30,11 +38,15 @@ ok "the Foxmail subject" tui_wait "合同修改意见"
 ok "a Big5 subject decoded" tui_wait "訂單出貨通知"
 ok "an ISO-2022-JP subject decoded" tui_wait "打ち合わせの日程について"
 ok "the thread tree is drawn" tui_wait "└─>Re: 周末爬山"
-ok "the folder list with unread/total" tui_wait "INBOX            8/30"
+ok "the folder list with unread/total" tui_wait "INBOX            9/31"
 ok "Sent in the folder list" tui_wait " Sent "
 like "$(tui_screen | sed -n 2p)" "Oct 14" "oldest first in thread order"
-ok "the cursor starts on the newest message" \
-	tui_wait_sel "Your talk was accepted"
+ok "hostile-42: the escapes in a subject are shown as text" \
+	tui_wait "hi ^[[2J^[[H"
+ok "hostile-42: and in a sender" tui_wait "Evil ^[]0;owned^G"
+is "$(tui_tmux display -p -t "$TUI_SESSION" '#{pane_title}' | grep -c owned)" 0 \
+	"hostile-42: the terminal title is not changed"
+ok "the cursor starts on the newest message" tui_wait_sel "hi ^\[\[2J"
 log=$XDG_STATE_HOME/postie/postie.log
 ok "the log has the time to the first screen" \
 	grep -q "messages of the start folder drawn" "$log"
@@ -48,7 +60,7 @@ ok "j j: two down" tui_wait_sel "合同修改意见"
 tui_keys k
 ok "k: one up" tui_wait_sel "课程安排"
 tui_keys G
-ok "G: the last" tui_wait_sel "Your talk was accepted"
+ok "G: the last" tui_wait_sel "hi ^\[\[2J"
 
 # a GBK message
 tui_keys g Enter
@@ -68,13 +80,15 @@ ok "its list" tui_wait "Threads now show tree lines"
 ok "its Chinese line" tui_wait "本周新增：中文邮件显示更准确。"
 unlike "$(tui_screen)" "<p>" "no HTML tags on screen"
 tui_keys q
-ok "back, the newsletter now read" tui_wait "30 messages, 7 new"
+ok "back, the newsletter now read" tui_wait "31 messages, 8 new"
 
 tui_keys / 爬山 Enter
 ok "search in Chinese finds the thread's first message" \
 	tui_wait_sel "周杰 *周末爬山"
-tui_keys n
-ok "n: the next match, the first reply" tui_wait_sel "吴磊 *└─>Re: 周末爬山"
+tui_keys n n
+ok "n n: the second reply" tui_wait_sel "孙丽 *└─>Re: 周末爬山"
+tui_keys p
+ok "p: back to the first reply" tui_wait_sel "吴磊 *└─>Re: 周末爬山"
 
 # flag it
 tui_keys F
@@ -93,6 +107,7 @@ ok "F again clears it" tui_wait_sel "│    .*吴磊"
 tui_keys c Sent Enter
 ok "c: change folder by name" tui_wait "postie: demo | Sent | 2 messages"
 ok "the Sent folder's messages" tui_wait "Re: Lunch on Thursday?"
+ok "Sent shows whom mail went to" tui_wait "To maria@example.com"
 tui_keys Tab j Enter
 ok "Tab, j, Enter: the folder after Sent in the list" \
 	tui_wait "postie: demo | Trash"
@@ -100,7 +115,7 @@ tui_keys : "folder INBOX" Enter
 ok ":folder INBOX" tui_wait "postie: demo | INBOX"
 tui_keys : "sort reverse-date" Enter
 ok ":sort reverse-date" tui_wait "sort: reverse-date"
-like "$(tui_screen | sed -n 2p)" "Your talk was accepted" \
+like "$(tui_screen | sed -n 3p)" "Your talk was accepted" \
 	"newest first after :sort reverse-date"
 tui_keys : nonsense Enter
 ok "an unknown command says so" tui_wait "unknown command 'nonsense'"
