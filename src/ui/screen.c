@@ -798,7 +798,8 @@ search_next(struct screen *s, bool forward)
 	for (size_t k = 1; k <= s->sum.n; k++) {
 		size_t pos = forward ? (s->cursor + k) % s->sum.n
 				     : (s->cursor + s->sum.n - k) % s->sum.n;
-		if (matches(s, at(s, pos))) {
+		const struct store_summary *m = at(s, pos);
+		if (m && matches(s, m)) {
 			if (forward ? pos <= s->cursor : pos >= s->cursor)
 				say(s, false, "search wrapped");
 			else
