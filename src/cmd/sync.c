@@ -4,7 +4,8 @@
  *
  * `postie sync [ACCOUNT [FOLDER]]` runs one sync of every account (or of
  * the one named, here or with -A; of one folder with FOLDER or -f): IMAP
- * into the account's index, POP3 into its local Maildir and index. On a
+ * into the account's index, POP3 into its local Maildir and index, a
+ * local Maildir account (receive = maildir:PATH) into its index. On a
  * terminal a progress line is drawn on stderr; each account ends with a
  * summary line on stdout:
  *
@@ -147,15 +148,16 @@ sync_account(const struct cfg_account *a, const char *folder,
 	int status = EXIT_FAIL;
 
 	log_set_context(a->name);
+	bool local = a->receive.proto == CFG_PROTO_MAILDIR;
 	if (a->receive.proto != CFG_PROTO_IMAP &&
-	    a->receive.proto != CFG_PROTO_POP3) {
+	    a->receive.proto != CFG_PROTO_POP3 && !local) {
 		fprintf(stderr, "postie %s: %s: no receive server (receive = "
 				"imaps://HOST or pop3s://HOST)\n",
 			prog, a->name);
 		status = EXIT_CONFIG;
 		goto out;
 	}
-	if (!a->password && !a->password_command) {
+	if (!local && !a->password && !a->password_command) {
 		fprintf(stderr, "postie %s: %s: no password or "
 				"password-command to log in with\n",
 			prog, a->name);
@@ -165,7 +167,7 @@ sync_account(const struct cfg_account *a, const char *folder,
 	if (!(cache = account_dir("cache", a, prog)) ||
 	    !(data = account_dir("data", a, prog)))
 		goto out;
-	if (cfg_account_password(a, &password, &e) < 0) {
+	if (!local && cfg_account_password(a, &password, &e) < 0) {
 		fprintf(stderr, "postie %s: %s: %s\n", prog, a->name, e.msg);
 		status = EXIT_CONFIG;
 		goto out;
@@ -187,7 +189,8 @@ sync_account(const struct cfg_account *a, const char *folder,
 		.progress_arg = &pr,
 	};
 	int64_t t0 = time_mono_ms();
-	int rc = a->receive.proto == CFG_PROTO_IMAP
+	int rc = local ? acct_sync_maildir(&p, &stats, &e)
+		 : a->receive.proto == CFG_PROTO_IMAP
 			 ? acct_sync_imap(&p, &stats, &e)
 			 : acct_sync_pop3(&p, &stats, &e);
 	progress_clear(&pr);
