@@ -601,6 +601,15 @@ draw_bottom(struct screen *s)
 	buf_release(&t);
 }
 
+/* Is the folder list shown? Not when hidden, nor when the index would
+ * be left narrower than 30 columns. */
+static bool
+folders_fit(const struct screen *s)
+{
+	return s->show_folders && s->folder_width > 0 &&
+	       s->cols - s->folder_width - 1 >= 30;
+}
+
 static void
 draw(struct screen *s)
 {
@@ -614,9 +623,9 @@ draw(struct screen *s)
 	}
 	draw_bar(s);
 	if (s->view == VIEW_INDEX) {
-		int fw = s->show_folders ? s->folder_width : 0;
-		if (fw && s->cols - fw - 1 < 30)
-			fw = 0; /* too narrow: the index matters more */
+		int fw = folders_fit(s) ? s->folder_width : 0;
+		if (!fw)
+			s->focus = FOCUS_INDEX;
 		if (fw)
 			draw_folders(s, 0, fw, 1, body);
 		draw_index(s, fw ? fw + 1 : 0, s->cols - (fw ? fw + 1 : 0), 1,
@@ -1059,7 +1068,10 @@ index_key(struct screen *s, int type, wint_t ch)
 		open_message(s);
 		break;
 	case '\t':
-		if (s->show_folders) {
+		if (s->show_folders && !folders_fit(s)) {
+			say(s, false, "the window is too narrow for the folder "
+				      "list");
+		} else if (s->show_folders) {
 			s->focus = FOCUS_FOLDERS;
 			/* start from the open folder */
 			for (size_t k = 0, n = flat_count(s); k < n; k++) {
