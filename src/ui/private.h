@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "postie/base.h"
 
@@ -35,5 +36,30 @@ void ui_pager_render(struct ui_pager *pg, const char *raw, size_t len,
 		     const char *const *assumed, int width);
 /* Free the lines and zero pg (ready for another render). */
 void ui_pager_release(struct ui_pager *pg);
+
+/* ---------------------------------------------------------------------
+ * Keys (keys.c)
+ */
+/* One key as curses reports it: a character (fn false; Control-x is
+ * 0x18, Esc 27) or a KEY_* code (fn true). */
+struct ui_key {
+	bool fn;
+	uint32_t code;
+};
+
+enum ui_pane { UI_PANE_INDEX, UI_PANE_PAGER, UI_PANE_FOLDERS };
+
+#define UI_KEYSEQ_MAX 8
+
+/* Parse a key sequence as the dotfile writes it ("gg", "<C-f>",
+ * "<M-Enter>" which is Esc then Enter, "<F5>", "<lt>") into out[max];
+ * *n gets the number of keys. 0, or -1 with PERR_CONFIG. */
+int ui_keyseq_parse(const char *s, struct ui_key *out, size_t max, size_t *n,
+		    struct perr *e);
+/* The built-in key of the action name in pane (a binding presses it).
+ * 0; 1 with a message in *e when the action means nothing in that pane;
+ * -1 with PERR_CONFIG for an unknown action. */
+int ui_action_key(const char *action, enum ui_pane pane, struct ui_key *out,
+		  struct perr *e);
 
 #endif

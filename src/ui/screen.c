@@ -63,6 +63,14 @@ struct acct {
 	const char **assumed;      /* the account's charsets, NULL-ended */
 };
 
+/* One key binding from the dotfile, in one pane. */
+struct binding {
+	enum ui_pane pane;
+	struct ui_key keys[UI_KEYSEQ_MAX];
+	size_t n;
+	struct ui_key to;          /* the built-in key it presses */
+};
+
 struct screen {
 	const struct ui_screen_params *p;
 	struct acct *acc;
@@ -100,6 +108,11 @@ struct screen {
 	bool message_err;
 	char *last_error;          /* for the status bar */
 	uint64_t auto_seen_id;     /* request marking a message read */
+
+	struct binding *bind;
+	size_t nbind;
+	struct ui_key pending[UI_KEYSEQ_MAX]; /* keys of a sequence so far */
+	size_t npending;
 
 	int rows, cols;
 	struct buf row, scratch;
@@ -1187,8 +1200,45 @@ pager_key(struct screen *s, int type, wint_t ch)
 }
 
 static void
+default_key(struct screen *s, struct ui_key k)
+{
+	int type = k.fn ? KEY_CODE_YES : OK;
+	wint_t ch = (wint_t)k.code;
+
+	if (s->prompt != PROMPT_NONE) {
+		prompt_key(s, type, ch);
+		return;
+	}
+	if (s->view != VIEW_INDEX)
+		pager_key(s, type, ch);
+	else if (s->focus == FOCUS_FOLDERS)
+		folders_key(s, type, ch);
+	else
+		index_key(s, type, ch);
+}
+
+static enum ui_pane
+pane_now(const struct screen *s)
+{
+	if (s->view != VIEW_INDEX)
+		return UI_PANE_PAGER;
+	return s->focus == FOCUS_FOLDERS ? UI_PANE_FOLDERS : UI_PANE_INDEX;
+}
+
+static bool
+key_eq(struct ui_key a, struct ui_key b)
+{
+	return a.fn == b.fn && a.code == b.code;
+}
+
+/* The dotfile's bindings first: a key that starts a bound sequence
+ * waits for the next; a whole sequence presses its action's key; keys
+ * that lead nowhere are taken as the built-in keys they are. */
+static void
 on_key(struct screen *s, int type, wint_t ch)
 {
+	struct ui_key k = { type == KEY_CODE_YES, (uint32_t)ch };
+
 	if (s->prompt != PROMPT_NONE) {
 		prompt_key(s, type, ch);
 		return;
@@ -1197,12 +1247,102 @@ on_key(struct screen *s, int type, wint_t ch)
 		return;
 	free(s->message);
 	s->message = NULL;
-	if (s->view != VIEW_INDEX)
-		pager_key(s, type, ch);
-	else if (s->focus == FOCUS_FOLDERS)
-		folders_key(s, type, ch);
-	else
-		index_key(s, type, ch);
+	if (s->npending == UI_KEYSEQ_MAX)
+		s->npending = 0;
+	s->pending[s->npending++] = k;
+	while (s->npending) {
+		enum ui_pane pane = pane_now(s);
+		bool prefix = false;
+		const struct binding *hit = NULL;
+		for (size_t i = 0; i < s->nbind && !hit; i++) {
+			const struct binding *b = &s->bind[i];
+			if (b->pane != pane || b->n < s->npending)
+				continue;
+			size_t j = 0;
+			while (j < s->npending &&
+			       key_eq(b->keys[j], s->pending[j]))
+				j++;
+			if (j < s->npending)
+				continue;
+			if (b->n == s->npending)
+				hit = b;
+			else
+				prefix = true;
+		}
+		if (hit) {
+			s->npending = 0;
+			default_key(s, hit->to);
+			return;
+		}
+		if (prefix)
+			return; /* wait for the rest */
+		struct ui_key first = s->pending[0];
+		memmove(s->pending, s->pending + 1,
+			(s->npending - 1) * sizeof(*s->pending));
+		s->npending--;
+		default_key(s, first);
+		if (s->quit || s->prompt != PROMPT_NONE) {
+			/* the rest of the keys go to what opened */
+			for (size_t i = 0; i < s->npending && !s->quit; i++)
+				default_key(s, s->pending[i]);
+			s->npending = 0;
+		}
+	}
+}
+
+/* Turn the dotfile's [bind] sections into bindings; a binding that
+ * cannot work is named on the status line, never dropped silently. */
+static void
+load_bindings(struct screen *s)
+{
+	const struct cfg *c = s->p->cfg;
+
+	s->bind = xcalloc(c->n_binds * 3 + 1, sizeof(*s->bind));
+	for (size_t i = 0; i < c->n_binds; i++) {
+		const struct cfg_bind *cb = &c->binds[i];
+		static const enum ui_pane all[] = {
+			UI_PANE_INDEX, UI_PANE_PAGER, UI_PANE_FOLDERS
+		};
+		struct perr e = PERR_INIT;
+		struct binding b = { 0 };
+		bool global = strcmp(cb->pane, "global") == 0;
+		size_t added = 0;
+
+		if (strcmp(cb->pane, "compose") == 0) {
+			log_info("%s:%u: [bind \"compose\"] waits for the "
+				 "composer", c->display_path, cb->line);
+			continue;
+		}
+		if (ui_keyseq_parse(cb->keys, b.keys, UI_KEYSEQ_MAX, &b.n,
+				    &e) < 0) {
+			say(s, true, "%s:%u: %s", c->display_path, cb->line,
+			    e.msg);
+			continue;
+		}
+		for (size_t k = 0; k < ARRAY_SIZE(all); k++) {
+			enum ui_pane pn = all[k];
+			if (!global &&
+			    strcmp(cb->pane, pn == UI_PANE_INDEX   ? "index"
+					     : pn == UI_PANE_PAGER ? "pager"
+								   : "folders") != 0)
+				continue;
+			struct perr ae = PERR_INIT;
+			int r = ui_action_key(cb->action, pn, &b.to, &ae);
+			if (r != 0) {
+				/* in global, an action for some panes only
+				 * is fine */
+				if (r < 0 || !global)
+					e = ae;
+				continue;
+			}
+			b.pane = pn;
+			s->bind[s->nbind++] = b;
+			added++;
+		}
+		if (!added)
+			say(s, true, "%s:%u: %s", c->display_path, cb->line,
+			    e.msg[0] ? e.msg : "binding for no pane");
+	}
 }
 
 /* ---------------------------------------------------------------------
@@ -1433,6 +1573,7 @@ ui_screen_run(const struct ui_screen_params *p, struct perr *e)
 	buf_init(&s.scratch);
 	buf_init(&s.pg.text);
 
+	load_bindings(&s);
 	if (!(s.hub = acct_hub_new(0, e)))
 		goto out;
 	/* the index from disk first, then the workers */
@@ -1531,5 +1672,6 @@ out:
 	free(s.message);
 	free(s.last_error);
 	free(s.acc);
+	free(s.bind);
 	return rc;
 }

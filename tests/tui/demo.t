@@ -6,7 +6,7 @@
 # tree, a GBK message and the HTML-only newsletter opened, search with /
 # and n, a flag set (on screen and in the Maildir file name), a folder
 # changed by name and through the folder list, the layout after a resize,
-# the : commands, and q giving the terminal back; SIGTERM restores it
+# the : commands, [bind] entries, and q giving the terminal back; SIGTERM restores it
 # too. hostile-42: escape sequences in a subject and a sender are shown
 # as text and change nothing on the terminal.
 
@@ -18,6 +18,15 @@ command -v tmux >/dev/null || bail "tmux is not installed (make deps)"
 D=$TEST_TMP/demo
 mkdir -p "$D"
 cp -R "$REPO_DIR/tests/demo/Maildir" "$REPO_DIR/tests/demo/postierc" "$D/"
+cat >>"$D/postierc" <<'RC'
+[bind "index"]
+	x = flag
+	zz = first
+[bind "pager"]
+	<C-n> = next
+[bind "global"]
+	<F2> = help
+RC
 chmod 600 "$D/postierc"
 export HOME="$D/home" XDG_CACHE_HOME="$D/cache" XDG_DATA_HOME="$D/data"
 export XDG_STATE_HOME="$D/state" XDG_CONFIG_HOME="$D/config"
@@ -62,11 +71,24 @@ ok "k: one up" tui_wait_sel "课程安排"
 tui_keys G
 ok "G: the last" tui_wait_sel "hi ^\[\[2J"
 
+# bindings from the dotfile
+tui_keys z z
+ok "[bind] zz = first" tui_wait_sel "关于下周项目评审的安排"
+tui_keys x
+ok "[bind] x = flag" tui_wait_sel "│ !  .*关于下周项目评审的安排"
+tui_keys x
+ok "x again unflags" tui_wait_sel "│    .*关于下周项目评审的安排"
+tui_keys F2
+ok "[bind global] <F2> = help" tui_wait "postie keys"
+tui_keys q
+
 # a GBK message
 tui_keys g Enter
 ok "Enter opens the GBK message" tui_wait "各位同事："
 ok "its body in Chinese" tui_wait "下周三（11月25日）下午两点在三楼会议室进行项目评审"
 ok "its From decoded" tui_wait "From: 李娜 <lina@163.com>"
+tui_keys C-n
+ok "[bind pager] <C-n> = next message" tui_wait "Subject: 课程安排（第三周调整）"
 tui_keys q
 ok "q goes back to the index" tui_wait "postie: demo | INBOX"
 
