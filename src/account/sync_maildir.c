@@ -177,9 +177,12 @@ role_of(const char *name)
 		const char *name;
 		enum store_role role;
 	} t[] = {
-		{ "Drafts", STORE_ROLE_DRAFTS }, { "Sent", STORE_ROLE_SENT },
-		{ "Trash", STORE_ROLE_TRASH },   { "Junk", STORE_ROLE_JUNK },
-		{ "Spam", STORE_ROLE_JUNK },     { "Archive", STORE_ROLE_ARCHIVE },
+		{ "Drafts", STORE_ROLE_DRAFTS },
+		{ "Sent", STORE_ROLE_SENT },
+		{ "Trash", STORE_ROLE_TRASH },
+		{ "Junk", STORE_ROLE_JUNK },
+		{ "Spam", STORE_ROLE_JUNK },
+		{ "Archive", STORE_ROLE_ARCHIVE },
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(t); i++)
 		if (ascii_strcasecmp(name, t[i].name) == 0)

@@ -747,11 +747,11 @@ show_help(struct screen *s)
 		"  Tab                  switch between folder list and index\n"
 		"  c, y                 change folder (by name)\n"
 		"  B                    show or hide the folder list\n"
-		"  /  n  p              search subject and sender; next; previous\n"
+		"  /  n  p              search subject and sender; next; back\n"
 		"  F                    flag or unflag the message\n"
 		"  N                    mark the message new or read\n"
 		"  $                    sync the account now\n"
-		"  :                    command: quit, sync, sort KEY, folder NAME\n"
+		"  :                    quit, sync, sort KEY, folder NAME\n"
 		"  Ctrl-L               redraw\n"
 		"  ?                    this list\n"
 		"  q                    quit\n"
@@ -764,8 +764,8 @@ show_help(struct screen *s)
 		"  F, N                 flag; mark new\n"
 		"  q, i                 back to the index\n"
 		"\n"
-		"Sort keys: date, arrival, from, subject, size, thread (reverse-KEY\n"
-		"turns the order round).\n";
+		"Sort keys: date, arrival, from, subject, size, thread\n"
+		"(reverse-KEY turns the order round).\n";
 
 	ui_pager_release(&s->pg);
 	s->pg.v = NULL;
@@ -1089,8 +1089,8 @@ index_key(struct screen *s, int type, wint_t ch)
 			/* start from the open folder */
 			for (size_t k = 0, n = flat_count(s); k < n; k++) {
 				size_t ai, fi;
-				if (flat_get(s, k, &ai, &fi) && ai == s->cur_acc &&
-				    fi != SIZE_MAX &&
+				if (flat_get(s, k, &ai, &fi) &&
+				    ai == s->cur_acc && fi != SIZE_MAX &&
 				    s->acc[ai].fv[fi].id == s->cur_fid)
 					s->fcursor = k;
 			}
@@ -1114,7 +1114,9 @@ index_key(struct screen *s, int type, wint_t ch)
 		prompt_start(s, PROMPT_SEARCH);
 		break;
 	case 'n': search_next(s, true); break;
-	case 'p': search_next(s, false); break; /* N is toggle-new, as in mutt */
+	case 'p': /* N is toggle-new, as in mutt */
+		search_next(s, false);
+		break;
 	case 'N': toggle(s, STORE_F_SEEN); break;
 	case 'F': toggle(s, STORE_F_FLAGGED); break;
 	case '$': post_sync(s, &s->acc[s->cur_acc], NULL); break;
@@ -1321,10 +1323,10 @@ load_bindings(struct screen *s)
 		}
 		for (size_t k = 0; k < ARRAY_SIZE(all); k++) {
 			enum ui_pane pn = all[k];
-			if (!global &&
-			    strcmp(cb->pane, pn == UI_PANE_INDEX   ? "index"
-					     : pn == UI_PANE_PAGER ? "pager"
-								   : "folders") != 0)
+			const char *pname = pn == UI_PANE_INDEX   ? "index"
+					    : pn == UI_PANE_PAGER ? "pager"
+								  : "folders";
+			if (!global && strcmp(cb->pane, pname) != 0)
 				continue;
 			struct perr ae = PERR_INIT;
 			int r = ui_action_key(cb->action, pn, &b.to, &ae);

@@ -42,7 +42,7 @@ depth_of(const struct ui_pager *pg, const char *start)
 static void
 test_gbk(void)
 {
-	/* "张三" / "你好" in GB2312, body "你好，世界" in GBK base64 */
+	/* "张三" / "你好" in GB2312, the body "你好，" in GBK base64 */
 	static const char msg[] =
 		"From: =?GB2312?B?1cXI/Q==?= <zs@qq.com>\n"
 		"Subject: =?GB2312?B?xOO6ww==?=\n"
