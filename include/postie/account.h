@@ -410,16 +410,10 @@ int acct_maildir_set_flags(const struct cfg_account *a, struct store *st,
 			   const char *folder, const uint32_t *uids, size_t n,
 			   uint32_t set, uint32_t clear, struct perr *e);
 
-/* The payload of ACCT_REQ_SET_FLAGS (req->folder: the folder's raw
- * name): one allocation, freed with free(). */
-struct acct_set_flags {
-	uint32_t set, clear; /* STORE_F_* server bits */
-	size_t n;
-	uint32_t uids[];
-};
-
 /* The engine of a local Maildir account: ACCT_REQ_SYNC and the poll timer
- * run acct_sync_maildir, ACCT_REQ_SET_FLAGS acct_maildir_set_flags; it
+ * run acct_sync_maildir, ACCT_REQ_SET_FLAGS (req->folder the folder's
+ * raw name, the payload a struct acct_op with uids, n, set and clear, as
+ * for IMAP below) acct_maildir_set_flags; it
  * emits NEW_MAIL and FOLDER_CHANGED as acct_sync_engine does. Its state:
  * a (borrowed; must outlive the worker) and the store directory
  * (copied). */

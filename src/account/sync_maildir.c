@@ -531,7 +531,7 @@ md_handle(struct acct_worker *w, void *state, const struct acct_request *req,
 	if (req->kind == ACCT_REQ_SYNC)
 		return md_sync(w, g, req->folder, e);
 	if (req->kind == ACCT_REQ_SET_FLAGS && req->payload) {
-		const struct acct_set_flags *sf = req->payload;
+		const struct acct_op *sf = req->payload;
 		if (md_connect(w, g, e) < 0 ||
 		    acct_maildir_set_flags(g->a, g->store, req->folder,
 					   sf->uids, sf->n, sf->set,

@@ -677,16 +677,16 @@ change_flags(struct screen *s, uint32_t uid, uint32_t set, uint32_t clear)
 {
 	struct acct *a = &s->acc[s->cur_acc];
 	struct perr e = PERR_INIT;
-	struct acct_set_flags *f =
-		xcalloc(1, sizeof(*f) + sizeof(f->uids[0]));
+	struct acct_op *op = acct_op_new();
 	uint64_t id = 0;
 
-	f->set = set;
-	f->clear = clear;
-	f->n = 1;
-	f->uids[0] = uid;
-	if (acct_post(a->w, ACCT_REQ_SET_FLAGS, s->cur_raw, f, free, &id,
-		      &e) < 0) {
+	op->uids = xmalloc(sizeof(*op->uids));
+	op->uids[0] = uid;
+	op->n = 1;
+	op->set = set;
+	op->clear = clear;
+	if (acct_post(a->w, ACCT_REQ_SET_FLAGS, s->cur_raw, op, acct_op_free,
+		      &id, &e) < 0) {
 		say(s, true, "cannot change flags: %s", e.msg);
 		return 0;
 	}

@@ -4,7 +4,8 @@
 # The screen on an IMAP account of the lab's real Dovecot: it starts with
 # no index, the account worker syncs behind the screen and the INBOX
 # appears; mail delivered through the lab's Postfix shows after the sync
-# key ($), and the screen answers keys while the worker works. The
+# key ($), and the screen answers keys while the worker fetches a
+# folder of 3,000 messages. The
 # screen itself never opens a connection.
 
 . "$(dirname "$0")/../lib.sh"
@@ -64,7 +65,35 @@ ok "the status bar counts it" tui_wait "2 messages, 2 new"
 tui_keys G Enter
 ok "a message not yet downloaded opens with what the index has" \
 	tui_wait "Subject: second from the lab"
-tui_keys q q
+tui_keys q
+
+# A folder of 3,000 messages, written straight into alice's Maildir: the
+# screen must keep answering while the worker fetches their summaries.
+"$PY" - "$LAB_MAILDIR_alice" 3000 <<'PY'
+import os, sys, time
+md, n = sys.argv[1], int(sys.argv[2])
+os.makedirs(md + "/.Big/cur", exist_ok=True)
+open(md + "/.Big/maildirfolder", "w").close()
+now = int(time.time())
+for i in range(1, n + 1):
+    with open("%s/.Big/cur/%d.M%dP2.t:2," % (md, now, i), "wb") as f:
+        f.write(("From: z%d@x\r\nSubject: bulk %d\r\n\r\n%s" %
+                 (i, i, "text\r\n" * 20)).encode())
+PY
+chown -R "${LAB_MAIL_USER:-mail}:" "$LAB_MAILDIR_alice" 2>/dev/null
+tui_keys '$'
+ok "the sync of the big folder shows in the status bar" \
+	tui_wait "| syncing" 10
+tui_keys '?'
+ok "the help opens while it syncs" tui_wait "postie keys" 2
+ok "and the sync was still going" tui_wait "| syncing" 1
+tui_keys q
+ok "the index answers too" tui_wait "postie: lab | INBOX" 2
+ok "the sync ends" tui_gone "| syncing" 60
+tui_keys c Big Enter
+ok "the big folder is there, whole" tui_wait "postie: lab | Big | 3000 messages" 10
+
+tui_keys q
 ok "q quits" tui_wait "postie exited: 0"
 is "$(tui_alternate)" 0 "the terminal left the alternate screen"
 
