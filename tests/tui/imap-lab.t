@@ -93,6 +93,28 @@ ok "the sync ends" tui_gone "| syncing" 60
 tui_keys c Big Enter
 ok "the big folder is there, whole" tui_wait "postie: lab | Big | 3000 messages" 10
 
+# a flag goes to the server
+tui_keys c INBOX Enter G F
+ok "F flags the message on screen" tui_wait_sel "│ !  .*second from the lab"
+flags() {
+	"$PY" - <<'PY'
+import imaplib, os, ssl
+ctx = ssl.create_default_context(cafile=os.environ["LAB_CA"])
+m = imaplib.IMAP4_SSL("127.0.0.1", int(os.environ["LAB_IMAPS_PORT"]),
+                      ssl_context=ctx)
+m.login("alice", os.environ["LAB_PASS_alice"])
+m.select("INBOX", readonly=True)
+print(m.uid("FETCH", "2", "(FLAGS)")[1][0].decode())
+m.logout()
+PY
+}
+i=0
+until flags | grep -q Flagged || [ $i -ge 50 ]; do i=$((i + 1)); sleep 0.2; done
+like "$(flags)" "\\Flagged" "the server has \\Flagged on it"
+tui_keys '$'
+ok "after a sync" tui_gone "| syncing" 30
+ok "the flag stays" tui_wait_sel "│ !  .*second from the lab"
+
 tui_keys q
 ok "q quits" tui_wait "postie exited: 0"
 is "$(tui_alternate)" 0 "the terminal left the alternate screen"
