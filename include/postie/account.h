@@ -494,6 +494,16 @@ struct acct_op_result {
 	char note[256];      /* "" or what the user should be told */
 };
 
+/* ACCT_REQ_FETCH_BODY (body.c): req->folder the raw folder name, the
+ * payload a struct acct_op whose uids[0] is the message. The receiving
+ * engine fetches it with BODY.PEEK[] (its \Seen flag untouched) after
+ * checking the folder's UIDVALIDITY, caches it with store_body_put and
+ * emits ACCT_EV_BODY (folder, n1: the UID). This is the fetch itself,
+ * over a logged-in session and the store (writer). Returns 0 or -1 with
+ * *e. */
+int acct_fetch_body_imap(struct imap_session *s, struct store *st,
+			 const char *folder, uint32_t uid, struct perr *e);
+
 /* Run one operation request over a logged-in session and the account's
  * store (writer). w may be NULL; when set, acct_cancelled(w) is checked
  * between steps. Returns 0, or -1 with *e (PERR_REJECTED or PERR_FOLDER

@@ -280,11 +280,46 @@ run_op(struct acct_worker *w, struct sync_engine *g,
 	return ACCT_ERROR;
 }
 
+/* One message's body for the viewer (body.c), then ACCT_EV_BODY. */
+static enum acct_status
+run_body(struct acct_worker *w, struct sync_engine *g,
+	 const struct acct_request *req, struct perr *e)
+{
+	const struct acct_op *op = req->payload;
+
+	if (!op || op->n != 1) {
+		perr_set(e, PERR_MESSAGE, "fetch body: one message at a time");
+		return ACCT_ERROR;
+	}
+	if (prepare(g, e) < 0)
+		return ACCT_ERROR;
+	if (imap_login(w, g, e) < 0)
+		return acct_cancelled(w) ? ACCT_STOPPED : ACCT_ERROR;
+	int rc = acct_fetch_body_imap(&g->s, g->store, req->folder,
+				      op->uids[0], e);
+	g->inbox_selected = false;
+	if (rc < 0 && (e->kind == PERR_CONN || e->kind == PERR_PROTO ||
+		       e->kind == PERR_CANCELLED))
+		drop_session(g);
+	if (rc == 0) {
+		acct_emit(w, ACCT_EV_BODY, req->folder, op->uids[0], 0, NULL,
+			  NULL);
+		return ACCT_OK;
+	}
+	if (e->kind == PERR_CANCELLED || acct_cancelled(w))
+		return ACCT_STOPPED;
+	return ACCT_ERROR;
+}
+
 static enum acct_status
 eng_handle(struct acct_worker *w, void *state, const struct acct_request *req,
 	   struct perr *e)
 {
 	struct sync_engine *g = state;
+
+	if (req->kind == ACCT_REQ_FETCH_BODY &&
+	    g->a->receive.proto == CFG_PROTO_IMAP)
+		return run_body(w, g, req, e);
 
 	if (req->kind == ACCT_REQ_SYNC)
 		return run_sync(w, g, req->folder, e);

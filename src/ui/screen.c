@@ -108,6 +108,9 @@ struct screen {
 	bool message_err;
 	char *last_error;          /* for the status bar */
 	uint64_t auto_seen_id;     /* request marking a message read */
+	uint64_t fetch_id;         /* body being fetched, 0: none */
+	uint32_t fetch_uid;
+	int64_t fetch_fid;
 
 	struct binding *bind;
 	size_t nbind;
@@ -699,6 +702,32 @@ change_flags(struct screen *s, uint32_t uid, uint32_t set, uint32_t clear)
 /* ---------------------------------------------------------------------
  * The viewer
  */
+
+/* Ask the worker for the body of uid in the open folder (once per
+ * message until it answers). */
+static bool
+fetch_body(struct screen *s, uint32_t uid)
+{
+	struct acct *a = &s->acc[s->cur_acc];
+	struct perr e = PERR_INIT;
+
+	if (s->fetch_id && s->fetch_uid == uid && s->fetch_fid == s->cur_fid)
+		return true;
+	struct acct_op *op = acct_op_new();
+	op->uids = xmalloc(sizeof(*op->uids));
+	op->uids[0] = uid;
+	op->n = 1;
+	if (acct_post(a->w, ACCT_REQ_FETCH_BODY, s->cur_raw, op, acct_op_free,
+		      &s->fetch_id, &e) < 0) {
+		say(s, true, "cannot fetch the message: %s", e.msg);
+		s->fetch_id = 0;
+		return false;
+	}
+	s->fetch_uid = uid;
+	s->fetch_fid = s->cur_fid;
+	return true;
+}
+
 static void
 open_message(struct screen *s)
 {
@@ -716,13 +745,16 @@ open_message(struct screen *s)
 		return;
 	}
 	if (got == 0) {
-		/* not downloaded: what the index knows */
-		buf_addf(&raw, "From: %s <%s>\nSubject: %s\n\n%s\n\n"
-			 "[the body is not in the local cache yet]\n",
+		/* not downloaded: what the index knows, while the worker
+		 * fetches the rest */
+		bool asked = fetch_body(s, m->uid);
+		buf_addf(&raw, "From: %s <%s>\nSubject: %s\n\n%s\n\n%s\n",
 			 store_str(&s->sum, m->from_name),
 			 store_str(&s->sum, m->from_addr),
 			 store_str(&s->sum, m->subject),
-			 store_str(&s->sum, m->preview));
+			 store_str(&s->sum, m->preview),
+			 asked ? "[fetching the message...]"
+			       : "[the message is not downloaded]");
 	}
 	ui_pager_render(&s->pg, raw.data, raw.len, a->assumed, s->cols);
 	buf_release(&raw);
@@ -731,6 +763,22 @@ open_message(struct screen *s)
 	s->view = VIEW_PAGER;
 	if (!(m->flags & STORE_F_SEEN))
 		s->auto_seen_id = change_flags(s, m->uid, STORE_F_SEEN, 0);
+}
+
+/* Render the message in the viewer again (new width, or its body came),
+ * keeping the place. */
+static void
+reopen_message(struct screen *s)
+{
+	size_t top = s->pg_top;
+
+	for (size_t i = 0; i < s->sum.n; i++)
+		if (s->sum.v[s->order[i]].uid == s->pg_uid) {
+			s->cursor = i;
+			break;
+		}
+	open_message(s);
+	s->pg_top = top;
 }
 
 static void
@@ -1392,7 +1440,7 @@ cb_wake(void *arg)
 {
 	struct screen *s = arg;
 	struct acct_event *list = acct_hub_drain(s->hub);
-	bool reload = false;
+	bool reload = false, reopen = false;
 
 	for (struct acct_event *ev = list; ev; ev = ev->next) {
 		struct acct *a = acct_by_name(s, ev->account);
@@ -1403,6 +1451,8 @@ cb_wake(void *arg)
 		case ACCT_EV_DONE:
 		case ACCT_EV_FAILED:
 		case ACCT_EV_CANCELLED:
+			if (ev->req_id && ev->req_id == s->fetch_id)
+				s->fetch_id = 0;
 			if (ev->req_id == a->sync_id) {
 				a->syncing = false;
 				load_folders(s, a);
@@ -1433,6 +1483,12 @@ cb_wake(void *arg)
 				    a->ua->cfg->name,
 				    (unsigned long long)ev->n1,
 				    ev->n1 == 1 ? "" : "s");
+			break;
+		case ACCT_EV_BODY:
+			if (cur && s->view == VIEW_PAGER &&
+			    s->pg_uid == (uint32_t)ev->n1 && ev->folder &&
+			    s->cur_raw && strcmp(ev->folder, s->cur_raw) == 0)
+				reopen = true;
 			break;
 		case ACCT_EV_PROGRESS:
 			say(s, false, "%s: syncing %s %llu/%llu",
@@ -1470,6 +1526,8 @@ cb_wake(void *arg)
 	} else if (reload) {
 		reload_index(s);
 	}
+	if (reopen)
+		reopen_message(s);
 	check_signal(s);
 	if (!s->quit)
 		draw(s);
@@ -1486,16 +1544,8 @@ cb_resize(void *arg)
 		resize_term(ws.ws_row, ws.ws_col);
 	getmaxyx(stdscr, s->rows, s->cols);
 	/* the viewer's lines depend on the width */
-	if (s->view == VIEW_PAGER) {
-		size_t top = s->pg_top;
-		for (size_t i = 0; i < s->sum.n; i++)
-			if (s->sum.v[s->order[i]].uid == s->pg_uid) {
-				s->cursor = i;
-				break;
-			}
-		open_message(s);
-		s->pg_top = top;
-	}
+	if (s->view == VIEW_PAGER)
+		reopen_message(s);
 	clearok(curscr, TRUE);
 	draw(s);
 }

@@ -4,9 +4,9 @@
 # The screen on an IMAP account of the lab's real Dovecot: it starts with
 # no index, the account worker syncs behind the screen and the INBOX
 # appears; mail delivered through the lab's Postfix shows after the sync
-# key ($), and the screen answers keys while the worker fetches a
-# folder of 3,000 messages. The
-# screen itself never opens a connection.
+# key ($) and opens with its body fetched on demand; the screen answers
+# keys while the worker fetches a folder of 3,000 messages; F sets the
+# flag on the server. The screen itself never opens a connection.
 
 . "$(dirname "$0")/../lib.sh"
 . "$TESTS_DIR/lab/lab.sh"
@@ -65,6 +65,9 @@ ok "the status bar counts it" tui_wait "2 messages, 2 new"
 tui_keys G Enter
 ok "a message not yet downloaded opens with what the index has" \
 	tui_wait "Subject: second from the lab"
+ok "the worker fetches its body and the viewer shows it" \
+	tui_wait "hello" 20
+ok "the note about fetching goes" tui_gone "[fetching the message...]" 5
 tui_keys q
 
 # A folder of 3,000 messages, written straight into alice's Maildir: the
