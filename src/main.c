@@ -44,7 +44,7 @@ static void
 usage(FILE *f)
 {
 	fprintf(f,
-		"usage: postie [-F FILE] [-A ACCOUNT] [-f FOLDER] [-v] COMMAND [ARGS]\n"
+		"usage: postie [-F FILE] [-A ACCOUNT] [-f FOLDER] [-v] [COMMAND [ARGS]]\n"
 		"       postie --version | --help\n"
 		"\n"
 		"options:\n"
