@@ -215,10 +215,17 @@ list_folders(const char *root, char ***out, size_t *n, struct perr *e)
 		if (nm[0] != '.' || nm[1] == '\0' || strcmp(nm, "..") == 0 ||
 		    !utf8_valid(nm + 1, strlen(nm + 1)))
 			continue;
-		char *cur = xstrfmt("%s/%s/cur", root, nm);
-		int rc = stat(cur, &sb);
-		free(cur);
-		if (rc < 0 || !S_ISDIR(sb.st_mode))
+		/* A folder is a directory with cur/ or new/ (a copy made
+		 * by a tool that drops empty directories, such as git, may
+		 * have only one of them; maildir_open makes the others). */
+		bool is_folder = false;
+		for (int k = 0; k < 2 && !is_folder; k++) {
+			char *sub = xstrfmt("%s/%s/%s", root, nm,
+					    k ? "new" : "cur");
+			is_folder = stat(sub, &sb) == 0 && S_ISDIR(sb.st_mode);
+			free(sub);
+		}
+		if (!is_folder)
 			continue;
 		if (cnt >= MAILDIR_MAX_FOLDERS) {
 			log_warn("Maildir '%s': more than %d folders; the "

@@ -190,6 +190,24 @@ main(void)
 	}
 	p.folder = NULL;
 
+	/* A folder copied by something that drops empty directories (git
+	 * does) may have new/ and nothing else: it is still a folder. */
+	char *lists = xstrfmt("%s/.Lists", root);
+	char *lists_new = xstrfmt("%s/new", lists);
+	mkdir(lists, 0700);
+	mkdir(lists_new, 0700);
+	put(lists, "new/600.f.host", "From: l@x\nSubject: list\n\nl\n");
+	is_int(acct_sync_maildir(&p, &stats, &e), 0,
+	       "sync with a folder that has only new/");
+	is_int(stats.folders, 3, "it is counted as a folder");
+	is_int(load(st, "Lists", &s), 0, "and it loads");
+	is_int(s.n, 1, "with its one message");
+	store_summaries_release(&s);
+	ok(exists(lists, "cur") && exists(lists, "tmp"),
+	   "its missing cur/ and tmp/ are made");
+	free(lists);
+	free(lists_new);
+
 	store_close(st);
 	cfg_release(&c);
 	free(from);
