@@ -319,6 +319,7 @@ int acct_cancel_fd(const struct acct_worker *w);
 struct cfg_account;
 struct store;
 struct imap_session;
+struct imap_session_params;
 struct pop3_session;
 
 /* What one sync did. */
@@ -355,6 +356,23 @@ struct acct_sync_params {
 	acct_sync_progress_fn progress; /* may be NULL */
 	void *progress_arg;
 };
+
+/* Storage the session parameters below point into; it must outlive them. */
+struct acct_server_buf {
+	char fp[65];  /* the pinned SHA-256 in hex, or "" */
+	char port[8];
+};
+
+/* The IMAP session parameters for account a's receiving server: host,
+ * port, TLS mode, CA file, pin, user, the ID command when the account or
+ * its preset wants it, timeouts and the cancel fd (-1: none). password is
+ * borrowed. Refuses an account that does not receive over IMAP or would
+ * need plaintext. Returns 0 or -1 with PERR_CONFIG. One place, so that
+ * every connection an account makes (sync, IDLE, operations, the Sent
+ * copy) is made the same way. */
+int acct_imap_params(const struct cfg_account *a, const char *password,
+		     int timeout_ms, int cancel_fd, struct acct_server_buf *sb,
+		     struct imap_session_params *ip, struct perr *e);
 
 /* IMAP: connect, list the folders (special-use roles, modified UTF-7
  * names decoded, raw names kept), and for each: check UIDVALIDITY (a

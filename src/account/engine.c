@@ -107,7 +107,6 @@ static int
 imap_login(struct acct_worker *w, struct sync_engine *g, struct perr *e)
 {
 	const struct cfg_account *a = g->a;
-	char fp[65] = "", port[8];
 
 	if (g->open && g->s.state != IMAP_SS_DISCONNECTED)
 		return 0;
@@ -115,26 +114,11 @@ imap_login(struct acct_worker *w, struct sync_engine *g, struct perr *e)
 		imap_session_close(&g->s);
 		g->open = false;
 	}
-	if (a->receive.tls == CFG_TLS_NONE)
-		return perr_set(e, PERR_CONFIG, "account '%s': postie does not "
-				"read mail over plaintext IMAP", a->name);
-	if (a->has_fingerprint)
-		for (int i = 0; i < 32; i++)
-			snprintf(fp + 2 * i, 3, "%02x", a->tls_fingerprint[i]);
-	snprintf(port, sizeof(port), "%u", (unsigned)a->receive.port);
-	struct imap_session_params p = {
-		.host = a->receive.host, .port = port,
-		.tls = a->receive.tls == CFG_TLS_IMPLICIT ? IMAP_TLS_IMPLICIT
-							  : IMAP_TLS_STARTTLS,
-		.ca_file = a->ca_file,
-		.fingerprint = a->has_fingerprint ? fp : NULL,
-		.user = a->receive.user ? a->receive.user : a->user,
-		.password = g->password,
-		.connect_timeout_ms = g->timeout_ms,
-		.io_timeout_ms = g->timeout_ms,
-		.cancel_fd = acct_cancel_fd(w),
-		.send_id = a->imap_id,
-	};
+	struct acct_server_buf sb;
+	struct imap_session_params p;
+	if (acct_imap_params(a, g->password, g->timeout_ms, acct_cancel_fd(w),
+			     &sb, &p, e) < 0)
+		return -1;
 	if (imap_session_open(&g->s, &p, e) < 0) {
 		imap_session_close(&g->s);
 		if (e && e->kind == PERR_AUTH && a->login_hint) {

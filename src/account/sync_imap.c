@@ -853,13 +853,11 @@ out:
 	return rc;
 }
 
-static int
-sync_imap_params(const struct acct_sync_params *p,
-		 struct imap_session_params *ip, char fp[65], char port[8],
-		 struct perr *e)
+int
+acct_imap_params(const struct cfg_account *a, const char *password,
+		 int timeout_ms, int cancel_fd, struct acct_server_buf *sb,
+		 struct imap_session_params *ip, struct perr *e)
 {
-	const struct cfg_account *a = p->account;
-
 	if (a->receive.proto != CFG_PROTO_IMAP)
 		return perr_set(e, PERR_CONFIG, "account '%s' does not receive "
 				"over IMAP", a->name);
@@ -867,23 +865,24 @@ sync_imap_params(const struct acct_sync_params *p,
 		return perr_set(e, PERR_CONFIG, "account '%s': postie does not "
 				"read mail over plaintext IMAP; use imap:// "
 				"(STARTTLS) or imaps://", a->name);
-	fp[0] = '\0';
+	sb->fp[0] = '\0';
 	if (a->has_fingerprint)
 		for (int i = 0; i < 32; i++)
-			snprintf(fp + 2 * i, 3, "%02x", a->tls_fingerprint[i]);
-	snprintf(port, 8, "%u", (unsigned)a->receive.port);
+			snprintf(sb->fp + 2 * i, 3, "%02x",
+				 a->tls_fingerprint[i]);
+	snprintf(sb->port, sizeof(sb->port), "%u", (unsigned)a->receive.port);
 	*ip = (struct imap_session_params){
 		.host = a->receive.host,
-		.port = port,
+		.port = sb->port,
 		.tls = a->receive.tls == CFG_TLS_IMPLICIT ? IMAP_TLS_IMPLICIT
 							  : IMAP_TLS_STARTTLS,
 		.ca_file = a->ca_file,
-		.fingerprint = a->has_fingerprint ? fp : NULL,
+		.fingerprint = a->has_fingerprint ? sb->fp : NULL,
 		.user = a->receive.user ? a->receive.user : a->user,
-		.password = p->password,
-		.connect_timeout_ms = p->timeout_ms,
-		.io_timeout_ms = p->timeout_ms,
-		.cancel_fd = p->cancel_fd,
+		.password = password,
+		.connect_timeout_ms = timeout_ms,
+		.io_timeout_ms = timeout_ms,
+		.cancel_fd = cancel_fd,
 		.send_id = a->imap_id,
 	};
 	return 0;
@@ -895,10 +894,11 @@ acct_sync_imap(const struct acct_sync_params *p, struct acct_sync_stats *out,
 {
 	struct imap_session s;
 	struct imap_session_params ip;
-	char fp[65], port[8];
+	struct acct_server_buf sb;
 
 	memset(out, 0, sizeof(*out));
-	if (sync_imap_params(p, &ip, fp, port, e) < 0)
+	if (acct_imap_params(p->account, p->password, p->timeout_ms,
+			     p->cancel_fd, &sb, &ip, e) < 0)
 		return -1;
 	if (imap_session_open(&s, &ip, e) < 0) {
 		imap_session_close(&s);

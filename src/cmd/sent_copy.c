@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "postie/account.h"
 #include "postie/base.h"
 #include "postie/config.h"
 #include "postie/imap.h"
@@ -82,29 +83,17 @@ static int
 open_session(const struct cfg_account *a, struct imap_session *s,
 	     int timeout_ms, struct perr *e)
 {
-	char fp[65] = "", port[8];
+	struct acct_server_buf sb;
+	struct imap_session_params p;
 	char *pw = NULL;
 
-	if (a->receive.tls == CFG_TLS_NONE)
-		return perr_set(e, PERR_CONFIG, "postie does not log in over "
-				"plaintext IMAP");
 	if (cfg_account_password(a, &pw, e) < 0)
 		return -1;
-	if (a->has_fingerprint)
-		for (int i = 0; i < 32; i++)
-			snprintf(fp + 2 * i, 3, "%02x", a->tls_fingerprint[i]);
-	snprintf(port, sizeof(port), "%u", (unsigned)a->receive.port);
-	struct imap_session_params p = {
-		.host = a->receive.host, .port = port,
-		.tls = a->receive.tls == CFG_TLS_IMPLICIT ? IMAP_TLS_IMPLICIT
-							  : IMAP_TLS_STARTTLS,
-		.ca_file = a->ca_file,
-		.fingerprint = a->has_fingerprint ? fp : NULL,
-		.user = a->receive.user ? a->receive.user : a->user,
-		.password = pw,
-		.connect_timeout_ms = timeout_ms, .io_timeout_ms = timeout_ms,
-		.cancel_fd = -1, .send_id = a->imap_id,
-	};
+	if (acct_imap_params(a, pw, timeout_ms, -1, &sb, &p, e) < 0) {
+		memset(pw, 0, strlen(pw));
+		free(pw);
+		return -1;
+	}
 	int rc = imap_session_open(s, &p, e);
 	memset(pw, 0, strlen(pw));
 	free(pw);
