@@ -373,7 +373,9 @@ draw_bar(struct screen *s)
 	for (size_t i = 0; i < s->sum.n; i++)
 		if (!(s->sum.v[i].flags & STORE_F_SEEN))
 			unread++;
-	buf_addf(&b, " postie: %s", a->ua->cfg->name);
+	buf_addstr(&b, " postie: ");
+	ui_sanitize(&b, a->ua->cfg->name, strlen(a->ua->cfg->name),
+		    UI_TAB_SPACE);
 	if (f) {
 		buf_addstr(&b, " | ");
 		ui_sanitize(&b, f->name, strlen(f->name), UI_TAB_SPACE);
