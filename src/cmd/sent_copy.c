@@ -87,13 +87,11 @@ open_session(const struct cfg_account *a, struct imap_session *s,
 	struct imap_session_params p;
 	char *pw = NULL;
 
-	if (cfg_account_password(a, &pw, e) < 0)
+	/* The account is checked before its password command runs. */
+	if (acct_imap_params(a, NULL, timeout_ms, -1, &sb, &p, e) < 0 ||
+	    cfg_account_password(a, &pw, e) < 0)
 		return -1;
-	if (acct_imap_params(a, pw, timeout_ms, -1, &sb, &p, e) < 0) {
-		memset(pw, 0, strlen(pw));
-		free(pw);
-		return -1;
-	}
+	p.password = pw;
 	int rc = imap_session_open(s, &p, e);
 	memset(pw, 0, strlen(pw));
 	free(pw);
