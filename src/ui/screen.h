@@ -1,0 +1,180 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * ui, inside: the screen's state and the functions its files share.
+ * screen.c holds the state's life (start, the loop's callbacks, folders,
+ * the index, requests to the workers, the viewer), draw.c draws it,
+ * input.c turns keys and prompts into changes. Not part of the public
+ * API; UI thread only.
+ */
+#ifndef POSTIE_UI_SCREEN_H
+#define POSTIE_UI_SCREEN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <wchar.h>
+
+#include "postie/account.h"
+#include "postie/base.h"
+#include "postie/store.h"
+#include "postie/ui.h"
+
+#include "private.h"
+
+/* Colour pairs. */
+enum {
+	PAIR_BAR = 1,
+	PAIR_Q1,
+	PAIR_Q2,
+	PAIR_Q3,
+	PAIR_HDR,
+	PAIR_ERR,
+	PAIR_FLAG,
+};
+
+enum focus { FOCUS_INDEX, FOCUS_FOLDERS };
+enum view { VIEW_INDEX, VIEW_PAGER, VIEW_HELP };
+enum prompt_kind { PROMPT_NONE, PROMPT_SEARCH, PROMPT_FOLDER,
+		   PROMPT_COMMAND, PROMPT_QUIT };
+
+struct acct {
+	const struct ui_account *ua;
+	struct acct_worker *w;
+	struct store *st;          /* read-only; NULL until an index exists */
+	struct store_folder *fv;   /* in display order */
+	size_t nf;
+	bool syncing;
+	uint64_t sync_id;
+	const char **assumed;      /* the account's charsets, NULL-ended */
+};
+
+/* One key binding from the dotfile, in one pane. */
+struct binding {
+	enum ui_pane pane;
+	struct ui_key keys[UI_KEYSEQ_MAX];
+	size_t n;
+	struct ui_key to;          /* the built-in key it presses */
+};
+
+struct screen {
+	const struct ui_screen_params *p;
+	struct acct *acc;
+	size_t nacc;
+	struct acct_hub *hub;
+	struct ui_loop *loop;
+
+	/* the open folder */
+	size_t cur_acc;
+	int64_t cur_fid;           /* 0: none */
+	char *cur_raw;             /* its raw name */
+	struct store_summaries sum;
+	uint32_t *order;           /* display order, sum.n entries */
+	struct store_thread th;
+	bool threaded;
+	enum store_sort_key sort;
+	bool reverse;
+	size_t cursor, top;        /* positions in order */
+
+	/* the folder list */
+	bool show_folders;
+	int folder_width;
+	size_t fcursor;            /* entry in the flat list */
+
+	enum focus focus;
+	enum view view;
+	struct ui_pager pg;
+	size_t pg_top;
+	uint32_t pg_uid;
+
+	enum prompt_kind prompt;
+	struct buf input;
+	char *search;              /* last search, lower case */
+	char *message;             /* the bottom line */
+	bool message_err;
+	char *last_error;          /* for the status bar */
+	uint64_t auto_seen_id;     /* request marking a message read */
+	uint64_t fetch_id;         /* body being fetched, 0: none */
+	uint32_t fetch_uid;
+	int64_t fetch_fid;
+
+	struct binding *bind;
+	size_t nbind;
+	struct ui_key pending[UI_KEYSEQ_MAX]; /* keys of a sequence so far */
+	size_t npending;
+
+	int rows, cols;
+	struct buf row, scratch;
+	bool quit;
+};
+
+/* ---------------------------------------------------------------------
+ * screen.c
+ */
+
+/* Put a message on the bottom line; err also keeps it for the status bar
+ * and the log. */
+void scr_say(struct screen *s, bool err, const char *fmt, ...)
+	PRINTF_LIKE(3, 4);
+
+/* Open the account's index if it exists now and reload its folders. */
+void scr_load_folders(struct screen *s, struct acct *a);
+/* The folder pane's flat list: per account a heading, then its folders.
+ * Entry k -> (account, folder index or SIZE_MAX for a heading). */
+size_t scr_flat_count(const struct screen *s);
+bool scr_flat_get(const struct screen *s, size_t k, size_t *acc,
+		  size_t *fol);
+/* The open folder, or NULL. */
+const struct store_folder *scr_cur_folder(const struct screen *s);
+
+/* The summary at display position pos, or NULL. */
+const struct store_summary *scr_at(const struct screen *s, size_t pos);
+/* Sort (or thread) the loaded summaries into s->order. */
+void scr_resort(struct screen *s);
+/* Load the open folder again from the store, keeping the cursor on the
+ * same message where it still is. */
+void scr_reload_index(struct screen *s);
+void scr_open_folder(struct screen *s, size_t ai,
+		     const struct store_folder *f);
+/* Open the folder of account ai by decoded or raw name; false if none. */
+bool scr_open_folder_named(struct screen *s, size_t ai, const char *name);
+
+/* Ask the account's worker to sync (folder NULL: all). */
+void scr_post_sync(struct screen *s, struct acct *a, const char *folder);
+/* Set and clear flags of uid in the open folder: shown at once, the
+ * store confirms when the worker is done. Returns the request id or 0. */
+uint64_t scr_change_flags(struct screen *s, uint32_t uid, uint32_t set,
+			  uint32_t clear);
+/* Ask the worker for the body of uid in the open folder. */
+bool scr_fetch_body(struct screen *s, uint32_t uid);
+/* Show the message under the cursor in the viewer. */
+void scr_open_message(struct screen *s);
+/* Render the viewer's message again, keeping the place. */
+void scr_reopen_message(struct screen *s);
+void scr_show_help(struct screen *s);
+
+/* ---------------------------------------------------------------------
+ * draw.c
+ */
+void scr_put_cells(int y, int x, const char *p, size_t len);
+/* Is the folder list shown (not hidden, and the index left at least 30
+ * columns)? */
+bool scr_folders_fit(const struct screen *s);
+void scr_draw(struct screen *s);
+void scr_colors_init(void);
+
+/* ---------------------------------------------------------------------
+ * input.c
+ */
+void scr_on_key(struct screen *s, int type, wint_t ch);
+/* Turn the dotfile's [bind] sections into bindings. */
+void scr_load_bindings(struct screen *s);
+void scr_prompt_start(struct screen *s, enum prompt_kind k);
+void scr_move_cursor(struct screen *s, long delta);
+/* Flip flag bit of the message under the cursor (or in the viewer). */
+void scr_toggle(struct screen *s, uint32_t bit);
+void scr_quit_key(struct screen *s);
+void scr_change_folder(struct screen *s, const char *name);
+void scr_run_command(struct screen *s, const char *line);
+void scr_search_next(struct screen *s, bool forward);
+
+#endif
