@@ -428,10 +428,29 @@ int acct_maildir_set_flags(const struct cfg_account *a, struct store *st,
 			   const char *folder, const uint32_t *uids, size_t n,
 			   uint32_t set, uint32_t clear, struct perr *e);
 
+/* Copy (move: and then remove) messages of a Maildir account's folder
+ * into the folder dest, which is made when create is set and refused
+ * with PERR_FOLDER "(no such folder)" otherwise, as an IMAP server's
+ * TRYCREATE is. Each copy is delivered (fsynced) before its original is
+ * removed. *done gets the messages done. The store is not changed: sync
+ * both folders after (their UIDs are renumbered). Returns 0 or -1. */
+int acct_maildir_copy(const struct cfg_account *a, struct store *st,
+		      const char *folder, const uint32_t *uids, size_t n,
+		      const char *dest, bool create, bool move, size_t *done,
+		      struct perr *e);
+/* Remove the files of messages (the expunge of a Maildir); *done gets
+ * how many. The store is not changed: sync the folder after. Returns 0
+ * or -1. */
+int acct_maildir_remove(const struct cfg_account *a, struct store *st,
+			const char *folder, const uint32_t *uids, size_t n,
+			size_t *done, struct perr *e);
+
 /* The engine of a local Maildir account: ACCT_REQ_SYNC and the poll timer
  * run acct_sync_maildir, ACCT_REQ_SET_FLAGS (req->folder the folder's
  * raw name, the payload a struct acct_op with uids, n, set and clear, as
- * for IMAP below) acct_maildir_set_flags; it
+ * for IMAP below) acct_maildir_set_flags, ACCT_REQ_MOVE and ACCT_REQ_COPY
+ * (op->dest, op->create) acct_maildir_copy and ACCT_REQ_DELETE
+ * acct_maildir_remove, each followed by a sync of the folders touched; it
  * emits NEW_MAIL and FOLDER_CHANGED as acct_sync_engine does. Its state:
  * a (borrowed; must outlive the worker) and the store directory
  * (copied). */

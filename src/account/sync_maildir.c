@@ -476,6 +476,174 @@ out_sf:
 }
 
 /* ---------------------------------------------------------------------
+ * Moving, copying and removing messages
+ *
+ * A Maildir message is a file, so a copy is a new delivery of its bytes
+ * into the other folder (tmp/, fsync, link into new/, then renamed into
+ * cur/ with its flags) and a move is that copy followed by the removal
+ * of the original: a crash in between leaves the message twice, never
+ * nowhere. Both folders are then synced again: their names changed, so
+ * their UIDs are renumbered as for any other program's change.
+ */
+
+/* The folder's messages after checking that the store's UIDs still
+ * name them. dir gets the folder's directory (the caller frees it). */
+static int
+md_open_checked(const struct cfg_account *a, struct store *st,
+		const char *folder, struct maildir *md, struct md_folder *f,
+		char **dir, struct perr *e)
+{
+	struct store_folder sf = { 0 };
+	int cnt;
+
+	*dir = NULL;
+	if (a->receive.proto != CFG_PROTO_MAILDIR || !a->receive.path)
+		return perr_set(e, PERR_CONFIG, "account '%s' does not read "
+				"a local Maildir", a->name);
+	if (!folder_name_ok(folder))
+		return perr_set(e, PERR_FOLDER, "no folder '%s' in the "
+				"Maildir", folder ? folder : "");
+	int found = store_folder_find(st, folder, strlen(folder), &sf, e);
+	if (found <= 0)
+		return found < 0 ? -1
+				 : perr_set(e, PERR_FOLDER, "folder '%s' is "
+					    "not in the index", folder);
+	*dir = folder_dir(a->receive.path, folder);
+	if (maildir_open(md, *dir, e) < 0)
+		goto fail;
+	if ((cnt = md_folder_scan(md, f, e)) < 0) {
+		maildir_release(md);
+		goto fail;
+	}
+	if (f->uidvalidity != sf.uidvalidity) {
+		md_folder_release(f);
+		maildir_release(md);
+		perr_set(e, PERR_FOLDER, "folder '%s' changed on disk; sync "
+			 "it first", folder);
+		goto fail;
+	}
+	store_folder_release(&sf);
+	return cnt;
+fail:
+	store_folder_release(&sf);
+	free(*dir);
+	*dir = NULL;
+	return -1;
+}
+
+/* Deliver message m of the source (md) into dst with its flags. */
+static int
+md_copy_one(const struct maildir *md, const struct md_ent *m,
+	    struct maildir *dst, struct perr *e)
+{
+	struct buf raw = BUF_INIT;
+	char *name = NULL;
+	int rc = -1;
+
+	if (maildir_read(md, m->name, &raw, 0, e) < 0)
+		goto out;
+	if (maildir_deliver(dst, raw.data, raw.len, &name, e) < 0)
+		goto out;
+	char info[8];
+	info_from_flags(m->flags, info);
+	char *from = xstrfmt("%s/%s", dst->root, name);
+	char *to = xstrfmt("%s/cur/%s:2,%s", dst->root, name + 4, info);
+	/* the copy is safe in new/ already; a failed rename only loses
+	 * its flags */
+	if (rename(from, to) < 0)
+		log_warn("cannot rename '%s': %s", from, strerror(errno));
+	free(from);
+	free(to);
+	rc = 0;
+out:
+	free(name);
+	buf_release(&raw);
+	return rc;
+}
+
+int
+acct_maildir_copy(const struct cfg_account *a, struct store *st,
+		  const char *folder, const uint32_t *uids, size_t n,
+		  const char *dest, bool create, bool move, size_t *done,
+		  struct perr *e)
+{
+	struct maildir md = { 0 }, dm = { 0 };
+	struct md_folder f;
+	char *dir = NULL, *ddir = NULL;
+	struct stat sb;
+	int rc = -1, cnt;
+
+	*done = 0;
+	if (!folder_name_ok(dest))
+		return perr_set(e, PERR_MESSAGE, "'%s' cannot be a folder "
+				"name here (no '/', no leading dot)",
+				dest ? dest : "");
+	if (strcmp(folder, dest) == 0)
+		return perr_set(e, PERR_MESSAGE, "the messages are in '%s' "
+				"already", folder);
+	if ((cnt = md_open_checked(a, st, folder, &md, &f, &dir, e)) < 0)
+		return -1;
+	ddir = folder_dir(a->receive.path, dest);
+	char *dcur = xstrfmt("%s/cur", ddir);
+	bool exists = stat(dcur, &sb) == 0 && S_ISDIR(sb.st_mode);
+	free(dcur);
+	if (!exists && !create) {
+		perr_set(e, PERR_FOLDER, "cannot %s to '%s' (no such folder)",
+			 move ? "move" : "copy", dest);
+		goto out;
+	}
+	if (maildir_open(&dm, ddir, e) < 0)
+		goto out;
+	for (size_t i = 0; i < n; i++) {
+		if (uids[i] == 0 || uids[i] > (uint32_t)cnt)
+			continue;
+		const struct md_ent *m = &f.v[uids[i] - 1];
+		if (md_copy_one(&md, m, &dm, e) < 0)
+			goto out_dm;
+		if (move && maildir_remove(&md, m->name, e) < 0)
+			goto out_dm;
+		(*done)++;
+	}
+	rc = 0;
+out_dm:
+	maildir_release(&dm);
+out:
+	md_folder_release(&f);
+	maildir_release(&md);
+	free(dir);
+	free(ddir);
+	return rc;
+}
+
+int
+acct_maildir_remove(const struct cfg_account *a, struct store *st,
+		    const char *folder, const uint32_t *uids, size_t n,
+		    size_t *done, struct perr *e)
+{
+	struct maildir md = { 0 };
+	struct md_folder f;
+	char *dir = NULL;
+	int rc = -1, cnt;
+
+	*done = 0;
+	if ((cnt = md_open_checked(a, st, folder, &md, &f, &dir, e)) < 0)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		if (uids[i] == 0 || uids[i] > (uint32_t)cnt)
+			continue;
+		if (maildir_remove(&md, f.v[uids[i] - 1].name, e) < 0)
+			goto out;
+		(*done)++;
+	}
+	rc = 0;
+out:
+	md_folder_release(&f);
+	maildir_release(&md);
+	free(dir);
+	return rc;
+}
+
+/* ---------------------------------------------------------------------
  * As a worker engine
  */
 struct md_engine {
@@ -529,6 +697,48 @@ md_sync(struct acct_worker *w, struct md_engine *g, const char *folder,
 	return e->kind == PERR_CANCELLED ? ACCT_STOPPED : ACCT_ERROR;
 }
 
+/* MOVE, COPY and DELETE (which removes the files: the expunge of a
+ * Maildir), then a sync of the folders touched so that the store has
+ * their new UIDs. */
+static enum acct_status
+md_change(struct acct_worker *w, struct md_engine *g,
+	  const struct acct_request *req, struct perr *e)
+{
+	const struct acct_op *op = req->payload;
+	size_t done = 0;
+	int rc;
+
+	if (md_connect(w, g, e) < 0)
+		return ACCT_ERROR;
+	if (req->kind == ACCT_REQ_DELETE)
+		rc = acct_maildir_remove(g->a, g->store, req->folder, op->uids,
+					 op->n, &done, e);
+	else
+		rc = acct_maildir_copy(g->a, g->store, req->folder, op->uids,
+				       op->n, op->dest, op->create,
+				       req->kind == ACCT_REQ_MOVE, &done, e);
+	/* resync what changed, even after a failure part way; the
+	 * messages are not new mail, so only FOLDER_CHANGED is said */
+	for (int k = 0; k < 2 && (done || rc == 0); k++) {
+		const char *fo = k == 0 ? req->folder : op->dest;
+		if ((k == 0 && req->kind == ACCT_REQ_COPY) ||
+		    (k == 1 && req->kind == ACCT_REQ_DELETE))
+			continue;
+		struct acct_sync_stats st;
+		struct acct_sync_params p = {
+			.account = g->a, .store = g->store, .folder = fo,
+			.cancel_fd = acct_cancel_fd(w),
+		};
+		struct perr se = PERR_INIT;
+		if (acct_sync_maildir(&p, &st, &se) < 0 && rc == 0) {
+			*e = se;
+			rc = -1;
+		}
+		acct_emit(w, ACCT_EV_FOLDER_CHANGED, fo, done, 0, NULL, NULL);
+	}
+	return rc == 0 ? ACCT_OK : ACCT_ERROR;
+}
+
 static enum acct_status
 md_handle(struct acct_worker *w, void *state, const struct acct_request *req,
 	  struct perr *e)
@@ -548,6 +758,9 @@ md_handle(struct acct_worker *w, void *state, const struct acct_request *req,
 			  NULL, NULL);
 		return ACCT_OK;
 	}
+	if ((req->kind == ACCT_REQ_MOVE || req->kind == ACCT_REQ_COPY ||
+	     req->kind == ACCT_REQ_DELETE) && req->payload)
+		return md_change(w, g, req, e);
 	perr_set(e, PERR_REJECTED, "a local Maildir account cannot %s",
 		 acct_req_name(req->kind));
 	return ACCT_ERROR;
