@@ -70,7 +70,8 @@ typedef void (*acct_free_fn)(void *payload);
 	X(CREATE_FOLDER, "create folder")                   \
 	X(RENAME_FOLDER, "rename folder")                   \
 	X(DELETE_FOLDER, "delete folder")                   \
-	X(SUBSCRIBE, "subscribe")
+	X(SUBSCRIBE, "subscribe")                           \
+	X(SEARCH, "search")
 
 enum acct_req_kind {
 #define ACCT_REQ_ENUM_(name, text) ACCT_REQ_##name,
@@ -540,6 +541,27 @@ struct acct_op_result {
  * *e. */
 int acct_fetch_body_imap(struct imap_session *s, struct store *st,
 			 const char *folder, uint32_t uid, struct perr *e);
+
+/* A list of UIDs, the payload of the ACCT_EV_DATA event that answers
+ * ACCT_REQ_SEARCH. */
+struct acct_uids {
+	uint32_t *v;         /* ascending, owned */
+	size_t n;
+};
+/* Free a struct acct_uids and its array (an acct_free_fn); NULL is a
+ * no-op. */
+void acct_uids_free(void *p);
+
+/* ACCT_REQ_SEARCH: req->folder the raw folder name, the payload a struct
+ * acct_op whose name holds the words to find in the bodies (UTF-8,
+ * separated by blanks). The receiving engine of an IMAP account asks the
+ * server (UID SEARCH BODY, once per word, the answers intersected) after
+ * checking the folder's UIDVALIDITY, and emits one ACCT_EV_DATA (folder,
+ * n1: the number of hits) whose payload is a struct acct_uids. Here over
+ * a logged-in session; *out gets the hits. Returns 0 or -1 with *e. */
+int acct_search_imap(struct imap_session *s, struct store *st,
+		     const char *folder, const char *words,
+		     struct acct_uids *out, struct perr *e);
 
 /* Run one operation request over a logged-in session and the account's
  * store (writer). w may be NULL; when set, acct_cancelled(w) is checked

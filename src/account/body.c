@@ -13,6 +13,8 @@
 #include "postie/imap.h"
 #include "postie/store.h"
 
+#include "sync.h"
+
 struct body_ctx {
 	uint32_t uid;
 	struct buf raw;
@@ -76,7 +78,11 @@ acct_fetch_body_imap(struct imap_session *s, struct store *st,
 			 (unsigned)uid, sf.name);
 		goto out;
 	}
-	rc = store_body_put(st, sf.id, uid, c.raw.data, c.raw.len, NULL, e);
+	struct buf text = BUF_INIT;
+	sync_body_text(&text, c.raw.data, c.raw.len, NULL);
+	rc = store_body_put(st, sf.id, uid, c.raw.data, c.raw.len, text.data,
+			    e);
+	buf_release(&text);
 out:
 	imap_seqset_release(&set);
 	buf_release(&c.raw);

@@ -295,6 +295,37 @@ run_body(struct acct_worker *w, struct sync_engine *g,
 	return ACCT_ERROR;
 }
 
+/* A body search the store could not answer (the bodies are not all
+ * cached), then one DATA event with the UIDs. */
+static enum acct_status
+run_search(struct acct_worker *w, struct sync_engine *g,
+	   const struct acct_request *req, struct perr *e)
+{
+	const struct acct_op *op = req->payload;
+	struct acct_uids res;
+
+	if (!op || !op->name) {
+		perr_set(e, PERR_MESSAGE, "search: nothing to find");
+		return ACCT_ERROR;
+	}
+	if (prepare(g, e) < 0)
+		return ACCT_ERROR;
+	if (imap_login(w, g, e) < 0)
+		return acct_cancelled(w) ? ACCT_STOPPED : ACCT_ERROR;
+	int rc = acct_search_imap(&g->s, g->store, req->folder, op->name,
+				  &res, e);
+	g->inbox_selected = false;
+	if (rc < 0) {
+		if (e->kind == PERR_CONN || e->kind == PERR_PROTO)
+			drop_session(g);
+		return acct_cancelled(w) ? ACCT_STOPPED : ACCT_ERROR;
+	}
+	struct acct_uids *u = xmalloc(sizeof(*u));
+	*u = res;
+	acct_emit(w, ACCT_EV_DATA, req->folder, u->n, 0, u, acct_uids_free);
+	return ACCT_OK;
+}
+
 static enum acct_status
 eng_handle(struct acct_worker *w, void *state, const struct acct_request *req,
 	   struct perr *e)
@@ -307,6 +338,9 @@ eng_handle(struct acct_worker *w, void *state, const struct acct_request *req,
 
 	if (req->kind == ACCT_REQ_SYNC)
 		return run_sync(w, g, req->folder, e);
+	if (req->kind == ACCT_REQ_SEARCH &&
+	    g->a->receive.proto == CFG_PROTO_IMAP)
+		return run_search(w, g, req, e);
 	if (is_op(req->kind) && g->a->receive.proto == CFG_PROTO_IMAP)
 		return run_op(w, g, req, e);
 	perr_set(e, PERR_REJECTED, "the receiving engine cannot %s",

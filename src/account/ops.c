@@ -539,3 +539,93 @@ acct_op_imap(struct acct_worker *w, struct imap_session *s, struct store *st,
 	target_release(&t);
 	return rc;
 }
+
+void
+acct_uids_free(void *p)
+{
+	struct acct_uids *u = p;
+
+	if (!u)
+		return;
+	free(u->v);
+	free(u);
+}
+
+/* Keep in a[*na] only what is also in b[nb]; both ascending. */
+static void
+intersect(uint32_t *a, size_t *na, const uint32_t *b, size_t nb)
+{
+	size_t i = 0, j = 0, o = 0;
+
+	while (i < *na && j < nb) {
+		if (a[i] < b[j]) {
+			i++;
+		} else if (a[i] > b[j]) {
+			j++;
+		} else {
+			a[o++] = a[i];
+			i++;
+			j++;
+		}
+	}
+	*na = o;
+}
+
+int
+acct_search_imap(struct imap_session *s, struct store *st, const char *folder,
+		 const char *words, struct acct_uids *out, struct perr *e)
+{
+	struct target t;
+	int rc = -1;
+
+	memset(out, 0, sizeof(*out));
+	if (!folder || !words)
+		return perr_set(e, PERR_MESSAGE, "search: nothing to find");
+	if (target_find(st, folder, &t, e) < 0)
+		return -1;
+	if (!t.known) {
+		perr_set(e, PERR_FOLDER, "folder '%s' is not known; sync the "
+			 "account first", folder);
+		goto out;
+	}
+	if (imap_session_select(s, t.name, true, true, e) < 0)
+		goto out;
+	if (t.f.uidvalidity && s->mbox.uidvalidity != t.f.uidvalidity) {
+		perr_set(e, PERR_FOLDER, "folder '%s' was remade on the "
+			 "server; sync it before searching", t.f.name);
+		goto out;
+	}
+	bool first = true;
+	for (const char *p = words; *p;) {
+		while (*p == ' ' || *p == '\t')
+			p++;
+		const char *w = p;
+		while (*p && *p != ' ' && *p != '\t')
+			p++;
+		if (p == w)
+			break;
+		char *word = xstrndup(w, (size_t)(p - w));
+		uint32_t *v = NULL;
+		size_t n = 0;
+		int r = imap_uid_search(s, IMAP_SEARCH_BODY, word, &v, &n, e);
+		free(word);
+		if (r < 0)
+			goto out;
+		if (first) {
+			out->v = v;
+			out->n = n;
+			first = false;
+		} else {
+			intersect(out->v, &out->n, v, n);
+			free(v);
+		}
+	}
+	rc = 0;
+out:
+	if (rc < 0) {
+		free(out->v);
+		memset(out, 0, sizeof(*out));
+	}
+	target_release(&t);
+	return rc;
+}

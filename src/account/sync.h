@@ -30,6 +30,13 @@ void sync_msg_release(struct sync_msg *p);
  * account's). */
 const char *const *sync_assumed(const struct cfg_account *a, char ***owned);
 
+/* The body text of a message for the store's full-text index: the part
+ * a reader would show, decoded to UTF-8 (assumed may be NULL), at most
+ * SYNC_TEXT_MAX bytes. Appended to out. */
+#define SYNC_TEXT_MAX ((size_t)1 << 20)
+void sync_body_text(struct buf *out, const char *raw, size_t len,
+		    const char *const *assumed);
+
 /* Index one whole message (raw, len) as uid of folder: its summary from
  * the headers (decoded with assumed), whether it has an attachment, and
  * a copy of it in the store's body cache. One message; writer only.

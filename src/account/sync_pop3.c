@@ -268,6 +268,24 @@ struct pop3_ctx {
 	int64_t now;
 };
 
+void
+sync_body_text(struct buf *out, const char *raw, size_t len,
+	       const char *const *assumed)
+{
+	struct mime_message mm;
+	size_t start = out->len;
+
+	mime_message_parse(&mm, raw, len, assumed);
+	const struct mime_part *body = mime_choose_body(&mm, false);
+	if (body)
+		mime_part_text(out, &mm, body, 200);
+	mime_message_release(&mm);
+	if (out->len - start > SYNC_TEXT_MAX)
+		buf_truncate(out, start + utf8_cut(out->data + start,
+						   out->len - start,
+						   SYNC_TEXT_MAX));
+}
+
 int
 sync_index_raw(struct store *st, int64_t folder, uint32_t uid,
 	       uint32_t flags, int64_t internal_date, const char *raw,
@@ -288,8 +306,13 @@ sync_index_raw(struct store *st, int64_t folder, uint32_t uid,
 			m.m.has_attachment = true;
 	mime_message_release(&mm);
 	int rc = store_msg_put(st, folder, &m.m, 1, e);
-	if (rc == 0)
-		rc = store_body_put(st, folder, uid, raw, len, NULL, e);
+	if (rc == 0) {
+		/* the text too, so that body: searches find it */
+		struct buf text = BUF_INIT;
+		sync_body_text(&text, raw, len, assumed);
+		rc = store_body_put(st, folder, uid, raw, len, text.data, e);
+		buf_release(&text);
+	}
 	sync_msg_release(&m);
 	return rc;
 }
