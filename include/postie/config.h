@@ -189,6 +189,8 @@ struct cfg_ui {
 	unsigned folder_width;   /* columns of the folder list; 0 hides it */
 	uint64_t mark_read_delay; /* seconds shown before marked read */
 	bool confirm_quit;       /* yes */
+	bool delete_mark;        /* delete = mark: d marks \Deleted instead
+				    of moving to Trash; "trash" */
 	char *log_level;         /* error, warn, info or debug; "info" */
 };
 

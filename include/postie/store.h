@@ -310,6 +310,15 @@ int store_search(struct store *st, int64_t folder, const char *query,
 		 size_t limit, struct store_hit **out, size_t *n,
 		 struct perr *e);
 
+/* The UIDs of the folder's messages whose cached body text holds every
+ * word of words (blank-separated; taken literally as store_search takes
+ * them), ascending. Only bodies cached with their text are found: a
+ * message whose body is not here must be asked of the server. *out gets
+ * a new array (free()), *n its length. Returns 0 or -1. Reader or
+ * writer (search.c). */
+int store_search_body(struct store *st, int64_t folder, const char *words,
+		      uint32_t **out, size_t *n, struct perr *e);
+
 /* ---------------------------------------------------------------------
  * Cached bodies
  */

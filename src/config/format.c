@@ -172,6 +172,7 @@ cfg_format(const struct cfg *c, struct buf *out)
 	format_duration(out, ui->mark_read_delay);
 	buf_addch(out, '\n');
 	kv_bool(out, "confirm-quit", ui->confirm_quit);
+	buf_addf(out, "\tdelete = %s\n", ui->delete_mark ? "mark" : "trash");
 	kv(out, "log-level", ui->log_level);
 
 	for (size_t i = 0; i < c->n_accounts; i++) {

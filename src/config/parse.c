@@ -51,7 +51,8 @@
 	X(THREADS, "threads") X(DATE_FORMAT, "date-format")                \
 	X(FOLDER_WIDTH, "folder-width")                                    \
 	X(MARK_READ_DELAY, "mark-read-delay")                              \
-	X(CONFIRM_QUIT, "confirm-quit") X(LOG_LEVEL, "log-level")
+	X(CONFIRM_QUIT, "confirm-quit") X(LOG_LEVEL, "log-level")          \
+	X(DELETE, "delete")
 
 #define KEY_ENUM_A(id, name) AK_##id,
 #define KEY_ENUM_U(id, name) UK_##id,
@@ -857,6 +858,12 @@ set_ui_key(struct parser *ps, enum ui_key k, const char *key,
 			break;
 		}
 		ui->folder_width = (unsigned)n;
+		break;
+	case UK_DELETE:
+		if (strcmp(v, "trash") == 0 || strcmp(v, "mark") == 0)
+			ui->delete_mark = v[0] == 'm';
+		else
+			fault(ps, at, "expected trash or mark, got '%s'", v);
 		break;
 	case UK_MARK_READ_DELAY:
 		if (cfg_parse_duration(v, &n, &e) < 0)
