@@ -106,6 +106,7 @@ enum {
 	UI_F_DELETED = 1 << 3,
 	UI_F_DRAFT = 1 << 4,
 	UI_F_ATTACH = 1 << 5,
+	UI_F_TAGGED = 1 << 6,      /* shown '*' where '!' would be */
 };
 
 /* What one index row shows. Fixed size; the strings are borrowed (from

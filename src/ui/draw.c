@@ -54,6 +54,7 @@ draw_bar(struct screen *s)
 			 s->sum.n, s->sum.n == 1 ? "" : "s", unread,
 			 s->reverse ? "reverse-" : "",
 			 sorts[s->sort]);
+		scr_act_status(s, &b);
 	} else {
 		buf_addstr(&b, " | no folder yet");
 	}
@@ -192,9 +193,11 @@ draw_index(struct screen *s, int x0, int w, int y0, int h)
 		s->top = s->cursor;
 	if (s->cursor >= s->top + (size_t)h)
 		s->top = s->cursor - (size_t)h + 1;
-	if (s->sum.n == 0) {
-		const char *t = s->cur_fid ? "(no messages in this folder)"
-					   : "(no index yet: syncing)";
+	if (s->shown == 0) {
+		const char *t = !s->cur_fid ? "(no index yet: syncing)"
+				: s->sum.n  ? "(no messages match the limit; "
+					      "l all shows every message)"
+					    : "(no messages in this folder)";
 		mvaddstr(y0, x0 + 1, t);
 		return;
 	}
@@ -213,13 +216,17 @@ draw_index(struct screen *s, int x0, int w, int y0, int h)
 			from = who.data;
 		}
 		buf_reset(&subj);
-		if (s->threaded)
+		if (s->threaded && !scr_act_limited(s))
 			tree_prefix(s, s->order[pos], &subj);
+		uint32_t folded = scr_act_folded(s, s->order[pos]);
+		if (folded)
+			buf_addf(&subj, "(+%u) ", (unsigned)folded);
 		buf_addstr(&subj, store_str(&s->sum, m->subject));
 		struct ui_summary us = {
 			.date = m->date ? m->date : m->internal_date,
 			.from = from, .subject = subj.data, .size = m->size,
-			.flags = ui_flags(m->flags),
+			.flags = ui_flags(m->flags) |
+				 (scr_act_tagged(s, m->uid) ? UI_F_TAGGED : 0),
 		};
 		buf_reset(&s->row);
 		ui_format_row(&s->row, &us, &fmt, &s->scratch);
@@ -270,7 +277,9 @@ draw_bottom(struct screen *s)
 	move(s->rows - 1, 0);
 	clrtoeol();
 	if (s->prompt != PROMPT_NONE) {
-		buf_addstr(&b, label[s->prompt]);
+		buf_addstr(&b, s->prompt < ARRAY_SIZE(label)
+				       ? label[s->prompt]
+				       : scr_act_prompt_label(s));
 		ui_sanitize(&b, s->input.data, s->input.len, UI_TAB_SPACE);
 		ui_fit(&t, b.data, b.len, s->cols - 1, UI_LEFT);
 		scr_put_cells(s->rows - 1, 0, t.data, t.len);

@@ -19,42 +19,43 @@
 #include "postie/ui.h"
 
 #include "private.h"
+#include "query.h"
 #include "screen.h"
 
 /* ---------------------------------------------------------------------
- * Search: subject and sender, ASCII case folded, in display order
+ * Search: the limit's query language (query.c), in display order; words
+ * look in the subject and the sender, ASCII case folded
  */
-static bool
-contains_folded(const char *hay, const char *needle)
-{
-	size_t n = strlen(needle);
-
-	for (; *hay; hay++)
-		if (ascii_strncasecmp(hay, needle, n) == 0)
-			return true;
-	return n == 0;
-}
-
-static bool
-matches(const struct screen *s, const struct store_summary *m)
-{
-	return contains_folded(store_str(&s->sum, m->subject), s->search) ||
-	       contains_folded(store_str(&s->sum, m->from_name), s->search) ||
-	       contains_folded(store_str(&s->sum, m->from_addr), s->search);
-}
-
 void
 scr_search_next(struct screen *s, bool forward)
 {
+	struct ui_query q;
+	struct perr e = PERR_INIT;
+	time_t now = time(NULL);
+	struct tm tm;
+
 	if (!s->search || !*s->search) {
 		scr_say(s, false, "no search yet: press / first");
 		return;
 	}
-	for (size_t k = 1; k <= s->sum.n; k++) {
-		size_t pos = forward ? (s->cursor + k) % s->sum.n
-				     : (s->cursor + s->sum.n - k) % s->sum.n;
+	if (ui_query_parse(s->search, (int64_t)now,
+			   localtime_r(&now, &tm) ? (int)(tm.tm_gmtoff / 60)
+						  : 0,
+			   &q, &e) < 0) {
+		scr_say(s, true, "%s", e.msg);
+		return;
+	}
+	if (q.body) {
+		ui_query_release(&q);
+		scr_say(s, true, "body: works in the limit (l), not in /");
+		return;
+	}
+	for (size_t k = 1; k <= s->shown; k++) {
+		size_t pos = forward ? (s->cursor + k) % s->shown
+				     : (s->cursor + s->shown - k) % s->shown;
 		const struct store_summary *m = scr_at(s, pos);
-		if (m && matches(s, m)) {
+		if (m && ui_query_match(&q, &s->sum, m)) {
+			ui_query_release(&q);
 			if (forward ? pos <= s->cursor : pos >= s->cursor)
 				scr_say(s, false, "search wrapped");
 			else
@@ -63,6 +64,7 @@ scr_search_next(struct screen *s, bool forward)
 			return;
 		}
 	}
+	ui_query_release(&q);
 	scr_say(s, true, "not found: %s", s->search);
 }
 
@@ -157,6 +159,16 @@ prompt_key(struct screen *s, int type, wint_t ch)
 			s->quit = true;
 		return;
 	}
+	if (k == PROMPT_CREATE) {
+		s->prompt = PROMPT_NONE;
+		scr_act_prompt_done(s, k, type == OK && (ch == 'y' || ch == 'Y')
+						  ? "y" : "n");
+		return;
+	}
+	if (type == OK && ch == '\t' && (k == PROMPT_SAVE || k == PROMPT_COPY)) {
+		scr_act_complete(s);
+		return;
+	}
 	if (type == OK && (ch == 27 || ch == 7)) { /* Esc, Ctrl-G */
 		s->prompt = PROMPT_NONE;
 		return;
@@ -177,6 +189,8 @@ prompt_key(struct screen *s, int type, wint_t ch)
 				scr_change_folder(s, v);
 		} else if (k == PROMPT_COMMAND) {
 			scr_run_command(s, v);
+		} else {
+			scr_act_prompt_done(s, k, v);
 		}
 		free(v);
 		return;
@@ -200,13 +214,13 @@ prompt_key(struct screen *s, int type, wint_t ch)
 void
 scr_move_cursor(struct screen *s, long delta)
 {
-	if (!s->sum.n)
+	if (!s->shown)
 		return;
 	long c = (long)s->cursor + delta;
 	if (c < 0)
 		c = 0;
-	if (c >= (long)s->sum.n)
-		c = (long)s->sum.n - 1;
+	if (c >= (long)s->shown)
+		c = (long)s->shown - 1;
 	s->cursor = (size_t)c;
 }
 
@@ -302,6 +316,8 @@ index_key(struct screen *s, int type, wint_t ch)
 		}
 		return;
 	}
+	if (scr_act_key(s, ch))
+		return;
 	switch (ch) {
 	case 'j': scr_move_cursor(s, 1); break;
 	case 'k': scr_move_cursor(s, -1); break;
@@ -310,7 +326,6 @@ index_key(struct screen *s, int type, wint_t ch)
 	case 'G': scr_move_cursor(s, (long)s->sum.n); break;
 	case '\n':
 	case '\r':
-	case 'l':
 		scr_open_message(s);
 		break;
 	case '\t':

@@ -128,7 +128,9 @@ ui_format_row(struct buf *out, const struct ui_summary *s,
 		: !(s->flags & UI_F_SEEN)    ? 'N'
 		: (s->flags & UI_F_ANSWERED) ? 'r'
 					     : ' ';
-	fl[1] = (s->flags & UI_F_FLAGGED) ? '!' : ' ';
+	fl[1] = (s->flags & UI_F_TAGGED)    ? '*'
+		: (s->flags & UI_F_FLAGGED) ? '!'
+					    : ' ';
 	fl[2] = (s->flags & UI_F_ATTACH) ? '+' : ' ';
 	buf_add(out, fl, 3);
 	buf_addch(out, ' ');

@@ -175,7 +175,7 @@ scr_cur_folder(const struct screen *s)
 const struct store_summary *
 scr_at(const struct screen *s, size_t pos)
 {
-	return pos < s->sum.n ? &s->sum.v[s->order[pos]] : NULL;
+	return pos < s->shown ? &s->sum.v[s->order[pos]] : NULL;
 }
 
 void
@@ -186,9 +186,11 @@ scr_resort(struct screen *s)
 	store_thread_release(&s->th);
 	memset(&s->th, 0, sizeof(s->th));
 	s->threaded = s->sort == STORE_SORT_THREAD;
+	s->shown = s->sum.n;
 	if (s->threaded &&
 	    store_thread(&s->sum, s->reverse, &s->th, &e) == 0) {
 		memcpy(s->order, s->th.order, s->sum.n * sizeof(*s->order));
+		scr_act_filter(s);
 		return;
 	}
 	s->threaded = false;
@@ -200,6 +202,7 @@ scr_resort(struct screen *s)
 			s->order[i] = (uint32_t)i;
 		scr_say(s, true, "cannot sort: %s", e.msg);
 	}
+	scr_act_filter(s);
 }
 
 /* Load the open folder again from the store, keeping the cursor on the
@@ -215,6 +218,7 @@ scr_reload_index(struct screen *s)
 	store_summaries_release(&s->sum);
 	free(s->order);
 	s->order = NULL;
+	s->shown = 0;
 	if (!a->st || !s->cur_fid)
 		return;
 	if (store_load(a->st, s->cur_fid, &s->sum, &e) < 0) {
@@ -223,9 +227,9 @@ scr_reload_index(struct screen *s)
 	}
 	s->order = xcalloc(s->sum.n ? s->sum.n : 1, sizeof(*s->order));
 	scr_resort(s);
-	if (s->cursor >= s->sum.n)
-		s->cursor = s->sum.n ? s->sum.n - 1 : 0;
-	for (size_t i = 0; keep && i < s->sum.n; i++)
+	if (s->cursor >= s->shown)
+		s->cursor = s->shown ? s->shown - 1 : 0;
+	for (size_t i = 0; keep && i < s->shown; i++)
 		if (s->sum.v[s->order[i]].uid == keep) {
 			s->cursor = i;
 			break;
@@ -236,6 +240,9 @@ scr_reload_index(struct screen *s)
 void
 scr_open_folder(struct screen *s, size_t ai, const struct store_folder *f)
 {
+	/* leaving a folder expunges what is marked deleted there */
+	if (s->cur_fid && (ai != s->cur_acc || f->id != s->cur_fid))
+		scr_act_leave(s);
 	s->cur_acc = ai;
 	s->cur_fid = f->id;
 	free(s->cur_raw);
@@ -245,8 +252,8 @@ scr_open_folder(struct screen *s, size_t ai, const struct store_folder *f)
 	store_summaries_release(&s->sum);
 	scr_reload_index(s);
 	/* newest mail is where a reader starts */
-	if (!s->reverse && s->sum.n)
-		s->cursor = s->sum.n - 1;
+	if (!s->reverse && s->shown)
+		s->cursor = s->shown - 1;
 	s->view = VIEW_INDEX;
 }
 
@@ -383,7 +390,7 @@ scr_reopen_message(struct screen *s)
 {
 	size_t top = s->pg_top;
 
-	for (size_t i = 0; i < s->sum.n; i++)
+	for (size_t i = 0; i < s->shown; i++)
 		if (s->sum.v[s->order[i]].uid == s->pg_uid) {
 			s->cursor = i;
 			break;
@@ -499,6 +506,11 @@ cb_wake(void *arg)
 		if (!a)
 			continue;
 		bool cur = a == &s->acc[s->cur_acc];
+		int act = scr_act_event(s, a, ev);
+		if ((act & SCR_ACT_RELOAD) && cur)
+			reload = true;
+		if (act & SCR_ACT_HANDLED)
+			continue;
 		switch (ev->kind) {
 		case ACCT_EV_DONE:
 		case ACCT_EV_FAILED:
@@ -668,6 +680,7 @@ ui_screen_run(const struct ui_screen_params *p, struct perr *e)
 	buf_init(&s.pg.text);
 
 	scr_load_bindings(&s);
+	scr_act_init(&s);
 	if (!(s.hub = acct_hub_new(0, e)))
 		goto out;
 	/* the index from disk first, then the workers */
@@ -767,5 +780,6 @@ out:
 	free(s.last_error);
 	free(s.acc);
 	free(s.bind);
+	scr_act_free(&s);
 	return rc;
 }

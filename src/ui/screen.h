@@ -35,7 +35,10 @@ enum {
 enum focus { FOCUS_INDEX, FOCUS_FOLDERS };
 enum view { VIEW_INDEX, VIEW_PAGER, VIEW_HELP };
 enum prompt_kind { PROMPT_NONE, PROMPT_SEARCH, PROMPT_FOLDER,
-		   PROMPT_COMMAND, PROMPT_QUIT };
+		   PROMPT_COMMAND, PROMPT_QUIT,
+		   /* actions.c */
+		   PROMPT_SAVE, PROMPT_COPY, PROMPT_LIMIT, PROMPT_TAG,
+		   PROMPT_CREATE };
 
 struct acct {
 	const struct ui_account *ua;
@@ -74,6 +77,9 @@ struct screen {
 	enum store_sort_key sort;
 	bool reverse;
 	size_t cursor, top;        /* positions in order */
+	size_t shown;              /* entries of order shown: the limit, moves
+				      in flight and folded threads hide some */
+	struct scr_act *act;       /* actions.c: tags, limit, folds, requests */
 
 	/* the folder list */
 	bool show_folders;
@@ -176,5 +182,43 @@ void scr_quit_key(struct screen *s);
 void scr_change_folder(struct screen *s, const char *name);
 void scr_run_command(struct screen *s, const char *line);
 void scr_search_next(struct screen *s, bool forward);
+
+/* ---------------------------------------------------------------------
+ * actions.c: delete, move, copy, tags, limit, folded threads
+ */
+struct scr_act;
+/* scr_act_event's answer bits */
+#define SCR_ACT_RELOAD 1   /* reload the index */
+#define SCR_ACT_HANDLED 2  /* said all there is to say about the event */
+
+void scr_act_init(struct screen *s);
+void scr_act_free(struct screen *s);
+/* After s->order holds every message (s->shown of them): keep only what
+ * the limit matches, leave out moves in flight and the replies of folded
+ * threads, and set s->shown. */
+void scr_act_filter(struct screen *s);
+/* A key of the index: true when it was an action's (done). */
+bool scr_act_key(struct screen *s, wint_t ch);
+/* Enter on one of the prompts of actions.c with the text typed. */
+void scr_act_prompt_done(struct screen *s, enum prompt_kind k,
+			 const char *v);
+/* Tab in the move and copy prompts: complete the folder name. */
+void scr_act_complete(struct screen *s);
+/* The text in front of the input for the prompts of actions.c. */
+const char *scr_act_prompt_label(const struct screen *s);
+/* An event of account a: SCR_ACT_* bits. */
+int scr_act_event(struct screen *s, struct acct *a,
+		  const struct acct_event *ev);
+/* The open folder is left: expunge what is marked deleted, forget tags,
+ * limit and folds. */
+void scr_act_leave(struct screen *s);
+/* Post the expunge of the open folder's messages marked deleted. */
+void scr_act_expunge(struct screen *s);
+bool scr_act_tagged(const struct screen *s, uint32_t uid);
+bool scr_act_limited(const struct screen *s);
+/* Messages folded under summary idx (0: none). */
+uint32_t scr_act_folded(const struct screen *s, uint32_t idx);
+/* The limit, tags and ';' for the status bar. */
+void scr_act_status(const struct screen *s, struct buf *b);
 
 #endif
