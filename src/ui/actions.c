@@ -217,6 +217,29 @@ limit_match(const struct screen *s, const struct store_summary *m)
 	return !t->limit.body || set_has(&t->body, m->uid);
 }
 
+/* The store's answer to the limit's body: words, into body. */
+static int
+body_hits(struct screen *s, struct uidset *body)
+{
+	const struct ui_query *q = &s->act->limit;
+	struct acct *a = &s->acc[s->cur_acc];
+	struct perr e = PERR_INIT;
+	uint32_t *v;
+	size_t n;
+
+	set_clear(body);
+	if (!s->act->limited || !q->body || !a->st)
+		return 0;
+	if (store_search_body(a->st, s->cur_fid, q->body, &v, &n, &e) < 0) {
+		scr_say(s, true, "%s", e.msg);
+		return -1;
+	}
+	for (size_t i = 0; i < n; i++)
+		set_add(body, v[i]);
+	free(v);
+	return 0;
+}
+
 void
 scr_act_filter(struct screen *s)
 {
@@ -231,7 +254,7 @@ scr_act_filter(struct screen *s)
 			set_clear(&t->tags);
 			set_clear(&t->gone);
 			set_clear(&t->folded);
-			set_clear(&t->body);
+			body_hits(s, &t->body);
 		}
 		t->uidvalidity = f->uidvalidity;
 	}
