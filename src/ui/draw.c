@@ -92,9 +92,11 @@ draw_folders(struct screen *s, int x0, int w, int y0, int h)
 		move(y0 + y, x0);
 		if (scr_flat_get(s, top + (size_t)y, &ai, &fi)) {
 			int attr = 0;
+			struct buf lab = BUF_INIT;
+			uint32_t unread = 0, total = 0;
+			scr_ftree_label(s, ai, fi, &lab, &unread, &total);
 			if (fi == SIZE_MAX) {
-				ui_sanitize(&t, s->acc[ai].ua->cfg->name,
-					    strlen(s->acc[ai].ua->cfg->name),
+				ui_sanitize(&t, lab.data, lab.len,
 					    UI_TAB_SPACE);
 				ui_fit(&line, t.data, t.len, w, UI_LEFT);
 				attr = A_BOLD | A_UNDERLINE;
@@ -102,14 +104,14 @@ draw_folders(struct screen *s, int x0, int w, int y0, int h)
 				const struct store_folder *f =
 					&s->acc[ai].fv[fi];
 				struct buf cnt = BUF_INIT;
-				if (f->unread)
-					buf_addf(&cnt, " %u/%u", f->unread,
-						 f->total);
+				if (unread)
+					buf_addf(&cnt, " %u/%u", unread,
+						 total);
 				else
-					buf_addf(&cnt, " %u", f->total);
+					buf_addf(&cnt, " %u", total);
 				int nw = w - 1 - (int)cnt.len;
 				buf_addch(&line, ' ');
-				ui_sanitize(&t, f->name, strlen(f->name),
+				ui_sanitize(&t, lab.data, lab.len,
 					    UI_TAB_SPACE);
 				ui_fit(&line, t.data, t.len, nw, UI_LEFT);
 				if (nw >= 0)
@@ -117,9 +119,10 @@ draw_folders(struct screen *s, int x0, int w, int y0, int h)
 				buf_release(&cnt);
 				if (ai == s->cur_acc && f->id == s->cur_fid)
 					attr |= A_BOLD;
-				if (f->unread)
+				if (unread)
 					attr |= A_BOLD;
 			}
+			buf_release(&lab);
 			if (s->focus == FOCUS_FOLDERS &&
 			    top + (size_t)y == s->fcursor)
 				attr |= A_REVERSE;

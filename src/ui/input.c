@@ -247,6 +247,9 @@ folders_key(struct screen *s, int type, wint_t ch)
 {
 	size_t n = scr_flat_count(s);
 
+	if ((type == OK || (type == KEY_CODE_YES && ch == KEY_ENTER)) &&
+	    scr_ftree_key(s, type == OK ? ch : '\n'))
+		return;
 	if (type == KEY_CODE_YES) {
 		if (ch == KEY_DOWN && s->fcursor + 1 < n)
 			s->fcursor++;
@@ -283,8 +286,8 @@ folders_key(struct screen *s, int type, wint_t ch)
 		s->focus = FOCUS_INDEX;
 		break;
 	default:
-		scr_say(s, false, "folder list: j/k move, Enter opens, Tab "
-			      "returns to the index");
+		scr_say(s, false, "folder list: j/k move, Enter opens, Space "
+			      "or h/l fold, Tab returns to the index");
 		break;
 	}
 }

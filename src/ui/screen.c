@@ -79,30 +79,6 @@ scr_say(struct screen *s, bool err, const char *fmt, ...)
 /* ---------------------------------------------------------------------
  * Folders
  */
-static int
-role_rank(enum store_role r)
-{
-	switch (r) {
-	case STORE_ROLE_INBOX: return 0;
-	case STORE_ROLE_DRAFTS: return 1;
-	case STORE_ROLE_SENT: return 2;
-	case STORE_ROLE_TRASH: return 3;
-	case STORE_ROLE_JUNK: return 4;
-	default: return 5;
-	}
-}
-
-static int
-cmp_folder(const void *a, const void *b)
-{
-	const struct store_folder *x = a, *y = b;
-	int rx = role_rank(x->role), ry = role_rank(y->role);
-
-	if (rx != ry)
-		return rx - ry;
-	return strcmp(x->name, y->name);
-}
-
 /* Open the account's index if it exists now and reload its folders. */
 void
 scr_load_folders(struct screen *s, struct acct *a)
@@ -120,42 +96,11 @@ scr_load_folders(struct screen *s, struct acct *a)
 		scr_say(s, true, "%s: %s", a->ua->cfg->name, e.msg);
 		return;
 	}
-	qsort(v, n, sizeof(*v), cmp_folder);
+	scr_ftree_sort(v, n);
 	store_folder_list_free(a->fv, a->nf);
 	a->fv = v;
 	a->nf = n;
-}
-
-/* The flat list the folder pane shows: per account a heading, then its
- * folders. Entry i -> (account, folder index or SIZE_MAX for a heading). */
-size_t
-scr_flat_count(const struct screen *s)
-{
-	size_t n = 0;
-
-	for (size_t i = 0; i < s->nacc; i++)
-		n += 1 + s->acc[i].nf;
-	return n;
-}
-
-bool
-scr_flat_get(const struct screen *s, size_t k, size_t *acc, size_t *fol)
-{
-	for (size_t i = 0; i < s->nacc; i++) {
-		if (k == 0) {
-			*acc = i;
-			*fol = SIZE_MAX;
-			return true;
-		}
-		k--;
-		if (k < s->acc[i].nf) {
-			*acc = i;
-			*fol = k;
-			return true;
-		}
-		k -= s->acc[i].nf;
-	}
-	return false;
+	scr_ftree_build(a);
 }
 
 const struct store_folder *
@@ -764,6 +709,7 @@ out:
 			log_warn("%s: %s", s.acc[i].ua->cfg->name, se.msg);
 		store_close(s.acc[i].st);
 		store_folder_list_free(s.acc[i].fv, s.acc[i].nf);
+		scr_ftree_free(&s.acc[i]);
 		free(s.acc[i].assumed);
 	}
 	acct_hub_free(s.hub);

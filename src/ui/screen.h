@@ -49,6 +49,7 @@ struct acct {
 	bool syncing;
 	uint64_t sync_id;
 	const char **assumed;      /* the account's charsets, NULL-ended */
+	struct scr_ftree *ft;      /* foldertree.c: parents, folds */
 };
 
 /* One key binding from the dotfile, in one pane. */
@@ -124,11 +125,6 @@ void scr_say(struct screen *s, bool err, const char *fmt, ...)
 
 /* Open the account's index if it exists now and reload its folders. */
 void scr_load_folders(struct screen *s, struct acct *a);
-/* The folder pane's flat list: per account a heading, then its folders.
- * Entry k -> (account, folder index or SIZE_MAX for a heading). */
-size_t scr_flat_count(const struct screen *s);
-bool scr_flat_get(const struct screen *s, size_t k, size_t *acc,
-		  size_t *fol);
 /* The open folder, or NULL. */
 const struct store_folder *scr_cur_folder(const struct screen *s);
 
@@ -220,5 +216,29 @@ bool scr_act_limited(const struct screen *s);
 uint32_t scr_act_folded(const struct screen *s, uint32_t idx);
 /* The limit, tags and ';' for the status bar. */
 void scr_act_status(const struct screen *s, struct buf *b);
+
+/* ---------------------------------------------------------------------
+ * foldertree.c: the folder list as a tree
+ */
+struct scr_ftree;
+/* Sort an account's folders for the list: the special ones first, then
+ * each parent followed by its children. */
+void scr_ftree_sort(struct store_folder *v, size_t n);
+/* (Re)build the tree of a->fv (sorted), keeping what was folded. */
+void scr_ftree_build(struct acct *a);
+void scr_ftree_free(struct acct *a);
+/* The folder pane's flat list: per account a heading, then its visible
+ * folders. Entry k -> (account, folder index or SIZE_MAX for a
+ * heading). */
+size_t scr_flat_count(const struct screen *s);
+bool scr_flat_get(const struct screen *s, size_t k, size_t *acc,
+		  size_t *fol);
+/* The row's text (not sanitised): the heading, or the folder indented
+ * with its fold mark and the last part of its name; *unread and *total
+ * (folders only) include what a folded parent hides. */
+void scr_ftree_label(const struct screen *s, size_t ai, size_t fi,
+		     struct buf *out, uint32_t *unread, uint32_t *total);
+/* Space, Enter, h, l in the folder list: true when taken (a fold). */
+bool scr_ftree_key(struct screen *s, wint_t ch);
 
 #endif
