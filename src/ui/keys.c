@@ -48,6 +48,17 @@ static const struct action {
 	{ "help", C('?'), NONE, NONE },
 	{ "quit", C('q'), C('q'), C('q') },
 	{ "redraw", C(12), C(12), NONE },
+	{ "delete", C('d'), NONE, NONE },
+	{ "undelete", C('u'), NONE, NONE },
+	{ "move", C('s'), NONE, NONE },
+	{ "copy", C('C'), NONE, NONE },
+	{ "tag", C('t'), NONE, NONE },
+	{ "tag-pattern", C('T'), NONE, NONE },
+	{ "tag-prefix", C(';'), NONE, NONE },
+	{ "limit", C('l'), NONE, NONE },
+	{ "fold-thread", C('z'), NONE, NONE },
+	{ "fold-all", C('Z'), NONE, NONE },
+	{ "fold", NONE, NONE, C(' ') },
 #undef C
 #undef K
 #undef NONE
