@@ -120,7 +120,8 @@ scr_cur_folder(const struct screen *s)
 const struct store_summary *
 scr_at(const struct screen *s, size_t pos)
 {
-	return pos < s->shown ? &s->sum.v[s->order[pos]] : NULL;
+	return pos < s->shown && pos < s->sum.n ? &s->sum.v[s->order[pos]]
+						: NULL;
 }
 
 void
@@ -195,6 +196,7 @@ scr_open_folder(struct screen *s, size_t ai, const struct store_folder *f)
 	s->cursor = 0;
 	s->top = 0;
 	store_summaries_release(&s->sum);
+	s->shown = 0;
 	scr_reload_index(s);
 	/* newest mail is where a reader starts */
 	if (!s->reverse && s->shown)
