@@ -1105,10 +1105,20 @@ scr_act_event(struct screen *s, struct acct *a, const struct acct_event *ev)
 		return r | SCR_ACT_HANDLED;
 	}
 	if (ev->kind == ACCT_EV_DONE &&
-	    (p->kind == ACCT_REQ_MOVE || p->kind == ACCT_REQ_COPY))
+	    (p->kind == ACCT_REQ_MOVE || p->kind == ACCT_REQ_COPY)) {
 		scr_say(s, false, "%s %zu message%s to %s",
 			p->kind == ACCT_REQ_MOVE ? "moved" : "copied", p->n,
 			p->n == 1 ? "" : "s", p->dest_shown);
+		/* the server has them in the target now; its summaries come
+		 * with a sync of that folder (a Maildir account's worker
+		 * did that already) */
+		struct perr e = PERR_INIT;
+		if (a->ua->cfg->receive.proto == CFG_PROTO_IMAP && a->w &&
+		    acct_post(a->w, ACCT_REQ_SYNC, p->dest, NULL, NULL, NULL,
+			      &e) < 0)
+			log_warn("%s: cannot sync '%s': %s", a->ua->cfg->name,
+				 p->dest_shown, e.msg);
+	}
 	else if (ev->kind == ACCT_EV_DONE && p->kind == ACCT_REQ_DELETE)
 		scr_say(s, false, "expunged %zu message%s", p->n,
 			p->n == 1 ? "" : "s");
