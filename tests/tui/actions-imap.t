@@ -233,6 +233,24 @@ tui_keys Space
 ok "Space unfolds it" tui_wait "   2026"
 tui_keys Tab
 
+# --- TRYCREATE: a folder the screen knows, gone from the server ----------------------
+"$PY" - <<'PY'
+import imaplib, os, ssl
+ctx = ssl.create_default_context(cafile=os.environ["LAB_CA"])
+m = imaplib.IMAP4_SSL("127.0.0.1", int(os.environ["LAB_IMAPS_PORT"]),
+                      ssl_context=ctx)
+m.login("alice", os.environ["LAB_PASS_alice"])
+assert m.delete("Work/2026")[0] == "OK"
+m.logout()
+PY
+tui_keys g C
+tui_keys Work/2026 Enter
+ok "TRYCREATE: the server's answer becomes a question" \
+	tui_wait "Folder 'Work/2026' does not exist; create it? (y/n)" 20
+tui_keys y
+ok "TRYCREATE: created and copied on the second try" \
+	server_has Work/2026 1 0
+
 # --- the limit on Work (3 messages, bodies not downloaded) ---------------------------
 tui_keys c Work Enter
 ok "Work opens" tui_wait "postie: lab | Work | 3 messages" 20
