@@ -208,6 +208,68 @@ main(void)
 	free(lists);
 	free(lists_new);
 
+	/* move, copy and remove files; the store follows after a sync */
+	size_t done = 0;
+	uint32_t two[] = { 1, 2 };
+	is_int(acct_maildir_copy(a, st, "INBOX", two, 2, "归档", false, true,
+				 &done, &e), -1,
+	       "a move to a missing folder without create is refused");
+	like(e.msg, "no such folder", "as TRYCREATE would say");
+	is_int(acct_maildir_copy(a, st, "INBOX", two, 2, "归档", true, true,
+				 &done, &e), 0, "move two to a new Chinese folder");
+	is_int(done, 2, "two moved");
+	char *gd = xstrfmt("%s/.归档", root);
+	ok(exists(gd, "cur"), "the folder is made");
+	p.folder = NULL;
+	is_int(acct_sync_maildir(&p, &stats, &e), 0, "sync after the move");
+	is_int(load(st, "INBOX", &s), 0, "INBOX loads");
+	is_int(s.n, 2, "INBOX keeps two");
+	store_summaries_release(&s);
+	is_int(load(st, "归档", &s), 0, "the new folder loads");
+	ok(s.n == 2 && strcmp(store_str(&s, s.v[0].subject), "early") == 0,
+	   "with the two messages");
+	ok(s.n == 2 && (s.v[1].flags & STORE_F_SERVER_MASK) ==
+			       (STORE_F_FLAGGED | STORE_F_SEEN),
+	   "and their flags (F and S kept in the new file name)");
+	store_summaries_release(&s);
+	uint32_t one = 1;
+	is_int(acct_maildir_copy(a, st, "归档", &one, 1, "Sent", false, false,
+				 &done, &e), 0, "copy one to Sent");
+	is_int(acct_sync_maildir(&p, &stats, &e), 0, "sync after the copy");
+	is_int(load(st, "归档", &s), 0, "the source loads");
+	is_int(s.n, 2, "the source keeps both");
+	store_summaries_release(&s);
+	is_int(load(st, "Sent", &s), 0, "Sent loads");
+	is_int(s.n, 2, "Sent has the copy");
+	store_summaries_release(&s);
+	is_int(acct_maildir_copy(a, st, "Sent", &one, 1, "Sent", false, true,
+				 &done, &e), -1, "a move into its own folder");
+	like(e.msg, "already", "is refused");
+	is_int(acct_maildir_copy(a, st, "Sent", &one, 1, "../x", true, true,
+				 &done, &e), -1, "a target outside the Maildir");
+	is_int(acct_maildir_remove(a, st, "归档", &one, 1, &done, &e), 0,
+	       "remove one");
+	is_int(acct_sync_maildir(&p, &stats, &e), 0, "sync after the removal");
+	is_int(load(st, "归档", &s), 0, "the folder loads");
+	is_int(s.n, 1, "one left");
+	store_summaries_release(&s);
+
+	/* the body text went into the full-text index: body search */
+	struct store_folder sf;
+	uint32_t *hits = NULL;
+	size_t nh = 0;
+	ok(store_folder_find(st, "Sent", 4, &sf, &e) == 1, "Sent is known");
+	is_int(store_search_body(st, sf.id, "z", &hits, &nh, &e), 0,
+	       "body search");
+	is_int(nh, 1, "finds the body with the word");
+	free(hits);
+	is_int(store_search_body(st, sf.id, "early", &hits, &nh, &e), 0,
+	       "body search for a subject word");
+	is_int(nh, 0, "a subject is not a body");
+	free(hits);
+	store_folder_release(&sf);
+	free(gd);
+
 	store_close(st);
 	cfg_release(&c);
 	free(from);
