@@ -62,6 +62,8 @@ struct scr_act {
 	struct uidset tags;
 	struct uidset gone;    /* moved or expunged, waiting for the store */
 	struct uidset folded;  /* thread roots shown folded */
+	struct uidset marked;  /* marked deleted by d here: leaving the
+				  folder expunges these (and only these) */
 	uint32_t *kids;        /* per summary: messages folded under it */
 	size_t nkids;
 	bool prefix;           /* ';' pressed: the next action is for tags */
@@ -186,6 +188,7 @@ scr_act_free(struct screen *s)
 	set_free(&t->tags);
 	set_free(&t->gone);
 	set_free(&t->folded);
+	set_free(&t->marked);
 	set_free(&t->body);
 	free(t->kids);
 	limit_clear(t);
@@ -254,6 +257,7 @@ scr_act_filter(struct screen *s)
 			set_clear(&t->tags);
 			set_clear(&t->gone);
 			set_clear(&t->folded);
+			set_clear(&t->marked);
 			body_hits(s, &t->body);
 		}
 		t->uidvalidity = f->uidvalidity;
@@ -514,6 +518,8 @@ do_delete(struct screen *s)
 		free(raw);
 	} else {
 		post_flags(s, uids, n, STORE_F_DELETED, 0);
+		for (size_t i = 0; i < n; i++)
+			set_add(&s->act->marked, uids[i]);
 		if (n == 1 && !s->act->tags.n)
 			scr_move_cursor(s, 1);
 		scr_say(s, false, "%zu message%s marked deleted ($ or leaving "
@@ -540,22 +546,27 @@ do_undelete(struct screen *s)
 		scr_say(s, false, "not marked deleted");
 	if (k) {
 		post_flags(s, uids, k, 0, STORE_F_DELETED);
+		for (size_t i = 0; i < k; i++)
+			set_del(&s->act->marked, uids[i]);
 		scr_say(s, false, "%zu message%s undeleted", k,
 			k == 1 ? "" : "s");
 	}
 	free(uids);
 }
 
-/* Expunge the messages of the open folder marked \Deleted. */
-void
-scr_act_expunge(struct screen *s)
+/* Expunge the messages of the open folder marked \Deleted (only_mine:
+ * those d marked here; a message another program marked is not thrown
+ * away without the user's $). */
+static void
+expunge(struct screen *s, bool only_mine)
 {
 	uint32_t *uids = xmalloc((s->sum.n ? s->sum.n : 1) * sizeof(*uids));
 	size_t n = 0;
 
 	for (size_t i = 0; i < s->sum.n; i++)
 		if ((s->sum.v[i].flags & STORE_F_DELETED) &&
-		    !set_has(&s->act->gone, s->sum.v[i].uid))
+		    !set_has(&s->act->gone, s->sum.v[i].uid) &&
+		    (!only_mine || set_has(&s->act->marked, s->sum.v[i].uid)))
 			uids[n++] = s->sum.v[i].uid;
 	if (n && post_op(s, ACCT_REQ_DELETE, uids, n, 0, 0, NULL, NULL,
 			 false)) {
@@ -563,7 +574,14 @@ scr_act_expunge(struct screen *s)
 		scr_say(s, false, "expunging %zu message%s", n,
 			n == 1 ? "" : "s");
 	}
+	set_clear(&s->act->marked);
 	free(uids);
+}
+
+void
+scr_act_expunge(struct screen *s)
+{
+	expunge(s, false);
 }
 
 void
@@ -572,7 +590,7 @@ scr_act_leave(struct screen *s)
 	struct scr_act *t = s->act;
 
 	if (s->cur_fid)
-		scr_act_expunge(s);
+		expunge(s, true);
 	set_clear(&t->tags);
 	set_clear(&t->gone);
 	set_clear(&t->folded);

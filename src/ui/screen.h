@@ -205,8 +205,8 @@ const char *scr_act_prompt_label(const struct screen *s);
 /* An event of account a: SCR_ACT_* bits. */
 int scr_act_event(struct screen *s, struct acct *a,
 		  const struct acct_event *ev);
-/* The open folder is left: expunge what is marked deleted, forget tags,
- * limit and folds. */
+/* The open folder is left: expunge what d marked deleted there, forget
+ * tags, limit and folds. */
 void scr_act_leave(struct screen *s);
 /* Post the expunge of the open folder's messages marked deleted. */
 void scr_act_expunge(struct screen *s);

@@ -260,5 +260,18 @@ before=$(count "$M/.Trash")
 tui_keys g d
 ok "delete = mark: d marks D" wait_re "│D   Oct 19 .*打ち合わせの日程について"
 is "$(count "$M/.Trash")" "$before" "delete = mark: nothing went to Trash"
+inbox4=$(count "$M")
+tui_keys c Sent Enter
+ok "another folder opens" tui_wait "postie: demo | Sent"
+i=0
+while [ "$(count "$M")" -ne $((inbox4 - 1)) ] && [ $i -lt 50 ]; do
+	i=$((i + 1))
+	sleep 0.1
+done
+is "$(count "$M")" $((inbox4 - 1)) "leaving INBOX expunged what d marked"
+tui_keys q
+tui_wait "Quit postie?" >/dev/null
+tui_keys y
+ok "quit" tui_wait "postie exited: 0"
 
 done_testing
