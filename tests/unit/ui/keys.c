@@ -64,6 +64,18 @@ test_actions(void)
 	is_int(ui_action_key("search", UI_PANE_PAGER, &k, &e), 1,
 	       "search means nothing in the viewer");
 	like(e.msg, "nothing in the viewer", "and says so");
+	is_int(ui_action_key("delete", UI_PANE_INDEX, &k, &e), 0, "delete");
+	ok(!k.fn && k.code == 'd', "delete presses d");
+	is_int(ui_action_key("limit", UI_PANE_INDEX, &k, &e), 0, "limit");
+	ok(!k.fn && k.code == 'l', "limit presses l");
+	is_int(ui_action_key("tag-prefix", UI_PANE_INDEX, &k, &e), 0,
+	       "tag-prefix");
+	ok(!k.fn && k.code == ';', "tag-prefix presses ;");
+	is_int(ui_action_key("fold", UI_PANE_FOLDERS, &k, &e), 0,
+	       "fold in the folder list");
+	ok(!k.fn && k.code == ' ', "fold presses Space there");
+	is_int(ui_action_key("move", UI_PANE_PAGER, &k, &e), 1,
+	       "move means nothing in the viewer");
 	is_int(ui_action_key("explode", UI_PANE_INDEX, &k, &e), -1,
 	       "unknown action refused");
 	like(e.msg, "unknown action 'explode'", "names it");
