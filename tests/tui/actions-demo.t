@@ -146,6 +146,23 @@ is "$(count "$M")" $((inbox2 - 3)) "; s: three files left INBOX"
 is "$(count "$M/.Work.2026")" 3 "; s: and are in Work.2026"
 ok "; s: no tags left" tui_gone "tagged" 5
 
+# --- ; F and ; N: one flag request for the tagged ----------------------------
+tui_keys g t t
+ok "two tagged" tui_wait "| 2 tagged"
+tui_keys '\;' F
+ok "; F flags both" wait_re "│.\*  Oct 1[0-9] "
+tui_keys l is:flagged Enter
+ok "both are flagged (is:flagged counts them)" \
+	wait_re "limit: is:flagged \([0-9]+ of"
+nflag=$(tui_screen | sed -n 's/.*limit: is:flagged (\([0-9]*\) of.*/\1/p')
+tui_keys l all Enter g
+tui_keys '\;' F
+tui_keys l is:flagged Enter
+ok "; F again clears both" \
+	wait_re "limit: is:flagged \($((nflag - 2)) of"
+tui_keys l all Enter
+tui_keys T Enter
+
 # --- T tags by a pattern ----------------------------------------------------
 tui_keys T
 ok "T asks for a pattern" tui_wait "Tag messages matching:"
