@@ -25,6 +25,11 @@ M=$D/Maildir
 for f in 归档 Work Work.2026 Work.2026.Q1; do
 	mkdir -p "$M/.$f/cur" "$M/.$f/new" "$M/.$f/tmp"
 done
+# hostile-42: a folder whose name tries to set the title and clear the
+# screen
+for f in "$(printf 'A\033[2J')" "$(printf 'B\033]0;owned\007')"; do
+	mkdir -p "$M/.$f/cur" "$M/.$f/new" "$M/.$f/tmp"
+done
 export HOME="$D/home" XDG_CACHE_HOME="$D/cache" XDG_DATA_HOME="$D/data"
 export XDG_STATE_HOME="$D/state" XDG_CONFIG_HOME="$D/config"
 mkdir -p "$HOME"
@@ -229,6 +234,12 @@ tui_keys Tab
 ok "Work with its child nested" tui_wait " ▾Work"
 ok "2026 under Work" tui_wait "   ▾2026"
 ok "Q1 under 2026" tui_wait "     Q1"
+ok "hostile-42: a CSI in a folder name is shown as text" \
+	tui_wait " A^[[2J"
+ok "hostile-42: an OSC title in a folder name too" \
+	tui_wait " B^[]0;owned^G"
+is "$(tui_tmux display -p -t "$TUI_SESSION" '#{pane_title}' | grep -c owned)" 0 \
+	"hostile-42: the terminal title is not changed"
 tui_keys g 2>/dev/null
 # to the Work row: from the top (the heading), down to it
 for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14; do tui_keys k; done
@@ -255,9 +266,10 @@ inbox3=$(count "$M")
 # another program adds a message: the UIDs the screen has are stale
 printf 'From: x@y\nSubject: behind\n\nhi\n' >"$M/new/1799999999.stale.demo"
 tui_keys d
-ok "a refused move: the error is shown" tui_wait "changed on disk; sync it first"
-ok "a refused move: the message is back" tui_wait "您的订单已签收"
-is "$(count "$M")" $((inbox3 + 1)) "a refused move: nothing left INBOX"
+ok "hostile-15: a move with stale UIDs is refused, the error shown" \
+	tui_wait "changed on disk; sync it first"
+ok "hostile-15: the message is back" tui_wait "您的订单已签收"
+is "$(count "$M")" $((inbox3 + 1)) "hostile-15: nothing left INBOX"
 
 tui_keys q
 tui_wait "Quit postie?" >/dev/null

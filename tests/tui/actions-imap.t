@@ -245,10 +245,10 @@ m.logout()
 PY
 tui_keys g C
 tui_keys Work/2026 Enter
-ok "TRYCREATE: the server's answer becomes a question" \
+ok "hostile-16: NO [TRYCREATE] becomes a question" \
 	tui_wait "Folder 'Work/2026' does not exist; create it? (y/n)" 20
 tui_keys y
-ok "TRYCREATE: created and copied on the second try" \
+ok "hostile-16: created and copied on the one retry" \
 	server_has Work/2026 1 0
 
 # --- the limit on Work (3 messages, bodies not downloaded) ---------------------------

@@ -126,7 +126,7 @@ until grep -q 'stall 120' "$TEST_TMP/stall.log" 2>/dev/null || [ $i -ge 100 ]; d
 	i=$((i + 1))
 	sleep 0.1
 done
-ok "the server stopped in the middle of the FETCH" \
+ok "hostile-6: the server stopped in the middle of the FETCH" \
 	grep -q 'stall 120' "$TEST_TMP/stall.log"
 ok "the cursor on the newest" tui_wait_sel "message $N"
 
@@ -156,7 +156,7 @@ sorted=$(printf '%s\n' $times | sort -n | tr '\n' ' ')
 median=$(printf '%s\n' $times | sort -n | sed -n 5,6p |
 	awk '{ s += $1 } END { print int(s / 2) }')
 diag "stall: key to redrawn cursor, ms: $sorted(median $median)"
-ok "the median of ten presses is under 100 ms (was $median)" \
+ok "hostile-6: the median of ten presses is under 100 ms (was $median)" \
 	test "$median" -lt 100
 ok "the cursor moved ten rows" tui_wait_sel "message $((N - 10))"
 ok "and the worker is still waiting on the server" tui_wait "| syncing" 1
