@@ -1031,6 +1031,35 @@ scr_act_key(struct screen *s, wint_t ch)
 }
 
 void
+scr_act_pager_key(struct screen *s, wint_t ch)
+{
+	uint32_t uid = s->pg_uid;
+	bool found = false;
+
+	for (size_t i = 0; i < s->shown; i++)
+		if (s->sum.v[s->order[i]].uid == uid) {
+			s->cursor = i;
+			found = true;
+		}
+	if (!found) {
+		scr_say(s, false, "the message is no longer in the index");
+		return;
+	}
+	s->act->prefix = false;
+	scr_act_key(s, ch);
+	if (ch == 'd') {
+		/* as in the index: on to the next message */
+		const struct store_summary *m = scr_at(s, s->cursor);
+		if (m && m->uid != uid)
+			scr_open_message(s);
+		else
+			s->view = VIEW_INDEX;
+	} else if (ch == 's' || ch == 'C') {
+		s->view = VIEW_INDEX; /* the prompt, and then the index */
+	}
+}
+
+void
 scr_act_prompt_done(struct screen *s, enum prompt_kind k, const char *v)
 {
 	switch (k) {

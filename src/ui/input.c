@@ -440,6 +440,13 @@ pager_key(struct screen *s, int type, wint_t ch)
 		if (s->view == VIEW_PAGER)
 			scr_toggle(s, ch == 'F' ? STORE_F_FLAGGED : STORE_F_SEEN);
 		break;
+	case 'd':
+	case 'u':
+	case 's':
+	case 'C':
+		if (s->view == VIEW_PAGER)
+			scr_act_pager_key(s, ch);
+		break;
 	case 'q':
 	case 'i':
 		s->view = VIEW_INDEX;

@@ -386,6 +386,8 @@ scr_show_help(struct screen *s)
 		"  g / G                top / bottom\n"
 		"  J / K                next / previous message\n"
 		"  F, N                 flag; mark new\n"
+		"  d, u, s, C           delete (and show the next), undelete,\n"
+		"                       move, copy\n"
 		"  q, i                 back to the index\n"
 		"\n"
 		"Folder list\n"

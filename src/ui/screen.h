@@ -195,6 +195,9 @@ void scr_act_free(struct screen *s);
 void scr_act_filter(struct screen *s);
 /* A key of the index: true when it was an action's (done). */
 bool scr_act_key(struct screen *s, wint_t ch);
+/* d, u, s or C in the viewer: for the message shown; d goes on to the
+ * next message. */
+void scr_act_pager_key(struct screen *s, wint_t ch);
 /* Enter on one of the prompts of actions.c with the text typed. */
 void scr_act_prompt_done(struct screen *s, enum prompt_kind k,
 			 const char *v);

@@ -229,6 +229,22 @@ ok "Z folds every thread" tui_wait "(+9) 周末爬山"
 tui_keys Z
 ok "Z again unfolds all" tui_gone "(+9)" 5
 
+# --- d in the viewer ----------------------------------------------------------------
+tui_keys / subject:年假 Enter Enter
+ok "a message opens in the viewer" tui_wait "Subject: 年假申请已批准"
+trash1=$(count "$M/.Trash")
+tui_keys d
+ok "d in the viewer shows the next message" \
+	tui_wait "Subject: [SECURITY] DSA-5999-1"
+i=0
+while [ "$(count "$M/.Trash")" -ne $((trash1 + 1)) ] && [ $i -lt 50 ]; do
+	i=$((i + 1))
+	sleep 0.1
+done
+is "$(count "$M/.Trash")" $((trash1 + 1)) "and the one shown went to Trash"
+tui_keys q
+ok "back to the index" tui_gone "Subject: [SECURITY]" 5
+
 # --- the folder list as a tree ---------------------------------------------------
 tui_keys Tab
 ok "Work with its child nested" tui_wait " ▾Work"

@@ -74,8 +74,10 @@ test_actions(void)
 	is_int(ui_action_key("fold", UI_PANE_FOLDERS, &k, &e), 0,
 	       "fold in the folder list");
 	ok(!k.fn && k.code == ' ', "fold presses Space there");
-	is_int(ui_action_key("move", UI_PANE_PAGER, &k, &e), 1,
-	       "move means nothing in the viewer");
+	is_int(ui_action_key("move", UI_PANE_PAGER, &k, &e), 0,
+	       "move in the viewer");
+	is_int(ui_action_key("limit", UI_PANE_PAGER, &k, &e), 1,
+	       "limit means nothing in the viewer");
 	is_int(ui_action_key("explode", UI_PANE_INDEX, &k, &e), -1,
 	       "unknown action refused");
 	like(e.msg, "unknown action 'explode'", "names it");
