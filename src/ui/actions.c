@@ -133,6 +133,30 @@ set_del(struct uidset *s, uint32_t uid)
 	s->n--;
 }
 
+/* Add v[n] (ascending) in one merge: a server's answer may hold tens of
+ * thousands of UIDs, which one insertion each would make quadratic. */
+static void
+set_merge(struct uidset *s, const uint32_t *v, size_t n)
+{
+	size_t cap = s->n + n ? s->n + n : 1;
+	uint32_t *out = xmalloc(cap * sizeof(*out));
+	size_t i = 0, j = 0, o = 0;
+
+	while (i < s->n || j < n) {
+		uint32_t x;
+		if (j == n || (i < s->n && s->v[i] <= v[j]))
+			x = s->v[i++];
+		else
+			x = v[j++];
+		if (o == 0 || out[o - 1] != x)
+			out[o++] = x;
+	}
+	free(s->v);
+	s->v = out;
+	s->n = o;
+	s->cap = cap;
+}
+
 static void
 set_clear(struct uidset *s)
 {
@@ -237,8 +261,7 @@ body_hits(struct screen *s, struct uidset *body)
 		scr_say(s, true, "%s", e.msg);
 		return -1;
 	}
-	for (size_t i = 0; i < n; i++)
-		set_add(body, v[i]);
+	set_merge(body, v, n);
 	free(v);
 	return 0;
 }
@@ -449,6 +472,7 @@ targets(struct screen *s, uint32_t **out)
 			*out = NULL;
 			scr_say(s, false, "no tagged messages (t tags one, T "
 				      "by a pattern)");
+			return 0;
 		}
 		qsort(*out, n, sizeof(**out), cmp_u32);
 		return n;
@@ -810,8 +834,7 @@ parse_query(struct screen *s, const char *text, struct ui_query *q,
 			ui_query_release(q);
 			return -1;
 		}
-		for (size_t i = 0; i < n; i++)
-			set_add(body, v[i]);
+		set_merge(body, v, n);
 		free(v);
 	}
 	return 0;
@@ -1105,8 +1128,7 @@ scr_act_event(struct screen *s, struct acct *a, const struct acct_event *ev)
 	if (ev->req_id && ev->req_id == t->search_id) {
 		if (ev->kind == ACCT_EV_DATA && ev->payload && cur) {
 			const struct acct_uids *u = ev->payload;
-			for (size_t i = 0; i < u->n; i++)
-				set_add(&t->body, u->v[i]);
+			set_merge(&t->body, u->v, u->n);
 			return SCR_ACT_RELOAD | SCR_ACT_HANDLED;
 		}
 		if (acct_ev_is_terminal(ev->kind)) {
