@@ -50,11 +50,13 @@ draw_bar(struct screen *s)
 	if (f) {
 		buf_addstr(&b, " | ");
 		ui_sanitize(&b, f->name, strlen(f->name), UI_TAB_SPACE);
-		buf_addf(&b, " | %zu message%s, %u new | sort: %s%s",
-			 s->sum.n, s->sum.n == 1 ? "" : "s", unread,
-			 s->reverse ? "reverse-" : "",
-			 sorts[s->sort]);
+		buf_addf(&b, " | %zu message%s, %u new", s->sum.n,
+			 s->sum.n == 1 ? "" : "s", unread);
+		/* the limit before the sort: on a narrow screen it is
+		 * what must not be cut off */
 		scr_act_status(s, &b);
+		buf_addf(&b, " | sort: %s%s", s->reverse ? "reverse-" : "",
+			 sorts[s->sort]);
 	} else {
 		buf_addstr(&b, " | no folder yet");
 	}
