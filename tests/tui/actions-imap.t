@@ -256,11 +256,15 @@ tui_keys c Work Enter
 ok "Work opens" tui_wait "postie: lab | Work | 3 messages" 20
 tui_keys l from:Bob Enter
 ok "limit from:" tui_wait "limit: from:Bob (1 of 3)"
-tui_keys l subject:评审 Enter
-ok "limit subject: in Chinese" tui_wait "limit: subject:评审 (0 of 3)"
+tui_keys l subject:爬山 Enter
+ok "limit subject: in Chinese" tui_wait "limit: subject:爬山 (2 of 3)"
 tui_keys l all Enter
 tui_keys c INBOX Enter
 ok "INBOX" tui_wait "postie: lab | INBOX | 3 messages"
+tui_keys l subject:报销 Enter
+ok "limit subject: in Chinese, in INBOX" \
+	tui_wait "limit: subject:报销 (1 of 3)"
+tui_keys l all Enter
 tui_keys l has:attachment Enter
 ok "limit has:attachment" tui_wait "limit: has:attachment (1 of 3)"
 ok "the invoice" tui_wait_sel "报销单和发票"
