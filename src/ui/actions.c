@@ -229,6 +229,21 @@ scr_act_free(struct screen *s)
 	s->act = NULL;
 }
 
+/* A server search still running for a limit that is being replaced or
+ * dropped: its answer would be ignored, so spare the server the work. */
+static void
+cancel_search(struct screen *s)
+{
+	struct scr_act *t = s->act;
+	struct acct *a = &s->acc[s->cur_acc];
+	struct perr e = PERR_INIT;
+
+	if (t->search_id && a->w && acct_cancel(a->w, t->search_id, &e) < 0)
+		log_info("search %llu: %s", (unsigned long long)t->search_id,
+			 e.msg);
+	t->search_id = 0;
+}
+
 /* ---------------------------------------------------------------------
  * What the index shows
  */
@@ -615,6 +630,7 @@ scr_act_leave(struct screen *s)
 
 	if (s->cur_fid)
 		expunge(s, true);
+	cancel_search(s);
 	set_clear(&t->tags);
 	set_clear(&t->gone);
 	set_clear(&t->folded);
@@ -889,6 +905,7 @@ set_limit(struct screen *s, const char *text)
 	struct acct *a = cur_acct(s);
 
 	if (!*text || strcmp(text, "all") == 0) {
+		cancel_search(s);
 		limit_clear(t);
 		scr_resort(s);
 		scr_say(s, false, "limit cleared: all %zu messages", s->shown);
@@ -896,6 +913,7 @@ set_limit(struct screen *s, const char *text)
 	}
 	if (parse_query(s, text, &q, &body) < 0)
 		return;
+	cancel_search(s);
 	limit_clear(t);
 	t->limit = q;
 	t->limit_text = xstrdup(text);
