@@ -134,13 +134,15 @@ now_ms() {
 	date +%s%3N
 }
 
-# press k and time the cursor row's change; prints milliseconds
+# press k and time the cursor row's change; prints milliseconds. The
+# poll is one capture with attributes (the reverse-video row moves), so
+# that what is timed is the screen, not a pipeline of helpers.
 press() {
-	before=$(tui_selected)
+	before=$(tui_tmux capture-pane -p -e -t "$TUI_SESSION")
 	t0=$(now_ms)
 	tui_keys k
 	while :; do
-		cur=$(tui_selected)
+		cur=$(tui_tmux capture-pane -p -e -t "$TUI_SESSION")
 		[ "$cur" != "$before" ] && break
 		[ $(( $(now_ms) - t0 )) -gt 5000 ] && break
 		sleep 0.01
