@@ -160,6 +160,8 @@ struct cfg_account {
 	unsigned pop3_delete_days;
 	bool sent_copy;          /* file a copy of sent mail in Sent */
 	bool imap_id;            /* send IMAP ID after login */
+	char *new_mail_command;  /* run when new mail came; NULL: the [ui]
+				    one */
 	const char *login_hint;  /* from the preset, or NULL; static */
 	unsigned line;           /* where its section starts */
 };
@@ -173,6 +175,22 @@ struct cfg_bind {
 	char *action; /* opaque here; the UI checks it */
 	unsigned line;
 };
+
+/* One line of a [color] section (in the dotfile or a theme file):
+ * "element = colours and attributes", both opaque here; the screen
+ * checks them and names line and col (of the value) when it cannot. */
+struct cfg_color {
+	char *element;
+	char *value;
+	unsigned line, col;
+};
+/* More [color] lines than this in one file are an error. */
+#define CFG_MAX_COLORS 500
+/* A theme file larger than this is refused before it is read. */
+#define CFG_MAX_THEME_FILE (64 * 1024)
+
+/* The key presets [ui] keys may name. */
+#define CFG_KEY_PRESETS "default", "vim", "emacs"
 
 enum cfg_sort { CFG_SORT_DATE, CFG_SORT_ARRIVAL, CFG_SORT_FROM,
 		CFG_SORT_SUBJECT, CFG_SORT_SIZE, CFG_SORT_THREAD };
@@ -192,6 +210,11 @@ struct cfg_ui {
 	bool delete_mark;        /* delete = mark: d marks \Deleted instead
 				    of moving to Trash; "trash" */
 	char *log_level;         /* error, warn, info or debug; "info" */
+	char *keys;              /* key preset: NULL (default), "vim" or
+				    "emacs" */
+	bool bell_on_new;        /* beep when new mail comes; no */
+	bool set_title;          /* set the terminal title; yes */
+	char *new_mail_command;  /* run when new mail came, or NULL */
 };
 
 struct cfg {
@@ -203,6 +226,8 @@ struct cfg {
 	size_t n_accounts;
 	struct cfg_bind *binds;       /* in file order */
 	size_t n_binds;
+	struct cfg_color *colors;     /* [color] lines, in file order */
+	size_t n_colors;
 	char **errors;       /* "FILE:LINE:COL: message", in file order */
 	size_t n_errors;
 	size_t n_errors_dropped; /* faults beyond CFG_MAX_ERRORS */
@@ -239,6 +264,21 @@ int cfg_load(struct cfg *c, const char *path, struct perr *e);
  * file called name, with the same results as cfg_load. */
 int cfg_parse_buffer(struct cfg *c, const char *name, const char *text,
 		     size_t len, struct perr *e);
+
+/* Read a theme file: the dotfile's syntax with [color] sections only
+ * (any other section is a fault). Fills c->colors (and c->path,
+ * c->display_path for messages); faults, errors and return values as
+ * cfg_load. A file larger than CFG_MAX_THEME_FILE is refused (PERR_LOCAL).
+ * *c must have been through cfg_init; it is reset first. */
+int cfg_load_theme(struct cfg *c, const char *path, struct perr *e);
+/* The same from memory; name is used in messages. */
+int cfg_parse_theme_buffer(struct cfg *c, const char *name,
+			   const char *text, size_t len, struct perr *e);
+
+/* The candidate closest to word by edit distance (ASCII case ignored),
+ * or NULL when none is close enough to be a likely typo. cands is
+ * NULL-terminated; the result is one of them. Any thread. */
+const char *cfg_did_you_mean(const char *word, const char *const *cands);
 
 /* The account called name (exact match), or NULL. Borrowed from c. */
 const struct cfg_account *cfg_find_account(const struct cfg *c,

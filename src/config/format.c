@@ -149,6 +149,7 @@ format_account(struct buf *out, const struct cfg_account *a)
 	}
 	kv_bool(out, "sent-copy", a->sent_copy);
 	kv_bool(out, "imap-id", a->imap_id);
+	kv(out, "new-mail-command", a->new_mail_command);
 	if (a->login_hint)
 		comment(out, "if login fails: ", a->login_hint);
 }
@@ -174,10 +175,22 @@ cfg_format(const struct cfg *c, struct buf *out)
 	kv_bool(out, "confirm-quit", ui->confirm_quit);
 	buf_addf(out, "\tdelete = %s\n", ui->delete_mark ? "mark" : "trash");
 	kv(out, "log-level", ui->log_level);
+	kv(out, "keys", ui->keys);
+	kv_bool(out, "bell-on-new", ui->bell_on_new);
+	kv_bool(out, "set-title", ui->set_title);
+	kv(out, "new-mail-command", ui->new_mail_command);
 
 	for (size_t i = 0; i < c->n_accounts; i++) {
 		buf_addch(out, '\n');
 		format_account(out, &c->accounts[i]);
+	}
+	if (c->n_colors) {
+		buf_addstr(out, "\n[color]\n");
+		for (size_t i = 0; i < c->n_colors; i++) {
+			buf_addf(out, "\t%s = ", c->colors[i].element);
+			cfg_quote_value(out, c->colors[i].value);
+			buf_addch(out, '\n');
+		}
 	}
 	/* one section per pane, in the order panes first appear */
 	for (size_t i = 0; i < c->n_binds; i++) {

@@ -44,7 +44,7 @@
 	X(SENT, "sent") X(DRAFTS, "drafts") X(TRASH, "trash")              \
 	X(SIGNATURE, "signature") X(ASSUMED_CHARSET, "assumed-charset")    \
 	X(POP3_DELETE, "pop3-delete") X(SENT_COPY, "sent-copy")            \
-	X(IMAP_ID, "imap-id")
+	X(IMAP_ID, "imap-id") X(NEW_MAIL_COMMAND, "new-mail-command")
 
 #define UI_KEYS(X)                                                       \
 	X(THEME, "theme") X(EDITOR, "editor") X(SORT, "sort")              \
@@ -52,7 +52,8 @@
 	X(FOLDER_WIDTH, "folder-width")                                    \
 	X(MARK_READ_DELAY, "mark-read-delay")                              \
 	X(CONFIRM_QUIT, "confirm-quit") X(LOG_LEVEL, "log-level")          \
-	X(DELETE, "delete")
+	X(DELETE, "delete") X(KEYS, "keys") X(BELL_ON_NEW, "bell-on-new")  \
+	X(SET_TITLE, "set-title") X(NEW_MAIL_COMMAND, "new-mail-command")
 
 #define KEY_ENUM_A(id, name) AK_##id,
 #define KEY_ENUM_U(id, name) UK_##id,
@@ -61,7 +62,9 @@ enum account_key { ACCOUNT_KEYS(KEY_ENUM_A) AK_COUNT };
 enum ui_key { UI_KEYS(KEY_ENUM_U) UK_COUNT };
 static const char *const account_keys[] = { ACCOUNT_KEYS(KEY_NAME) NULL };
 static const char *const ui_keys[] = { UI_KEYS(KEY_NAME) NULL };
-static const char *const sections[] = { "ui", "account", "bind", NULL };
+static const char *const sections[] = { "ui", "account", "bind", "color",
+					NULL };
+static const char *const key_presets[] = { CFG_KEY_PRESETS, NULL };
 static const char *const panes[] = { CFG_BIND_PANES, NULL };
 static const char *const sort_names[] = { "date", "arrival", "from",
 					  "subject", "size", "thread", NULL };
@@ -70,12 +73,15 @@ static const char *const log_levels[] = { "error", "warn", "info", "debug",
 
 #define MAX_CHARSETS 8
 #define POLL_MIN 30
+/* A local Maildir costs a directory listing per check, not a login. */
+#define POLL_MIN_LOCAL 1
 #define POLL_MAX (24 * 3600)
 #define MARK_READ_MAX 3600
 #define FOLDER_WIDTH_MAX 200
 #define POP3_DAYS_MAX 3650
 
-enum section { SEC_NONE, SEC_UI, SEC_ACCOUNT, SEC_BIND, SEC_SKIP };
+enum section { SEC_NONE, SEC_UI, SEC_ACCOUNT, SEC_BIND, SEC_COLOR,
+	       SEC_SKIP };
 
 /* A fault before it is sorted into file order. */
 struct fault {
@@ -88,6 +94,7 @@ struct parser {
 	const char *name;       /* the file as shown in messages */
 	const char *not_private; /* why a password is refused, or NULL */
 	const char *untrusted;  /* why a command is refused, or NULL */
+	bool theme_only;        /* a theme file: [color] sections only */
 
 	struct fault *faults;
 	size_t n_faults, cap_faults;
@@ -101,7 +108,10 @@ struct parser {
 	char *pane;             /* of the current [bind] */
 	unsigned ui_lines[UK_COUNT]; /* where each [ui] key was set */
 	unsigned (*acct_lines)[AK_COUNT]; /* per account, the same */
-	size_t cap_accounts, cap_lines, cap_binds;
+	/* per account, the column of a poll under 30s: allowed only for a
+	 * local Maildir, which may be named after it (0: none) */
+	unsigned *short_poll_col;
+	size_t cap_accounts, cap_lines, cap_binds, cap_short, cap_colors;
 };
 
 /* ---------------------------------------------------------------------
@@ -324,6 +334,10 @@ open_account(struct parser *ps, const char *at, const char *name)
 			    c->n_accounts + 1, sizeof(*c->accounts));
 	ps->acct_lines = xgrow(ps->acct_lines, &ps->cap_lines,
 			       c->n_accounts + 1, sizeof(*ps->acct_lines));
+	ps->short_poll_col = xgrow(ps->short_poll_col, &ps->cap_short,
+				   c->n_accounts + 1,
+				   sizeof(*ps->short_poll_col));
+	ps->short_poll_col[c->n_accounts] = 0;
 	struct cfg_account *a = &c->accounts[c->n_accounts++];
 	memset(a, 0, sizeof(*a));
 	memset(ps->acct_lines[c->n_accounts - 1], 0,
@@ -374,7 +388,15 @@ parse_section(struct parser *ps, const char *p, const char *end)
 		goto out;
 	}
 	char *sname = xstrndup(name, nlen);
-	if (ascii_strcasecmp(sname, "ui") == 0) {
+	if (ps->theme_only && ascii_strcasecmp(sname, "color") != 0) {
+		fault(ps, name, "a theme file holds only [color] sections, "
+			       "not [%s]", sname);
+	} else if (ascii_strcasecmp(sname, "color") == 0) {
+		if (sub)
+			fault(ps, sub_at, "[color] takes no name");
+		else
+			ps->sec = SEC_COLOR;
+	} else if (ascii_strcasecmp(sname, "ui") == 0) {
 		if (sub)
 			fault(ps, sub_at, "[ui] takes no name");
 		else
@@ -408,8 +430,8 @@ parse_section(struct parser *ps, const char *p, const char *end)
 		const char *hint = cfg_did_you_mean(sname, sections);
 		fault(ps, name, "unknown section [%s]%s%s%s", sname,
 		      hint ? "; did you mean [" : " (expected [ui], "
-						   "[account \"NAME\"] or "
-						   "[bind \"PANE\"])",
+						   "[account \"NAME\"], "
+						   "[bind \"PANE\"] or [color])",
 		      hint ? hint : "", hint ? "]?" : "");
 	}
 	free(sname);
@@ -716,14 +738,26 @@ set_account_key(struct parser *ps, enum account_key k, const char *key,
 			take(k == AK_PASSWORD_COMMAND ? &a->password_command
 						      : &a->oauth_token_command, &v);
 		break;
+	case AK_NEW_MAIL_COMMAND:
+		if (check_command(ps, at, key, v))
+			take(&a->new_mail_command, &v);
+		break;
 	case AK_POLL:
 		if (cfg_parse_duration(v, &n, &e) < 0) {
 			fault_perr(ps, at, &e);
-		} else if (n != 0 && (n < POLL_MIN || n > POLL_MAX)) {
+		} else if (n != 0 && (n < POLL_MIN_LOCAL || n > POLL_MAX ||
+				      (n < POLL_MIN &&
+				       a->receive.proto != CFG_PROTO_NONE &&
+				       a->receive.proto !=
+					       CFG_PROTO_MAILDIR))) {
 			fault(ps, at,
 			      "'poll' must be 0 (never) or from 30s to 24h, "
 			      "got '%s'", v);
 		} else {
+			/* under 30s: checked again once receive is known */
+			if (n != 0 && n < POLL_MIN)
+				ps->short_poll_col[ps->c->n_accounts - 1] =
+					col_of(ps, at);
 			a->poll = n;
 		}
 		break;
@@ -826,10 +860,26 @@ set_ui_key(struct parser *ps, enum ui_key k, const char *key,
 	}
 	case UK_THREADS:
 	case UK_CONFIRM_QUIT:
-		if (cfg_parse_bool(v, k == UK_THREADS ? &ui->threads
-						       : &ui->confirm_quit,
+	case UK_BELL_ON_NEW:
+	case UK_SET_TITLE:
+		if (cfg_parse_bool(v, k == UK_THREADS	     ? &ui->threads
+				      : k == UK_CONFIRM_QUIT ? &ui->confirm_quit
+				      : k == UK_BELL_ON_NEW  ? &ui->bell_on_new
+							     : &ui->set_title,
 				   &e) < 0)
 			fault_perr(ps, at, &e);
+		break;
+	case UK_KEYS:
+		for (size_t i = 0; key_presets[i]; i++)
+			if (strcmp(v, key_presets[i]) == 0) {
+				take(&ui->keys, &v);
+				return;
+			}
+		fault(ps, at, "expected default, vim or emacs, got '%s'", v);
+		break;
+	case UK_NEW_MAIL_COMMAND:
+		if (check_command(ps, at, key, v))
+			take(&ui->new_mail_command, &v);
 		break;
 	case UK_DATE_FORMAT: {
 		/* Try it: a format that yields nothing or more than a line
@@ -927,6 +977,39 @@ fail:
 	free(action);
 }
 
+/* An "element = colours and attributes" line of [color]. Only its shape
+ * is checked here; the screen knows the element names and colours and
+ * reports them with the line and column kept here. */
+static void
+set_color(struct parser *ps, const char *key_at, char *element,
+	  const char *at, char *value)
+{
+	struct cfg *c = ps->c;
+
+	if (!check_oneline(ps, at, element, value))
+		goto fail;
+	for (size_t i = 0; i < c->n_colors; i++)
+		if (strcmp(c->colors[i].element, element) == 0) {
+			fault(ps, key_at, "'%s' is already set on line %u",
+			      element, c->colors[i].line);
+			goto fail;
+		}
+	if (c->n_colors == CFG_MAX_COLORS) {
+		fault(ps, key_at, "too many colour lines (at most %d)",
+		      CFG_MAX_COLORS);
+		goto fail;
+	}
+	c->colors = xgrow(c->colors, &ps->cap_colors, c->n_colors + 1,
+			  sizeof(*c->colors));
+	c->colors[c->n_colors++] = (struct cfg_color){
+		element, value, ps->line, col_of(ps, at)
+	};
+	return;
+fail:
+	free(element);
+	free(value);
+}
+
 /* A key = value line. */
 static void
 parse_assignment(struct parser *ps, const char *p, const char *end)
@@ -994,9 +1077,13 @@ parse_assignment(struct parser *ps, const char *p, const char *end)
 	}
 
 	if (ps->sec == SEC_NONE) {
-		fault(ps, key_at,
-		      "'%s' is outside any section; put it under [ui] or "
-		      "[account \"NAME\"]", key);
+		if (ps->theme_only)
+			fault(ps, key_at, "'%s' is outside any section; a "
+				       "theme starts with [color]", key);
+		else
+			fault(ps, key_at,
+			      "'%s' is outside any section; put it under "
+			      "[ui] or [account \"NAME\"]", key);
 		goto out;
 	}
 	if (ps->sec == SEC_SKIP)
@@ -1007,6 +1094,10 @@ parse_assignment(struct parser *ps, const char *p, const char *end)
 	}
 	if (ps->sec == SEC_BIND) {
 		set_bind(ps, key_at, key, val_at, val);
+		return;
+	}
+	if (ps->sec == SEC_COLOR) {
+		set_color(ps, key_at, key, val_at, val);
 		return;
 	}
 
@@ -1122,6 +1213,10 @@ finish_account(struct parser *ps, size_t i)
 			 "account \"%s\" has both password and "
 			 "password-command; keep one", a->name);
 	}
+	if (ps->short_poll_col[i] && a->receive.proto != CFG_PROTO_MAILDIR)
+		fault_at(ps, lines[AK_POLL], ps->short_poll_col[i],
+			 "'poll' must be 0 (never) or from 30s to 24h for a "
+			 "server (under 30s only for a local maildir:)");
 	if (lines[AK_POP3_DELETE] && a->receive.proto != CFG_PROTO_POP3)
 		fault_at(ps, lines[AK_POP3_DELETE], 1,
 			 "'pop3-delete' applies only when receive is a POP3 "
@@ -1156,12 +1251,13 @@ fault_cmp(const void *x, const void *y)
 
 static int
 parse_text(struct cfg *c, const char *name, const char *not_private,
-	   const char *untrusted,
+	   const char *untrusted, bool theme_only,
 	   const char *text, size_t len, struct perr *e)
 {
 	struct parser ps = { .c = c, .name = name,
 			     .not_private = not_private,
-			     .untrusted = untrusted };
+			     .untrusted = untrusted,
+			     .theme_only = theme_only };
 	const char *p = text, *end = text + len;
 
 	/* a UTF-8 byte-order mark, as some Windows editors write */
@@ -1204,6 +1300,7 @@ parse_text(struct cfg *c, const char *name, const char *not_private,
 
 	free(ps.pane);
 	free(ps.acct_lines);
+	free(ps.short_poll_col);
 	if (ps.n_faults == 0) {
 		free(ps.faults);
 		return 0;
@@ -1231,6 +1328,7 @@ cfg_init(struct cfg *c)
 	c->ui.sort = CFG_SORT_DATE;
 	c->ui.folder_width = 20;
 	c->ui.confirm_quit = true;
+	c->ui.set_title = true;
 }
 
 static void
@@ -1253,6 +1351,7 @@ account_release(struct cfg_account *a)
 	free(a->drafts);
 	free(a->trash);
 	free(a->signature);
+	free(a->new_mail_command);
 	for (size_t i = 0; i < a->n_assumed_charsets; i++)
 		free(a->assumed_charsets[i]);
 	free(a->assumed_charsets);
@@ -1270,7 +1369,14 @@ cfg_release(struct cfg *c)
 		free(c->binds[i].action);
 	}
 	free(c->binds);
+	for (size_t i = 0; i < c->n_colors; i++) {
+		free(c->colors[i].element);
+		free(c->colors[i].value);
+	}
+	free(c->colors);
 	free(c->ui.theme);
+	free(c->ui.keys);
+	free(c->ui.new_mail_command);
 	free(c->ui.editor);
 	free(c->ui.date_format);
 	free(c->ui.log_level);
@@ -1292,7 +1398,7 @@ cfg_parse_buffer(struct cfg *c, const char *name, const char *text,
 	cfg_release(c);
 	c->path = xstrdup(name);
 	c->display_path = xstrdup(name);
-	return parse_text(c, name, NULL, NULL, text, len, e);
+	return parse_text(c, name, NULL, NULL, false, text, len, e);
 }
 
 const struct cfg_account *
@@ -1449,7 +1555,7 @@ cfg_load(struct cfg *c, const char *path, struct perr *e)
 					      c->display_path);
 	if (file_read_all(path, &text, CFG_MAX_FILE, e) < 0)
 		goto out;
-	rc = parse_text(c, c->display_path, not_private, untrusted,
+	rc = parse_text(c, c->display_path, not_private, untrusted, false,
 			text.data, text.len, e);
 out:
 	/* the text may hold a password */
@@ -1460,4 +1566,49 @@ out:
 	free(why_cmd);
 	free(chosen);
 	return rc;
+}
+
+int
+cfg_load_theme(struct cfg *c, const char *path, struct perr *e)
+{
+	struct buf text = BUF_INIT;
+	struct stat st;
+	int rc = -1;
+
+	cfg_release(c);
+	c->path = xstrdup(path);
+	c->display_path = display_path(path);
+	if (stat(path, &st) < 0) {
+		perr_set(e, PERR_LOCAL, "cannot read '%s': %s",
+			 c->display_path, strerror(errno));
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		perr_set(e, PERR_LOCAL, "cannot read '%s': not a regular file",
+			 c->display_path);
+		return -1;
+	}
+	if (st.st_size > CFG_MAX_THEME_FILE) {
+		perr_set(e, PERR_LOCAL, "'%s' is larger than %d bytes; that "
+			 "is not a theme", c->display_path,
+			 CFG_MAX_THEME_FILE);
+		return -1;
+	}
+	if (file_read_all(path, &text, CFG_MAX_THEME_FILE, e) < 0)
+		goto out;
+	rc = parse_text(c, c->display_path, NULL, NULL, true, text.data,
+			text.len, e);
+out:
+	buf_release(&text);
+	return rc;
+}
+
+int
+cfg_parse_theme_buffer(struct cfg *c, const char *name, const char *text,
+		       size_t len, struct perr *e)
+{
+	cfg_release(c);
+	c->path = xstrdup(name);
+	c->display_path = xstrdup(name);
+	return parse_text(c, name, NULL, NULL, true, text, len, e);
 }

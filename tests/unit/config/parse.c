@@ -110,7 +110,25 @@ static const struct tcase cases[] = {
 	{ "[]\n", "1:2: expected a section name after '['", true },
 	{ "[ui] x\n", "1:6: unexpected text after the section header", true },
 	{ "[uii]\n", "1:2: unknown section [uii]; did you mean [ui]?", true },
-	{ "[colour]\n", "1:2: unknown section [colour] (expected", true },
+	{ "[colour]\n", "1:2: unknown section [colour]; did you mean [color]?",
+	  true },
+	{ "[zzz]\n", "1:2: unknown section [zzz] (expected", true },
+	{ "[color]\nstatus = red\nstatus = blue\n",
+	  "3:1: 'status' is already set on line 2", true },
+	{ "[color \"x\"]\n", "1:8: [color] takes no name", true },
+	{ "[account \"m\"]\naddress = m@example.com\npoll = 10s\n"
+	  "receive = maildir:/m\n", "\tpoll = 10s\n", false },
+	{ ACCT "poll = 1s\n", "4:8: 'poll' must be 0 (never) or from 30s to 24h",
+	  true },
+	{ "[account \"b\"]\naddress = b@example.com\npoll = 5s\n"
+	  "receive = imaps://x.example.com\n",
+	  "3:8: 'poll' must be 0 (never) or from 30s to 24h for a server", true },
+	{ "[ui]\nkeys = vim\nbell-on-new = yes\nset-title = no\n",
+	  "\tkeys = vim\n\tbell-on-new = yes\n\tset-title = no\n", false },
+	{ "[ui]\nkeys = vi\n", "2:8: expected default, vim or emacs, got 'vi'",
+	  true },
+	{ "[color]\nstatus = white blue bold\n",
+	  "[color]\n\tstatus = white blue bold\n", false },
 	{ "[ui \"x\"]\n", "1:5: [ui] takes no name", true },
 	{ "[account]\n", "1:1: an account needs a name", true },
 	{ "[account \"\"]\n", "1:10: an account needs a name", true },
@@ -387,6 +405,50 @@ test_structure(void)
 	cfg_release(&c2);
 	cfg_release(&c);
 	ok(c.n_accounts == 0 && c.accounts == NULL, "release re-inits");
+}
+
+/* Theme files: the dotfile's syntax, [color] only. */
+static void
+test_theme(void)
+{
+	struct cfg c;
+	struct perr e = PERR_INIT;
+	static const char good[] = "# a theme\n[color]\n"
+				   "status = white blue bold  # the bar\n"
+				   "quote-1 = \"#5f87af\"\n";
+	static const char bad[] = "[color]\nstatus = red\n[ui]\n"
+				  "theme = x\n";
+
+	cfg_init(&c);
+	is_int(cfg_parse_theme_buffer(&c, "t.theme", good, strlen(good), &e),
+	       0, "a theme file parses");
+	is_int((intmax_t)c.n_colors, 2, "  two colour lines");
+	is_str(c.colors[0].element, "status", "  the element");
+	is_str(c.colors[0].value, "white blue bold", "  the value, no comment");
+	is_int(c.colors[0].line, 3, "  its line");
+	is_int(c.colors[0].col, 10, "  its column");
+	is_str(c.colors[1].value, "#5f87af", "  a quoted '#'");
+	cfg_release(&c);
+
+	cfg_init(&c);
+	is_int(cfg_parse_theme_buffer(&c, "b.theme", bad, strlen(bad), &e),
+	       -1, "a theme with [ui] fails");
+	like(e.msg, "b.theme:3:2: a theme file holds only [color] sections",
+	     "  and says where");
+	cfg_release(&c);
+
+	cfg_init(&c);
+	is_int(cfg_parse_theme_buffer(&c, "n.theme", "status = red\n", 13,
+				      &e), -1, "a line before [color] fails");
+	like(e.msg, "n.theme:1:1: 'status' is outside any section; a theme "
+	     "starts with [color]", "  and says so");
+	cfg_release(&c);
+
+	cfg_init(&c);
+	is_int(cfg_load_theme(&c, "/nonexistent/x.theme", &e), -1,
+	       "a missing theme file fails");
+	is_int(e.kind, PERR_LOCAL, "  as a local error");
+	cfg_release(&c);
 }
 
 static void
@@ -709,6 +771,7 @@ main(void)
 	test_many_faults();
 	test_structure();
 	test_did_you_mean();
+	test_theme();
 	test_files();
 	test_select_empty();
 	test_warnings();
