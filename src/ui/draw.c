@@ -60,6 +60,7 @@ draw_bar(struct screen *s)
 	} else {
 		buf_addstr(&b, " | no folder yet");
 	}
+	scr_notify_status(s, &b);
 	for (size_t i = 0; i < s->nacc; i++)
 		if (s->acc[i].syncing) {
 			buf_addstr(&b, " | syncing");
@@ -71,9 +72,9 @@ draw_bar(struct screen *s)
 			    UI_TAB_SPACE);
 	}
 	ui_fit(&safe, b.data, b.len, s->cols, UI_LEFT);
-	attron(COLOR_PAIR(PAIR_BAR) | A_REVERSE);
+	attrset(theme_attr(THEME_STATUS));
 	scr_put_cells(0, 0, safe.data, safe.len);
-	attroff(COLOR_PAIR(PAIR_BAR) | A_REVERSE);
+	attrset(A_NORMAL);
 	buf_release(&b);
 	buf_release(&safe);
 }
@@ -93,15 +94,18 @@ draw_folders(struct screen *s, int x0, int w, int y0, int h)
 		struct buf line = BUF_INIT, t = BUF_INIT;
 		move(y0 + y, x0);
 		if (scr_flat_get(s, top + (size_t)y, &ai, &fi)) {
-			int attr = 0;
+			enum theme_element el = THEME_FOLDER;
 			struct buf lab = BUF_INIT;
 			uint32_t unread = 0, total = 0;
+			int mark_at = 0;
 			scr_ftree_label(s, ai, fi, &lab, &unread, &total);
 			if (fi == SIZE_MAX) {
 				ui_sanitize(&t, lab.data, lab.len,
 					    UI_TAB_SPACE);
+				mark_at = (int)ui_width(t.data, t.len);
+				scr_notify_heading(s, ai, &t);
 				ui_fit(&line, t.data, t.len, w, UI_LEFT);
-				attr = A_BOLD | A_UNDERLINE;
+				el = THEME_FOLDER_ACCOUNT;
 			} else {
 				const struct store_folder *f =
 					&s->acc[ai].fv[fi];
@@ -120,17 +124,22 @@ draw_folders(struct screen *s, int x0, int w, int y0, int h)
 					buf_add(&line, cnt.data, cnt.len);
 				buf_release(&cnt);
 				if (ai == s->cur_acc && f->id == s->cur_fid)
-					attr |= A_BOLD;
-				if (unread)
-					attr |= A_BOLD;
+					el = THEME_FOLDER_CURRENT;
+				else if (unread)
+					el = THEME_FOLDER_UNREAD;
 			}
 			buf_release(&lab);
+			attr_t attr = theme_attr(el);
 			if (s->focus == FOCUS_FOLDERS &&
 			    top + (size_t)y == s->fcursor)
-				attr |= A_REVERSE;
-			attron(attr);
+				attr = theme_attr_over(el, THEME_SELECTION);
+			attrset(attr);
 			scr_put_cells(y0 + y, x0, line.data, line.len);
-			attroff(attr);
+			attrset(A_NORMAL);
+			if (fi == SIZE_MAX)
+				scr_notify_paint_heading(s, ai, y0 + y,
+							 x0 + mark_at,
+							 w - mark_at);
 		}
 		buf_release(&line);
 		buf_release(&t);
@@ -235,16 +244,35 @@ draw_index(struct screen *s, int x0, int w, int y0, int h)
 		};
 		buf_reset(&s->row);
 		ui_format_row(&s->row, &us, &fmt, &s->scratch);
-		int attr = 0;
-		if (!(m->flags & STORE_F_SEEN))
-			attr |= A_BOLD;
-		if (m->flags & STORE_F_FLAGGED)
-			attr |= COLOR_PAIR(PAIR_FLAG);
+		enum theme_element el = THEME_INDEX;
+		if (m->flags & STORE_F_DELETED)
+			el = THEME_INDEX_DELETED;
+		else if (m->flags & STORE_F_FLAGGED)
+			el = THEME_INDEX_FLAGGED;
+		else if (!(m->flags & STORE_F_SEEN))
+			el = THEME_INDEX_UNREAD;
+		attr_t attr = theme_attr(el);
+		if (el != THEME_INDEX_UNREAD && !(m->flags & STORE_F_SEEN))
+			attr |= theme_attr(THEME_INDEX_UNREAD) & ~A_COLOR;
 		if (pos == s->cursor)
-			attr |= A_REVERSE;
-		attron(attr);
+			attr = theme_attr_over(el, THEME_INDEX_CURSOR) |
+			       (attr & ~A_COLOR);
+		attrset(attr);
 		scr_put_cells(y0 + y, x0, s->row.data, s->row.len);
-		attroff(attr);
+		attrset(A_NORMAL);
+		/* the tree in its own colour, where the subject starts */
+		if (s->threaded && pos != s->cursor &&
+		    s->th.node[s->order[pos]].depth > 0) {
+			int sx = 3 + 1 + fmt.date_cells + 1 + fmt.from_cells + 1;
+			int tw = 2 * (int)s->th.node[s->order[pos]].depth + 1;
+			if (sx + tw > w)
+				tw = w - sx;
+			if (tw > 0)
+				mvchgat(y0 + y, x0 + sx, tw,
+					theme_attr(THEME_TREE) & ~A_COLOR,
+					(short)PAIR_NUMBER(theme_attr(
+						THEME_TREE)), NULL);
+		}
 	}
 	buf_release(&subj);
 	buf_release(&who);
@@ -255,19 +283,18 @@ draw_pager(struct screen *s, int y0, int h)
 {
 	if (s->pg.n && s->pg_top >= s->pg.n)
 		s->pg_top = s->pg.n - 1;
+	size_t sig = theme_signature_start(&s->pg, s->view == VIEW_HELP);
 	for (int y = 0; y < h; y++) {
 		size_t i = s->pg_top + (size_t)y;
 		if (i >= s->pg.n)
 			break;
 		const struct ui_pager_line *l = &s->pg.v[i];
-		int attr = 0;
-		if (l->header && i < s->pg.nheader)
-			attr = COLOR_PAIR(PAIR_HDR) | A_BOLD;
-		else if (l->quote)
-			attr = COLOR_PAIR(PAIR_Q1 + (int)((l->quote - 1) % 3));
-		attron(attr);
-		scr_put_cells(y0 + y, 0, s->pg.text.data + l->off, l->len);
-		attroff(attr);
+		const char *text = s->pg.text.data + l->off;
+		enum theme_element el = theme_pager_element(&s->pg, i, sig);
+		attrset(theme_attr(el));
+		scr_put_cells(y0 + y, 0, text, l->len);
+		attrset(A_NORMAL);
+		theme_paint_line(y0 + y, 0, el, text, l->len);
 	}
 }
 
@@ -287,18 +314,19 @@ draw_bottom(struct screen *s)
 				       : scr_act_prompt_label(s));
 		ui_sanitize(&b, s->input.data, s->input.len, UI_TAB_SPACE);
 		ui_fit(&t, b.data, b.len, s->cols - 1, UI_LEFT);
+		attrset(theme_attr(THEME_PROMPT));
 		scr_put_cells(s->rows - 1, 0, t.data, t.len);
+		attrset(A_NORMAL);
 		move(s->rows - 1, (int)ui_width(b.data, b.len) < s->cols - 1
 					  ? (int)ui_width(b.data, b.len)
 					  : s->cols - 1);
 	} else if (s->message) {
 		ui_sanitize(&b, s->message, strlen(s->message), UI_TAB_SPACE);
 		ui_fit(&t, b.data, b.len, s->cols - 1, UI_LEFT);
-		if (s->message_err)
-			attron(COLOR_PAIR(PAIR_ERR) | A_BOLD);
+		attrset(theme_attr(s->message_err ? THEME_ERROR
+						   : THEME_PROMPT));
 		scr_put_cells(s->rows - 1, 0, t.data, t.len);
-		if (s->message_err)
-			attroff(COLOR_PAIR(PAIR_ERR) | A_BOLD);
+		attrset(A_NORMAL);
 	}
 	buf_release(&b);
 	buf_release(&t);
@@ -339,22 +367,13 @@ scr_draw(struct screen *s)
 	draw_bottom(s);
 	curs_set(s->prompt != PROMPT_NONE ? 1 : 0);
 	refresh();
+	scr_notify_title(s);
 }
 
 
-/* The colour pairs, once curses has started. */
+/* The colour pairs of the theme, once curses has started. */
 void
-scr_colors_init(void)
+scr_colors_init(struct screen *s)
 {
-	if (has_colors()) {
-		start_color();
-		use_default_colors();
-		init_pair(PAIR_BAR, COLOR_WHITE, COLOR_BLUE);
-		init_pair(PAIR_Q1, COLOR_CYAN, -1);
-		init_pair(PAIR_Q2, COLOR_GREEN, -1);
-		init_pair(PAIR_Q3, COLOR_YELLOW, -1);
-		init_pair(PAIR_HDR, COLOR_CYAN, -1);
-		init_pair(PAIR_ERR, COLOR_RED, -1);
-		init_pair(PAIR_FLAG, COLOR_RED, -1);
-	}
+	theme_use(&s->theme);
 }

@@ -134,9 +134,14 @@ scr_run_command(struct screen *s, const char *line)
 		}
 	} else if (strcmp(argv[0], "folder") == 0 && argc == 2) {
 		scr_change_folder(s, argv[1]);
+	} else if (strcmp(argv[0], "theme") == 0 && argc <= 2) {
+		if (argc == 2)
+			scr_set_theme(s, argv[1]);
+		else
+			scr_say(s, false, "theme %s", s->theme.name);
 	} else {
 		scr_say(s, true, "unknown command '%s' (quit, sync, sort KEY, "
-			     "folder NAME)", argv[0]);
+			     "folder NAME, theme NAME)", argv[0]);
 	}
 	argv_free(argv);
 }

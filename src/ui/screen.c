@@ -445,6 +445,7 @@ cb_input(void *arg)
 		if (s->quit)
 			break;
 	}
+	scr_notify_seen(s);
 	check_signal(s);
 	if (!s->quit)
 		scr_draw(s);
@@ -471,6 +472,7 @@ cb_wake(void *arg)
 		if (!a)
 			continue;
 		bool cur = a == &s->acc[s->cur_acc];
+		scr_notify_event(s, (size_t)(a - s->acc), ev);
 		int act = scr_act_event(s, a, ev);
 		if ((act & SCR_ACT_RELOAD) && cur)
 			reload = true;
@@ -539,6 +541,8 @@ cb_wake(void *arg)
 		}
 	}
 	acct_event_free_list(list);
+	scr_notify_flush(s);
+	scr_notify_tick(s);
 	/* the first index of the start folder, once the store has it */
 	if (!s->cur_fid) {
 		struct acct *a = &s->acc[s->cur_acc];
@@ -582,6 +586,7 @@ cb_resize(void *arg)
 static void
 cb_timeout(void *arg)
 {
+	scr_notify_tick(arg);
 	check_signal(arg);
 }
 
@@ -589,7 +594,7 @@ cb_timeout(void *arg)
  * Start and end
  */
 static void
-curses_start(void)
+curses_start(struct screen *s)
 {
 	initscr();
 	curses_on = true;
@@ -600,7 +605,7 @@ curses_start(void)
 	nodelay(stdscr, TRUE);
 	set_escdelay(25);
 	curs_set(0);
-	scr_colors_init();
+	scr_colors_init(s);
 }
 
 static enum store_sort_key
@@ -646,6 +651,15 @@ ui_screen_run(const struct ui_screen_params *p, struct perr *e)
 
 	scr_load_bindings(&s);
 	scr_act_init(&s);
+	/* a theme that cannot be used is said once the screen is up */
+	struct perr te = PERR_INIT;
+	bool theme_bad = theme_load(&s.theme, p->cfg->ui.theme, p->cfg,
+				    &te) < 0;
+	if (theme_bad) {
+		struct perr de = PERR_INIT;
+		if (theme_load(&s.theme, "default", NULL, &de) < 0)
+			theme_builtin(&s.theme);
+	}
 	if (!(s.hub = acct_hub_new(0, e)))
 		goto out;
 	/* the index from disk first, then the workers */
@@ -669,8 +683,11 @@ ui_screen_run(const struct ui_screen_params *p, struct perr *e)
 	sigaction(SIGINT, &sa, &old_int);
 	sigaction(SIGHUP, &sa, &old_hup);
 	base_set_oom_hook(restore_terminal);
-	curses_start();
+	curses_start(&s);
+	scr_notify_start(&s);
 	getmaxyx(stdscr, s.rows, s.cols);
+	if (theme_bad)
+		scr_say(&s, true, "%s; the default theme is used", te.msg);
 	scr_draw(&s);
 
 	for (size_t i = 0; i < s.nacc; i++) {
@@ -716,6 +733,7 @@ ui_screen_run(const struct ui_screen_params *p, struct perr *e)
 	rc = ui_loop_run(s.loop, e);
 	ui_loop_free(s.loop);
 out_curses:
+	scr_notify_stop(&s);
 	restore_terminal();
 	base_set_oom_hook(NULL);
 	sigaction(SIGTERM, &old_term, NULL);
@@ -747,5 +765,6 @@ out:
 	free(s.acc);
 	free(s.bind);
 	scr_act_free(&s);
+	theme_release(&s.theme);
 	return rc;
 }

@@ -20,16 +20,20 @@
 #include "postie/ui.h"
 
 #include "private.h"
+#include "theme.h"
 
-/* Colour pairs. */
+struct scr_notify;
+
+/* Colour pairs by their first names: the pair of theme element N is
+ * N + 1. New drawing code asks theme_attr(THEME_X) instead. */
 enum {
-	PAIR_BAR = 1,
-	PAIR_Q1,
-	PAIR_Q2,
-	PAIR_Q3,
-	PAIR_HDR,
-	PAIR_ERR,
-	PAIR_FLAG,
+	PAIR_BAR = THEME_STATUS + 1,
+	PAIR_Q1 = THEME_QUOTE1 + 1,
+	PAIR_Q2 = THEME_QUOTE2 + 1,
+	PAIR_Q3 = THEME_QUOTE3 + 1,
+	PAIR_HDR = THEME_HEADER_NAME + 1,
+	PAIR_ERR = THEME_ERROR + 1,
+	PAIR_FLAG = THEME_INDEX_FLAGGED + 1,
 };
 
 enum focus { FOCUS_INDEX, FOCUS_FOLDERS };
@@ -112,6 +116,9 @@ struct screen {
 	int rows, cols;
 	struct buf row, scratch;
 	bool quit;
+
+	struct theme theme;        /* in use (theme.c) */
+	struct scr_notify *notify; /* new mail: markers, title (notify.c) */
 };
 
 /* ---------------------------------------------------------------------
@@ -162,7 +169,8 @@ void scr_put_cells(int y, int x, const char *p, size_t len);
  * columns)? */
 bool scr_folders_fit(const struct screen *s);
 void scr_draw(struct screen *s);
-void scr_colors_init(void);
+/* The colour pairs of s->theme, once curses has started. */
+void scr_colors_init(struct screen *s);
 
 /* ---------------------------------------------------------------------
  * input.c
@@ -243,5 +251,40 @@ void scr_ftree_label(const struct screen *s, size_t ai, size_t fi,
 		     struct buf *out, uint32_t *unread, uint32_t *total);
 /* Space, Enter, h, l in the folder list: true when taken (a fold). */
 bool scr_ftree_key(struct screen *s, wint_t ch);
+
+/* ---------------------------------------------------------------------
+ * theme.c
+ */
+/* Load the theme called name (and the dotfile's [color] lines) and use
+ * it at once; on failure say why and keep the one in use. */
+void scr_set_theme(struct screen *s, const char *name);
+
+/* ---------------------------------------------------------------------
+ * notify.c: new mail told on the screen, by the bell, a command, and
+ * the terminal title
+ */
+/* After curses started / before it ends. */
+void scr_notify_start(struct screen *s);
+void scr_notify_stop(struct screen *s);
+/* Each event of a wake-up, then flush once: the bell and the
+ * new-mail-command for what the wake-up brought. */
+void scr_notify_event(struct screen *s, size_t ai,
+		      const struct acct_event *ev);
+void scr_notify_flush(struct screen *s);
+/* Reap finished or overdue commands; never waits. */
+void scr_notify_tick(struct screen *s);
+/* The user looked at the open folder's account: its marker goes. */
+void scr_notify_seen(struct screen *s);
+/* Append " (N new)" to an account's heading; paint it in its colour
+ * after the heading of width w is drawn at (y, x). */
+void scr_notify_heading(const struct screen *s, size_t ai,
+			struct buf *line);
+void scr_notify_paint_heading(const struct screen *s, size_t ai, int y,
+			      int x, int w);
+/* Append " | new mail: ACCT N, ..." for the other accounts. */
+void scr_notify_status(const struct screen *s, struct buf *bar);
+/* The title's text, sanitised; write it when it changed. */
+void scr_notify_title_text(const struct screen *s, struct buf *out);
+void scr_notify_title(struct screen *s);
 
 #endif

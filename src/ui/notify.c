@@ -1,0 +1,402 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * New mail, told: a "N new" marker on the account's heading in the
+ * folder list and on the status bar until the user next looks at that
+ * account, an optional bell, an optional new-mail-command, and the
+ * terminal title ("postie: work/INBOX (3)").
+ *
+ * A batch is what one wake-up of the screen brings for an account: the
+ * NEW_MAIL events of one drain of the hub, added up. The first sync of
+ * each account after start only sets the baseline (a fresh index would
+ * otherwise announce every message it ever held).
+ *
+ * new-mail-command is split into words (no shell) and run with three
+ * more: the account's name, the folder (several joined by commas) and
+ * the count. It is spawned with stdin, stdout and stderr on /dev/null in
+ * a process group of its own and never waited for: the loop's ticks reap
+ * it with WNOHANG and kill the group after NOTIFY_TIMEOUT_MS. A failure
+ * goes to the log, never in the way of the screen.
+ *
+ * The title is written only where the terminal takes it: TERM of the
+ * xterm, screen, tmux or rxvt families (OSC 2), or a terminfo entry with
+ * tsl and fsl. Its text goes through ui_sanitize, so a folder name
+ * cannot end the sequence early or start another (hostile-42). xterm's
+ * title stack saves the old title at start and restores it on exit;
+ * terminals without the stack keep ours.
+ */
+#include <curses.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "postie/account.h"
+#include "postie/config.h"
+#include "postie/log.h"
+#include "postie/store.h"
+#include "postie/ui.h"
+
+#include "screen.h"
+
+extern char **environ;
+
+/* How long a new-mail-command may run, and how many at once. */
+#define NOTIFY_TIMEOUT_MS 10000
+#define NOTIFY_MAX_RUNNING 4
+/* The title's text, at most (bytes, before sanitising). */
+#define TITLE_MAX 200
+
+struct notify_acct {
+	unsigned unseen;     /* new since the user last looked */
+	bool baseline;       /* the first sync is over */
+	unsigned batch;      /* new in this wake-up */
+	struct buf folders;  /* their folders, comma-joined */
+};
+
+struct notify_child {
+	pid_t pid;
+	int64_t started;
+	char *what;          /* for the log: the account */
+};
+
+struct scr_notify {
+	struct notify_acct *acc;
+	size_t nacc;
+	struct notify_child run[NOTIFY_MAX_RUNNING];
+	size_t nrun;
+	enum { TITLE_NONE, TITLE_OSC, TITLE_TSL } title;
+	bool title_stack;
+	char *title_last;
+};
+
+void
+scr_notify_start(struct screen *s)
+{
+	struct scr_notify *n = xcalloc(1, sizeof(*n));
+	const char *term = getenv("TERM");
+
+	n->nacc = s->nacc;
+	n->acc = xcalloc(s->nacc, sizeof(*n->acc));
+	for (size_t i = 0; i < n->nacc; i++)
+		buf_init(&n->acc[i].folders);
+	s->notify = n;
+	if (!s->p->cfg->ui.set_title || !term)
+		return;
+	static const char *const osc_terms[] = { "xterm", "screen", "tmux",
+						 "rxvt", "alacritty", "foot",
+						 "kitty" };
+	for (size_t i = 0; i < ARRAY_SIZE(osc_terms); i++)
+		if (strncmp(term, osc_terms[i], strlen(osc_terms[i])) == 0)
+			n->title = TITLE_OSC;
+	char *tsl = tigetstr("tsl"), *fsl = tigetstr("fsl");
+	if (n->title == TITLE_NONE && tsl && tsl != (char *)-1 && fsl &&
+	    fsl != (char *)-1)
+		n->title = TITLE_TSL;
+	/* xterm's stack: save the title now, give it back at the end */
+	n->title_stack = n->title == TITLE_OSC &&
+			 strncmp(term, "xterm", 5) == 0;
+	if (n->title_stack) {
+		fputs("\033[22;2t", stdout);
+		fflush(stdout);
+	}
+}
+
+void
+scr_notify_stop(struct screen *s)
+{
+	struct scr_notify *n = s->notify;
+
+	if (!n)
+		return;
+	if (n->title_stack && n->title_last) {
+		fputs("\033[23;2t", stdout);
+		fflush(stdout);
+	}
+	/* children still running finish on their own; their zombies go
+	 * with the process */
+	for (size_t i = 0; i < n->nrun; i++)
+		free(n->run[i].what);
+	for (size_t i = 0; i < n->nacc; i++)
+		buf_release(&n->acc[i].folders);
+	free(n->acc);
+	free(n->title_last);
+	free(n);
+	s->notify = NULL;
+}
+
+/* ---------------------------------------------------------------------
+ * Events
+ */
+void
+scr_notify_event(struct screen *s, size_t ai, const struct acct_event *ev)
+{
+	struct scr_notify *n = s->notify;
+
+	if (!n || ai >= n->nacc)
+		return;
+	struct notify_acct *na = &n->acc[ai];
+	if (ev->kind == ACCT_EV_NEW_MAIL) {
+		if (!na->baseline || ev->n1 == 0)
+			return;
+		na->batch += ev->n1 > 100000 ? 100000 : (unsigned)ev->n1;
+		const char *f = ev->folder ? ev->folder : "INBOX";
+		/* each folder once in the list */
+		size_t fl = strlen(f);
+		const char *p = na->folders.data;
+		bool have = false;
+		while (*p) {
+			size_t l = strcspn(p, ",");
+			if (l == fl && memcmp(p, f, l) == 0)
+				have = true;
+			p += l + (p[l] == ',');
+		}
+		if (!have && na->folders.len < 1024)
+			buf_addf(&na->folders, "%s%s",
+				 na->folders.len ? "," : "", f);
+		return;
+	}
+	/* the end of the first sync: from now on new is new */
+	if ((ev->kind == ACCT_EV_DONE || ev->kind == ACCT_EV_FAILED ||
+	     ev->kind == ACCT_EV_CANCELLED) &&
+	    ev->req_id == s->acc[ai].sync_id)
+		na->baseline = true;
+}
+
+static void
+reap(struct scr_notify *n, bool force)
+{
+	int64_t now = time_mono_ms();
+
+	for (size_t i = 0; i < n->nrun;) {
+		struct notify_child *c = &n->run[i];
+		int status;
+		pid_t r = waitpid(c->pid, &status, WNOHANG);
+		if (r == 0 && (force || now - c->started > NOTIFY_TIMEOUT_MS)) {
+			log_warn("%s: new-mail-command ran for more than %ds: "
+				 "killed", c->what, NOTIFY_TIMEOUT_MS / 1000);
+			kill(-c->pid, SIGKILL);
+			kill(c->pid, SIGKILL);
+			while ((r = waitpid(c->pid, &status, 0)) < 0 &&
+			       errno == EINTR)
+				;
+			status = 0;
+		} else if (r == 0) {
+			i++;
+			continue;
+		}
+		if (r > 0 && WIFEXITED(status) && WEXITSTATUS(status) != 0)
+			log_warn("%s: new-mail-command exited with %d", c->what,
+				 WEXITSTATUS(status));
+		else if (r > 0 && WIFSIGNALED(status))
+			log_warn("%s: new-mail-command killed by signal %d",
+				 c->what, WTERMSIG(status));
+		free(c->what);
+		n->run[i] = n->run[--n->nrun];
+	}
+}
+
+/* Start the command without waiting for it. */
+static void
+run_command(struct screen *s, size_t ai, const char *cmdline,
+	    const char *folders, unsigned count)
+{
+	struct scr_notify *n = s->notify;
+	const char *name = s->acc[ai].ua->cfg->name;
+	struct perr e = PERR_INIT;
+	char **words, **argv = NULL;
+	char countbuf[16];
+	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t attr;
+	pid_t pid;
+
+	reap(n, false);
+	if (n->nrun == NOTIFY_MAX_RUNNING) {
+		log_warn("%s: new-mail-command not run: %d still running",
+			 name, NOTIFY_MAX_RUNNING);
+		return;
+	}
+	if (!(words = argv_split(cmdline, &e))) {
+		log_warn("%s: new-mail-command: %s", name, e.msg);
+		return;
+	}
+	size_t nw = 0;
+	while (words[nw])
+		nw++;
+	snprintf(countbuf, sizeof(countbuf), "%u", count);
+	argv = xcalloc(nw + 4, sizeof(*argv));
+	memcpy(argv, words, nw * sizeof(*argv));
+	argv[nw] = (char *)name;
+	argv[nw + 1] = (char *)folders;
+	argv[nw + 2] = countbuf;
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+	posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+	posix_spawnattr_init(&attr);
+	/* its own group: the terminal's ^C is not for it, and a timeout
+	 * kills what it started too */
+	posix_spawnattr_setpgroup(&attr, 0);
+	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
+	int rc = posix_spawnp(&pid, argv[0], &fa, &attr, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	posix_spawnattr_destroy(&attr);
+	if (rc != 0) {
+		log_warn("%s: cannot run new-mail-command '%s': %s", name,
+			 argv[0], strerror(rc));
+	} else {
+		n->run[n->nrun++] = (struct notify_child){
+			pid, time_mono_ms(), xstrdup(name)
+		};
+		log_info("%s: new-mail-command started for %u in %s", name,
+			 count, folders);
+	}
+	free(argv);
+	argv_free(words);
+}
+
+void
+scr_notify_flush(struct screen *s)
+{
+	struct scr_notify *n = s->notify;
+	bool bell = false;
+
+	if (!n)
+		return;
+	for (size_t i = 0; i < n->nacc; i++) {
+		struct notify_acct *na = &n->acc[i];
+		if (!na->batch)
+			continue;
+		na->unseen += na->batch;
+		const struct cfg_account *ca = s->acc[i].ua->cfg;
+		const char *cmd = ca->new_mail_command
+					  ? ca->new_mail_command
+					  : s->p->cfg->ui.new_mail_command;
+		if (cmd)
+			run_command(s, i, cmd, na->folders.data, na->batch);
+		bell = true;
+		na->batch = 0;
+		buf_reset(&na->folders);
+	}
+	if (bell && s->p->cfg->ui.bell_on_new)
+		beep();
+}
+
+void
+scr_notify_tick(struct screen *s)
+{
+	if (s->notify && s->notify->nrun)
+		reap(s->notify, false);
+}
+
+void
+scr_notify_seen(struct screen *s)
+{
+	struct scr_notify *n = s->notify;
+
+	if (n && s->cur_acc < n->nacc && s->cur_fid && s->view == VIEW_INDEX &&
+	    s->focus == FOCUS_INDEX)
+		n->acc[s->cur_acc].unseen = 0;
+}
+
+/* ---------------------------------------------------------------------
+ * Drawing
+ */
+void
+scr_notify_heading(const struct screen *s, size_t ai, struct buf *line)
+{
+	const struct scr_notify *n = s->notify;
+
+	if (n && ai < n->nacc && n->acc[ai].unseen)
+		buf_addf(line, " (%u new)", n->acc[ai].unseen);
+}
+
+void
+scr_notify_paint_heading(const struct screen *s, size_t ai, int y, int x,
+			 int w)
+{
+	const struct scr_notify *n = s->notify;
+	struct buf m = BUF_INIT;
+
+	if (!n || ai >= n->nacc || !n->acc[ai].unseen)
+		return;
+	scr_notify_heading(s, ai, &m);
+	int cells = (int)ui_width(m.data, m.len);
+	if (cells > w)
+		cells = w;
+	attr_t a = theme_attr(THEME_FOLDER_NEW);
+	if (cells > 0)
+		mvchgat(y, x, cells, a & ~A_COLOR, (short)PAIR_NUMBER(a), NULL);
+	buf_release(&m);
+}
+
+void
+scr_notify_status(const struct screen *s, struct buf *bar)
+{
+	const struct scr_notify *n = s->notify;
+	bool first = true;
+
+	if (!n)
+		return;
+	for (size_t i = 0; i < n->nacc; i++) {
+		if (!n->acc[i].unseen || i == s->cur_acc)
+			continue;
+		const char *name = s->acc[i].ua->cfg->name;
+		buf_addstr(bar, first ? " | new mail: " : ", ");
+		ui_sanitize(bar, name, strlen(name), UI_TAB_SPACE);
+		buf_addf(bar, " %u", n->acc[i].unseen);
+		first = false;
+	}
+}
+
+void
+scr_notify_title_text(const struct screen *s, struct buf *out)
+{
+	const struct acct *a = &s->acc[s->cur_acc];
+	const struct store_folder *f = scr_cur_folder(s);
+	struct buf raw = BUF_INIT;
+
+	buf_addf(&raw, "postie: %s", a->ua->cfg->name);
+	if (f) {
+		buf_addf(&raw, "/%s", f->name);
+		if (f->unread)
+			buf_addf(&raw, " (%u)", f->unread);
+	}
+	if (raw.len > TITLE_MAX) {
+		size_t cut = TITLE_MAX;
+		while (cut > 0 && ((unsigned char)raw.data[cut] & 0xc0) == 0x80)
+			cut--;
+		buf_truncate(&raw, cut);
+	}
+	ui_sanitize(out, raw.data, raw.len, UI_TAB_SPACE);
+	buf_release(&raw);
+}
+
+void
+scr_notify_title(struct screen *s)
+{
+	struct scr_notify *n = s->notify;
+	struct buf t = BUF_INIT;
+
+	if (!n || n->title == TITLE_NONE)
+		return;
+	scr_notify_title_text(s, &t);
+	if (n->title_last && strcmp(n->title_last, t.data) == 0) {
+		buf_release(&t);
+		return;
+	}
+	if (n->title == TITLE_OSC) {
+		fprintf(stdout, "\033]2;%s\007", t.data);
+	} else {
+		putp(tiparm(tigetstr("tsl"), 0));
+		fputs(t.data, stdout);
+		putp(tigetstr("fsl"));
+	}
+	fflush(stdout);
+	free(n->title_last);
+	n->title_last = buf_detach(&t, NULL);
+}
