@@ -245,13 +245,19 @@ theme_index_rgb(unsigned idx)
 	return 0;
 }
 
+/* Distance as the eye sees it, roughly: RGB weighted by the mean red
+ * ("redmean"), cheap and far better than plain RGB for greens and
+ * blues. */
 static uint32_t
 dist2(uint32_t a, uint32_t b)
 {
-	int dr = (int)(a >> 16 & 0xff) - (int)(b >> 16 & 0xff);
+	int ra = (int)(a >> 16 & 0xff), rb = (int)(b >> 16 & 0xff);
+	int dr = ra - rb;
 	int dg = (int)(a >> 8 & 0xff) - (int)(b >> 8 & 0xff);
 	int db = (int)(a & 0xff) - (int)(b & 0xff);
-	return (uint32_t)(dr * dr + dg * dg + db * db);
+	int rmean = (ra + rb) / 2;
+	return (uint32_t)((((512 + rmean) * dr * dr) >> 8) + 4 * dg * dg +
+			  (((767 - rmean) * db * db) >> 8));
 }
 
 static unsigned
@@ -270,6 +276,25 @@ nearest_in(uint32_t rgb, unsigned from, unsigned to)
 	return best;
 }
 
+/* A grey (or nearly) among the ANSI colours: by lightness, never a hue,
+ * which a distance would pick for a mid grey among eight colours. */
+static bool
+ansi_grey(uint32_t rgb, bool sixteen, unsigned *out)
+{
+	unsigned r = rgb >> 16 & 0xff, g = rgb >> 8 & 0xff, b = rgb & 0xff;
+	unsigned hi = r > g ? (r > b ? r : b) : (g > b ? g : b);
+	unsigned lo = r < g ? (r < b ? r : b) : (g < b ? g : b);
+	unsigned l = (r + g + b) / 3;
+
+	if (hi - lo > 32)
+		return false;
+	if (!sixteen)
+		*out = l < 96 ? 0 : 7;
+	else
+		*out = l < 64 ? 0 : l < 160 ? 8 : l < 232 ? 7 : 15;
+	return true;
+}
+
 unsigned
 theme_nearest_256(uint32_t rgb)
 {
@@ -279,13 +304,15 @@ theme_nearest_256(uint32_t rgb)
 unsigned
 theme_nearest_16(uint32_t rgb)
 {
-	return nearest_in(rgb, 0, 16);
+	unsigned g;
+	return ansi_grey(rgb, true, &g) ? g : nearest_in(rgb, 0, 16);
 }
 
 unsigned
 theme_nearest_8(uint32_t rgb)
 {
-	return nearest_in(rgb, 0, 8);
+	unsigned g;
+	return ansi_grey(rgb, false, &g) ? g : nearest_in(rgb, 0, 8);
 }
 
 enum theme_depth
