@@ -337,4 +337,13 @@ struct ui_screen_params {
  * only one screen at a time. */
 int ui_screen_run(const struct ui_screen_params *p, struct perr *e);
 
+/* What `postie config check` asks of the screen: every [bind] line
+ * names an action the pane has (or a : command the screen knows), and
+ * the theme [ui] theme names, with the dotfile's [color] lines, reads.
+ * Appends one "FILE:LINE: what" line per fault to errors and returns
+ * their count; a theme that cannot be found goes to warnings (the
+ * screen would use the default). Any thread. */
+size_t ui_config_check(const struct cfg *c, struct buf *errors,
+		       struct buf *warnings);
+
 #endif

@@ -5,8 +5,8 @@
  *	postie [-F FILE] config check [--try-secrets]
  *	postie [-F FILE] config path
  *
- * check reads and validates the dotfile and prints it resolved (defaults
- * and presets made explicit) on stdout, with plaintext passwords masked.
+ * check reads and validates the dotfile (key bindings and the theme with
+ * it) and prints it resolved (defaults and presets made explicit) on stdout, with plaintext passwords masked.
  * Password and token commands are shown but not run unless
  * --try-secrets asks for it; even then only the length of what they print
  * is reported. Exit 0 when valid, 78 (EX_CONFIG) with every fault on
@@ -18,6 +18,7 @@
 
 #include "postie/base.h"
 #include "postie/config.h"
+#include "postie/ui.h"
 
 #include "cmd.h"
 
@@ -82,6 +83,21 @@ config_check(const struct cmd_ctx *ctx, bool try_secrets)
 		goto out;
 	}
 
+	/* what only the screen knows: action names, the theme */
+	struct buf uerr = BUF_INIT, uwarn = BUF_INIT;
+	size_t nui = ui_config_check(&c, &uerr, &uwarn);
+	fputs(uwarn.data, stderr);
+	if (nui) {
+		fputs(uerr.data, stderr);
+		fprintf(stderr, "postie: '%s' is not valid: %zu fault%s\n",
+			c.display_path, nui, nui == 1 ? "" : "s");
+		buf_release(&uerr);
+		buf_release(&uwarn);
+		rc = EXIT_CONFIG;
+		goto out;
+	}
+	buf_release(&uerr);
+	buf_release(&uwarn);
 	for (size_t i = 0; i < c.n_warnings; i++)
 		fprintf(stderr, "%s\n", c.warnings[i]);
 	struct buf out = BUF_INIT;

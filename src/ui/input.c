@@ -536,7 +536,10 @@ scr_on_key(struct screen *s, int type, wint_t ch)
 		}
 		if (hit) {
 			s->npending = 0;
-			default_key(s, hit->to);
+			if (hit->cmd)
+				scr_run_command(s, hit->cmd);
+			else
+				default_key(s, hit->to);
 			return;
 		}
 		if (prefix)
@@ -555,44 +558,48 @@ scr_on_key(struct screen *s, int type, wint_t ch)
 	}
 }
 
-/* Turn the dotfile's [bind] sections into bindings; a binding that
- * cannot work is named on the status line, never dropped silently. */
-void
-scr_load_bindings(struct screen *s)
+/* One binding line, from the dotfile or a preset, into s->bind (which
+ * has room for three per line: global covers three panes). A binding
+ * that cannot work is named on the status line, never dropped silently;
+ * where names the line. */
+static void
+add_binding(struct screen *s, const char *pane, const char *keys,
+	    const char *action, const char *where)
 {
-	const struct cfg *c = s->p->cfg;
+	static const enum ui_pane all[] = {
+		UI_PANE_INDEX, UI_PANE_PAGER, UI_PANE_FOLDERS
+	};
+	struct perr e = PERR_INIT;
+	struct binding b = { 0 };
+	bool global = strcmp(pane, "global") == 0;
+	size_t added = 0;
 
-	s->bind = xcalloc(c->n_binds * 3 + 1, sizeof(*s->bind));
-	for (size_t i = 0; i < c->n_binds; i++) {
-		const struct cfg_bind *cb = &c->binds[i];
-		static const enum ui_pane all[] = {
-			UI_PANE_INDEX, UI_PANE_PAGER, UI_PANE_FOLDERS
-		};
-		struct perr e = PERR_INIT;
-		struct binding b = { 0 };
-		bool global = strcmp(cb->pane, "global") == 0;
-		size_t added = 0;
-
-		if (strcmp(cb->pane, "compose") == 0) {
-			log_info("%s:%u: [bind \"compose\"] waits for the "
-				 "composer", c->display_path, cb->line);
-			continue;
+	if (strcmp(pane, "compose") == 0) {
+		log_info("%s: [bind \"compose\"] waits for the composer",
+			 where);
+		return;
+	}
+	if (ui_keyseq_parse(keys, b.keys, UI_KEYSEQ_MAX, &b.n, &e) < 0) {
+		scr_say(s, true, "%s: %s", where, e.msg);
+		return;
+	}
+	if (action[0] == ':') {
+		if (ui_command_check(action + 1, &e) < 0) {
+			scr_say(s, true, "%s: %s", where, e.msg);
+			return;
 		}
-		if (ui_keyseq_parse(cb->keys, b.keys, UI_KEYSEQ_MAX, &b.n,
-				    &e) < 0) {
-			scr_say(s, true, "%s:%u: %s", c->display_path, cb->line,
-			    e.msg);
+		b.cmd = action + 1;
+	}
+	for (size_t k = 0; k < ARRAY_SIZE(all); k++) {
+		enum ui_pane pn = all[k];
+		const char *pname = pn == UI_PANE_INDEX   ? "index"
+				    : pn == UI_PANE_PAGER ? "pager"
+							  : "folders";
+		if (!global && strcmp(pane, pname) != 0)
 			continue;
-		}
-		for (size_t k = 0; k < ARRAY_SIZE(all); k++) {
-			enum ui_pane pn = all[k];
-			const char *pname = pn == UI_PANE_INDEX   ? "index"
-					    : pn == UI_PANE_PAGER ? "pager"
-								  : "folders";
-			if (!global && strcmp(cb->pane, pname) != 0)
-				continue;
+		if (!b.cmd) {
 			struct perr ae = PERR_INIT;
-			int r = ui_action_key(cb->action, pn, &b.to, &ae);
+			int r = ui_action_key(action, pn, &b.to, &ae);
 			if (r != 0) {
 				/* in global, an action for some panes only
 				 * is fine */
@@ -600,13 +607,35 @@ scr_load_bindings(struct screen *s)
 					e = ae;
 				continue;
 			}
-			b.pane = pn;
-			s->bind[s->nbind++] = b;
-			added++;
 		}
-		if (!added)
-			scr_say(s, true, "%s:%u: %s", c->display_path, cb->line,
-			    e.msg[0] ? e.msg : "binding for no pane");
+		b.pane = pn;
+		s->bind[s->nbind++] = b;
+		added++;
 	}
+	if (!added)
+		scr_say(s, true, "%s: %s", where,
+			e.msg[0] ? e.msg : "binding for no pane");
 }
 
+void
+scr_load_bindings(struct screen *s)
+{
+	const struct cfg *c = s->p->cfg;
+	size_t np;
+	const struct ui_preset_bind *pre = ui_key_preset(c->ui.keys, &np);
+
+	s->bind = xcalloc((c->n_binds + np) * 3 + 1, sizeof(*s->bind));
+	for (size_t i = 0; i < c->n_binds; i++) {
+		const struct cfg_bind *cb = &c->binds[i];
+		char *where = xstrfmt("%s:%u", c->display_path, cb->line);
+		add_binding(s, cb->pane, cb->keys, cb->action, where);
+		free(where);
+	}
+	for (size_t i = 0; i < np; i++) {
+		char *where = xstrfmt("keys = %s, '%s'", c->ui.keys,
+				      pre[i].keys);
+		add_binding(s, pre[i].pane, pre[i].keys, pre[i].action,
+			    where);
+		free(where);
+	}
+}

@@ -5,63 +5,151 @@
  * the keys curses reports, and action names turned into the built-in key
  * that does the same in that pane, so that a binding is a second way to
  * press a key the screen already knows and every action behaves exactly
- * as its built-in key.
+ * as its built-in key. A binding may instead run a : command
+ * ("X = :sort thread"). Also here: the vim and emacs presets of
+ * [ui] keys, as data; key names for the help, which is generated from
+ * the table and the bindings in use; and the checks `postie config
+ * check` runs on bindings and the theme.
  */
 #include <curses.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "postie/base.h"
+#include "postie/config.h"
 #include "postie/ui.h"
 
 #include "private.h"
+#include "screen.h"
+#include "theme.h"
 
-/* Each action and its built-in key in the index, the viewer and the
- * folder list (0: the action means nothing there). */
+/* Each action, its built-in key in the index, the viewer and the folder
+ * list (0: the action means nothing there), other built-in keys that do
+ * the same (for the help), and what it does. */
 static const struct action {
 	const char *name;
 	struct ui_key index, pager, folders;
+	const char *also, *also_pager; /* other keys, for the help */
+	const char *help;
 } actions[] = {
 #define C(c) { false, (uint32_t)(c) }
 #define K(k) { true, (uint32_t)(k) }
 #define NONE { false, 0 }
-	{ "next", C('j'), C('J'), C('j') },
-	{ "previous", C('k'), C('K'), C('k') },
-	{ "line-down", NONE, C('j'), NONE },
-	{ "line-up", NONE, C('k'), NONE },
-	{ "page-down", C(' '), C(' '), NONE },
-	{ "page-up", K(KEY_PPAGE), C('b'), NONE },
-	{ "first", C('g'), C('g'), NONE },
-	{ "last", C('G'), C('G'), NONE },
-	{ "open", C('\n'), NONE, C('\n') },
-	{ "back", NONE, C('q'), C('\t') },
-	{ "focus-folders", C('\t'), NONE, C('\t') },
-	{ "change-folder", C('c'), NONE, NONE },
-	{ "toggle-folders", C('B'), NONE, NONE },
-	{ "search", C('/'), NONE, NONE },
-	{ "search-next", C('n'), NONE, NONE },
-	{ "search-previous", C('p'), NONE, NONE },
-	{ "flag", C('F'), C('F'), NONE },
-	{ "toggle-new", C('N'), C('N'), NONE },
-	{ "sync", C('$'), NONE, NONE },
-	{ "command", C(':'), NONE, NONE },
-	{ "help", C('?'), NONE, NONE },
-	{ "quit", C('q'), C('q'), C('q') },
-	{ "redraw", C(12), C(12), NONE },
-	{ "delete", C('d'), C('d'), NONE },
-	{ "undelete", C('u'), C('u'), NONE },
-	{ "move", C('s'), C('s'), NONE },
-	{ "copy", C('C'), C('C'), NONE },
-	{ "tag", C('t'), NONE, NONE },
-	{ "tag-pattern", C('T'), NONE, NONE },
-	{ "tag-prefix", C(';'), NONE, NONE },
-	{ "limit", C('l'), NONE, NONE },
-	{ "fold-thread", C('z'), NONE, NONE },
-	{ "fold-all", C('Z'), NONE, NONE },
-	{ "fold", NONE, NONE, C(' ') },
+	{ "next", C('j'), C('J'), C('j'), "<Down>", NULL,
+	  "next message" },
+	{ "previous", C('k'), C('K'), C('k'), "<Up>", NULL,
+	  "previous message" },
+	{ "line-down", NONE, C('j'), NONE, NULL, "<Down>",
+	  "scroll a line down" },
+	{ "line-up", NONE, C('k'), NONE, NULL, "<Up>", "scroll a line up" },
+	{ "page-down", C(' '), C(' '), NONE, "<PageDown>", "<PageDown>",
+	  "next page" },
+	{ "page-up", K(KEY_PPAGE), C('b'), NONE, NULL, "<PageUp>",
+	  "previous page" },
+	{ "first", C('g'), C('g'), NONE, "<Home>", "<Home>",
+	  "first message / top" },
+	{ "last", C('G'), C('G'), NONE, "<End>", "<End>",
+	  "last message / bottom" },
+	{ "open", C('\n'), NONE, C('\n'), NULL, NULL,
+	  "open the message or folder" },
+	{ "back", NONE, C('q'), C('\t'), NULL, "i", "back to the index" },
+	{ "focus-folders", C('\t'), NONE, C('\t'), NULL, NULL,
+	  "switch between folder list and index" },
+	{ "change-folder", C('c'), NONE, NONE, "y", NULL,
+	  "change folder by name" },
+	{ "toggle-folders", C('B'), NONE, NONE, NULL, NULL,
+	  "show or hide the folder list" },
+	{ "search", C('/'), NONE, NONE, NULL, NULL,
+	  "search (as the limit l reads it)" },
+	{ "search-next", C('n'), NONE, NONE, NULL, NULL, "next match" },
+	{ "search-previous", C('p'), NONE, NONE, NULL, NULL,
+	  "previous match" },
+	{ "flag", C('F'), C('F'), NONE, NULL, NULL,
+	  "flag or unflag the message" },
+	{ "toggle-new", C('N'), C('N'), NONE, NULL, NULL,
+	  "mark the message new or read" },
+	{ "sync", C('$'), NONE, NONE, NULL, NULL,
+	  "expunge deleted messages, sync now" },
+	{ "command", C(':'), NONE, NONE, NULL, NULL,
+	  "a command: quit, sync, sort KEY, folder NAME, theme NAME" },
+	{ "help", C('?'), NONE, NONE, NULL, NULL, "this list" },
+	{ "quit", C('q'), C('q'), C('q'), NULL, NULL,
+	  "quit (viewer: back; folder list: to the index)" },
+	{ "redraw", C(12), C(12), NONE, NULL, NULL, "redraw the screen" },
+	{ "delete", C('d'), C('d'), NONE, NULL, NULL,
+	  "delete (to Trash, or mark D)" },
+	{ "undelete", C('u'), C('u'), NONE, NULL, NULL, "undelete" },
+	{ "move", C('s'), C('s'), NONE, NULL, NULL,
+	  "move to a folder (Tab: names)" },
+	{ "copy", C('C'), C('C'), NONE, NULL, NULL, "copy to a folder" },
+	{ "tag", C('t'), NONE, NONE, NULL, NULL, "tag the message" },
+	{ "tag-pattern", C('T'), NONE, NONE, NULL, NULL,
+	  "tag by a pattern (empty: untag)" },
+	{ "tag-prefix", C(';'), NONE, NONE, NULL, NULL,
+	  "next d u s C F N: all tagged" },
+	{ "limit", C('l'), NONE, NONE, NULL, NULL,
+	  "show only what matches (below)" },
+	{ "fold-thread", C('z'), NONE, NONE, NULL, NULL,
+	  "fold the thread (sort thread)" },
+	{ "fold-all", C('Z'), NONE, NONE, NULL, NULL, "fold all threads" },
+	{ "fold", NONE, NONE, C(' '), NULL, NULL,
+	  "fold or unfold a parent" },
 #undef C
 #undef K
 #undef NONE
+};
+
+/* The presets of [ui] keys: bindings as a [bind] section would write
+ * them, laid under the dotfile's own (which win). */
+struct preset_bind {
+	const char *pane, *keys, *action;
+};
+
+static const struct preset_bind preset_vim[] = {
+	{ "index", "gg", "first" },
+	{ "index", "G", "last" },
+	{ "index", "<C-d>", "page-down" },
+	{ "index", "<C-u>", "page-up" },
+	{ "index", "<C-f>", "page-down" },
+	{ "index", "<C-b>", "page-up" },
+	{ "index", "n", "search-next" },
+	{ "index", "N", "search-previous" },
+	{ "index", "U", "toggle-new" },
+	{ "index", "ZZ", "quit" },
+	{ "pager", "gg", "first" },
+	{ "pager", "G", "last" },
+	{ "pager", "<C-d>", "page-down" },
+	{ "pager", "<C-u>", "page-up" },
+	{ "pager", "<C-f>", "page-down" },
+	{ "pager", "<C-b>", "page-up" },
+	{ "pager", "<C-e>", "line-down" },
+	{ "pager", "<C-y>", "line-up" },
+	{ "pager", "U", "toggle-new" },
+	{ "folders", "gg", "open" },
+	{ NULL, NULL, NULL },
+};
+
+static const struct preset_bind preset_emacs[] = {
+	{ "index", "<C-n>", "next" },
+	{ "index", "<C-p>", "previous" },
+	{ "index", "<C-v>", "page-down" },
+	{ "index", "<M-v>", "page-up" },
+	{ "index", "<C-s>", "search" },
+	{ "index", "<C-r>", "search-previous" },
+	{ "index", "<M-lt>", "first" },
+	{ "index", "<M-gt>", "last" },
+	{ "index", "<M-x>", "command" },
+	{ "pager", "<C-n>", "line-down" },
+	{ "pager", "<C-p>", "line-up" },
+	{ "pager", "<C-v>", "page-down" },
+	{ "pager", "<M-v>", "page-up" },
+	{ "pager", "<M-lt>", "first" },
+	{ "pager", "<M-gt>", "last" },
+	{ "pager", "<C-g>", "back" },
+	{ "folders", "<C-n>", "next" },
+	{ "folders", "<C-p>", "previous" },
+	{ "folders", "<C-g>", "back" },
+	{ NULL, NULL, NULL },
 };
 
 static const struct {
@@ -176,6 +264,25 @@ ui_keyseq_parse(const char *s, struct ui_key *out, size_t max, size_t *n,
 	return 0;
 }
 
+static const char *const *
+action_names(void)
+{
+	static const char *v[ARRAY_SIZE(actions) + 1];
+
+	if (!v[0])
+		for (size_t i = 0; i < ARRAY_SIZE(actions); i++)
+			v[i] = actions[i].name;
+	return v;
+}
+
+static const char *
+pane_label(enum ui_pane pane)
+{
+	return pane == UI_PANE_INDEX   ? "index"
+	       : pane == UI_PANE_PAGER ? "viewer"
+				       : "folder list";
+}
+
 int
 ui_action_key(const char *action, enum ui_pane pane, struct ui_key *out,
 	      struct perr *e)
@@ -188,15 +295,302 @@ ui_action_key(const char *action, enum ui_pane pane, struct ui_key *out,
 					       : actions[i].folders;
 		if (out->code == 0) {
 			perr_set(e, PERR_CONFIG, "action '%s' means nothing "
-				 "in the %s", action,
-				 pane == UI_PANE_INDEX   ? "index"
-				 : pane == UI_PANE_PAGER ? "viewer"
-							 : "folder list");
+				 "in the %s", action, pane_label(pane));
 			return 1;
 		}
 		return 0;
 	}
+	const char *hint = cfg_did_you_mean(action, action_names());
+	if (hint)
+		return perr_set(e, PERR_CONFIG, "unknown action '%s'; did you "
+				"mean '%s'?", action, hint);
 	return perr_set(e, PERR_CONFIG, "unknown action '%s' (next, "
 			"previous, open, flag, toggle-new, search, sync, "
-			"quit, ... ; postie(1) lists them)", action);
+			"quit, ... or :COMMAND; postie(1) lists them)", action);
+}
+
+/* The : commands a binding may run (input.c's scr_run_command). */
+static const char *const commands[] = { "quit", "q", "sync", "sort",
+					"folder", "theme", NULL };
+
+int
+ui_command_check(const char *line, struct perr *e)
+{
+	struct perr se = PERR_INIT;
+	char **argv = argv_split(line, &se);
+
+	if (!argv)
+		return perr_set(e, PERR_CONFIG, "command ':%s': %s", line,
+				se.msg);
+	for (size_t i = 0; commands[i]; i++)
+		if (strcmp(argv[0], commands[i]) == 0) {
+			argv_free(argv);
+			return 0;
+		}
+	const char *hint = cfg_did_you_mean(argv[0], commands);
+	perr_set(e, PERR_CONFIG, "unknown command ':%s'%s%s%s (quit, sync, "
+		 "sort KEY, folder NAME, theme NAME)", argv[0],
+		 hint ? "; did you mean ':" : "", hint ? hint : "",
+		 hint ? "'?" : "");
+	argv_free(argv);
+	return -1;
+}
+
+const struct ui_preset_bind *
+ui_key_preset(const char *name, size_t *n)
+{
+	const struct preset_bind *p = NULL;
+
+	if (name && strcmp(name, "vim") == 0)
+		p = preset_vim;
+	else if (name && strcmp(name, "emacs") == 0)
+		p = preset_emacs;
+	*n = 0;
+	if (!p)
+		return NULL;
+	while (p[*n].pane)
+		(*n)++;
+	return (const struct ui_preset_bind *)p;
+}
+
+/* ---------------------------------------------------------------------
+ * Key names for the help
+ */
+void
+ui_key_name(struct ui_key k, struct buf *out)
+{
+	static const struct {
+		int code;
+		const char *name;
+	} fn[] = {
+		{ KEY_UP, "Up" },       { KEY_DOWN, "Down" },
+		{ KEY_LEFT, "Left" },   { KEY_RIGHT, "Right" },
+		{ KEY_HOME, "Home" },   { KEY_END, "End" },
+		{ KEY_PPAGE, "PageUp" }, { KEY_NPAGE, "PageDown" },
+		{ KEY_BTAB, "BackTab" }, { KEY_BACKSPACE, "Backspace" },
+		{ KEY_DC, "Delete" },   { KEY_IC, "Insert" },
+		{ KEY_ENTER, "Enter" },
+	};
+
+	if (k.fn) {
+		for (size_t i = 0; i < ARRAY_SIZE(fn); i++)
+			if ((uint32_t)fn[i].code == k.code) {
+				buf_addf(out, "<%s>", fn[i].name);
+				return;
+			}
+		if (k.code >= (uint32_t)KEY_F(1) &&
+		    k.code <= (uint32_t)KEY_F(24)) {
+			buf_addf(out, "<F%u>", k.code - (uint32_t)KEY_F(0));
+			return;
+		}
+		buf_addf(out, "<key %u>", k.code);
+		return;
+	}
+	switch (k.code) {
+	case '\n':
+	case '\r': buf_addstr(out, "<Enter>"); return;
+	case '\t': buf_addstr(out, "<Tab>"); return;
+	case ' ': buf_addstr(out, "<Space>"); return;
+	case 27: buf_addstr(out, "<Esc>"); return;
+	case '<': buf_addstr(out, "<lt>"); return;
+	case 127: buf_addstr(out, "<Backspace>"); return;
+	default: break;
+	}
+	if (k.code < 0x20) {
+		buf_addf(out, "<C-%c>", (char)(k.code + 'a' - 1));
+		return;
+	}
+	utf8_encode(out, k.code);
+}
+
+/* Keys of a sequence one after another; Esc then a key is M-key. */
+static void
+seq_name(const struct ui_key *k, size_t n, struct buf *out)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (!k[i].fn && k[i].code == 27 && i + 1 < n) {
+			struct buf t = BUF_INIT;
+			ui_key_name(k[i + 1], &t);
+			if (t.data[0] == '<')
+				buf_addf(out, "<M-%s", t.data + 1);
+			else
+				buf_addf(out, "<M-%s>", t.data);
+			buf_release(&t);
+			i++;
+			continue;
+		}
+		ui_key_name(k[i], out);
+	}
+}
+
+/* ---------------------------------------------------------------------
+ * The help: the map in use, generated
+ */
+static bool
+key_same(struct ui_key a, struct ui_key b)
+{
+	return a.fn == b.fn && a.code == b.code;
+}
+
+static void
+help_pane(const struct screen *s, enum ui_pane pane, const char *title,
+	  const char *notes, struct buf *out)
+{
+	struct buf keys = BUF_INIT, t = BUF_INIT;
+
+	buf_addf(out, "%s\n", title);
+	for (size_t i = 0; i < ARRAY_SIZE(actions); i++) {
+		const struct action *a = &actions[i];
+		struct ui_key k = pane == UI_PANE_INDEX   ? a->index
+				  : pane == UI_PANE_PAGER ? a->pager
+							  : a->folders;
+		if (k.code == 0)
+			continue;
+		buf_reset(&keys);
+		/* bound keys first: they are what the user chose */
+		bool shadowed = false;
+		for (size_t b = 0; b < s->nbind; b++) {
+			const struct binding *bd = &s->bind[b];
+			if (bd->pane != pane)
+				continue;
+			bool alone = bd->n == 1 && key_same(bd->keys[0], k);
+			if (alone && (bd->cmd || !key_same(bd->to, k)))
+				shadowed = true; /* the key does else now */
+			if (bd->cmd || !key_same(bd->to, k) || alone)
+				continue;
+			if (keys.len)
+				buf_addstr(&keys, ", ");
+			seq_name(bd->keys, bd->n, &keys);
+		}
+		if (!shadowed) {
+			if (keys.len)
+				buf_addstr(&keys, ", ");
+			ui_key_name(k, &keys);
+		}
+		const char *also = pane == UI_PANE_PAGER ? a->also_pager
+							 : a->also;
+		if (also && pane != UI_PANE_FOLDERS)
+			buf_addf(&keys, ", %s", also);
+		buf_reset(&t);
+		ui_fit(&t, keys.data, keys.len, 24, UI_LEFT);
+		buf_addf(out, "  %s %-16s %s\n", t.data, a->name, a->help);
+	}
+	for (size_t b = 0; b < s->nbind; b++) {
+		const struct binding *bd = &s->bind[b];
+		if (bd->pane != pane || !bd->cmd)
+			continue;
+		buf_reset(&keys);
+		seq_name(bd->keys, bd->n, &keys);
+		buf_reset(&t);
+		ui_fit(&t, keys.data, keys.len, 24, UI_LEFT);
+		buf_addf(out, "  %s :", t.data);
+		ui_sanitize(out, bd->cmd, strlen(bd->cmd), UI_TAB_SPACE);
+		buf_addch(out, '\n');
+	}
+	buf_addstr(out, notes);
+	buf_addch(out, '\n');
+	buf_release(&keys);
+	buf_release(&t);
+}
+
+void
+scr_help_text(const struct screen *s, struct buf *out)
+{
+	const char *preset = s->p->cfg->ui.keys;
+
+	buf_addf(out, "postie keys%s%s%s (bound keys first; ? again or q "
+		      "leaves)\n\n",
+		 preset ? " (" : "", preset ? preset : "", preset ? ")" : "");
+	help_pane(s, UI_PANE_INDEX, "Index",
+		  "  limit: from:X to:X subject:X body:X date:A..B date:7d\n"
+		  "         is:unread is:flagged is:replied is:deleted\n"
+		  "         has:attachment \"phrases\"; empty or all: all\n",
+		  out);
+	help_pane(s, UI_PANE_PAGER, "Viewer", "", out);
+	help_pane(s, UI_PANE_FOLDERS, "Folder list",
+		  "  l / h                  unfold or open / fold or go to "
+		  "the parent\n", out);
+	buf_addstr(out, "Commands (:)\n"
+			"  quit, sync [FOLDER], sort KEY, folder NAME, "
+			"theme NAME\n"
+			"  sort keys: date, arrival, from, subject, size, "
+			"thread (reverse-KEY turns it round)\n");
+}
+
+/* ---------------------------------------------------------------------
+ * Checking the dotfile
+ */
+static int
+pane_of(const char *name, enum ui_pane *out)
+{
+	if (strcmp(name, "index") == 0)
+		*out = UI_PANE_INDEX;
+	else if (strcmp(name, "pager") == 0)
+		*out = UI_PANE_PAGER;
+	else if (strcmp(name, "folders") == 0)
+		*out = UI_PANE_FOLDERS;
+	else
+		return -1;
+	return 0;
+}
+
+int
+ui_binding_check(const char *pane, const char *action, struct perr *e)
+{
+	static const enum ui_pane all[] = { UI_PANE_INDEX, UI_PANE_PAGER,
+					    UI_PANE_FOLDERS };
+	struct ui_key k;
+	enum ui_pane pn;
+
+	if (action[0] == ':')
+		return ui_command_check(action + 1, e);
+	if (strcmp(pane, "compose") == 0)
+		return 0; /* the composer checks its own */
+	if (strcmp(pane, "global") == 0) {
+		struct perr ae = PERR_INIT;
+		for (size_t i = 0; i < ARRAY_SIZE(all); i++) {
+			int r = ui_action_key(action, all[i], &k, &ae);
+			if (r == 0)
+				return 0;
+			if (r < 0) {
+				*e = ae;
+				return -1;
+			}
+		}
+		return perr_set(e, PERR_CONFIG, "action '%s' means nothing "
+				"in any pane", action);
+	}
+	if (pane_of(pane, &pn) < 0)
+		return perr_set(e, PERR_CONFIG, "unknown pane '%s'", pane);
+	return ui_action_key(action, pn, &k, e) == 0 ? 0 : -1;
+}
+
+size_t
+ui_config_check(const struct cfg *c, struct buf *errors,
+		struct buf *warnings)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < c->n_binds; i++) {
+		const struct cfg_bind *b = &c->binds[i];
+		struct perr e = PERR_INIT;
+		if (ui_binding_check(b->pane, b->action, &e) < 0) {
+			buf_addf(errors, "%s:%u: %s\n", c->display_path,
+				 b->line, e.msg);
+			n++;
+		}
+	}
+	struct theme t = { 0 };
+	struct perr te = PERR_INIT;
+	char *path = theme_find(c->ui.theme, c->path, &te);
+	if (!path && strcmp(c->ui.theme, "default") != 0) {
+		buf_addf(warnings, "%s: warning: %s; the default theme will "
+			 "be used\n", c->display_path, te.msg);
+	} else if (theme_load(&t, c->ui.theme, c, &te) < 0) {
+		buf_addf(errors, "%s\n", te.msg);
+		n++;
+	}
+	free(path);
+	theme_release(&t);
+	return n;
 }

@@ -58,8 +58,26 @@ int ui_keyseq_parse(const char *s, struct ui_key *out, size_t max, size_t *n,
 		    struct perr *e);
 /* The built-in key of the action name in pane (a binding presses it).
  * 0; 1 with a message in *e when the action means nothing in that pane;
- * -1 with PERR_CONFIG for an unknown action. */
+ * -1 with PERR_CONFIG for an unknown action (with a did-you-mean). */
 int ui_action_key(const char *action, enum ui_pane pane, struct ui_key *out,
 		  struct perr *e);
+/* Is line (without its ':') a : command the screen knows? 0, or -1 with
+ * PERR_CONFIG naming it and a did-you-mean. Its arguments are checked
+ * when it runs. */
+int ui_command_check(const char *line, struct perr *e);
+/* Can a [bind "pane"] line bind action (an action name or ":command")?
+ * 0, or -1 with PERR_CONFIG. "compose" is left to the composer. */
+int ui_binding_check(const char *pane, const char *action, struct perr *e);
+
+/* A binding of a key preset, as a [bind] line would write it. */
+struct ui_preset_bind {
+	const char *pane, *keys, *action;
+};
+/* The bindings of [ui] keys = name ("vim", "emacs"): static data, *n of
+ * them; NULL (and 0) for the default or an unknown name. */
+const struct ui_preset_bind *ui_key_preset(const char *name, size_t *n);
+/* Append the name of k as a [bind] line writes it: "j", "<C-d>",
+ * "<Enter>", "<PageUp>", "<F5>". */
+void ui_key_name(struct ui_key k, struct buf *out);
 
 #endif

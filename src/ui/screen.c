@@ -349,58 +349,12 @@ scr_reopen_message(struct screen *s)
 void
 scr_show_help(struct screen *s)
 {
-	static const char help[] =
-		"postie keys\n"
-		"\n"
-		"Index\n"
-		"  j, Down / k, Up      next / previous message\n"
-		"  PgDn, Space / PgUp   next / previous page\n"
-		"  g, Home / G, End     first / last message\n"
-		"  Enter                open the message\n"
-		"  Tab                  switch between folder list and index\n"
-		"  c, y                 change folder (by name)\n"
-		"  B                    show or hide the folder list\n"
-		"  /  n  p              search as the limit (l); next; back\n"
-		"  F                    flag or unflag the message\n"
-		"  N                    mark the message new or read\n"
-		"  d / u                delete (Trash, or mark D); undelete\n"
-		"  s / C                move / copy to a folder (Tab: names)\n"
-		"  t / T                tag the message / tag by a pattern\n"
-		"                       (T and an empty pattern untags all)\n"
-		"  ;                    the next d u s C F N for all tagged\n"
-		"  l                    limit: from:X to:X subject:X body:X\n"
-		"                       date:A..B date:7d is:unread\n"
-		"                       is:flagged is:replied is:deleted\n"
-		"                       has:attachment,\n"
-		"                       \"phrases\"; empty or all shows all\n"
-		"  z / Z                fold the thread / all (sort thread)\n"
-		"  $                    expunge deleted messages and sync now\n"
-		"  :                    quit, sync, sort KEY, folder NAME\n"
-		"  Ctrl-L               redraw\n"
-		"  ?                    this list\n"
-		"  q                    quit\n"
-		"\n"
-		"Viewer\n"
-		"  j, k, Down, Up       scroll a line\n"
-		"  Space, PgDn / b, PgUp   scroll a page\n"
-		"  g / G                top / bottom\n"
-		"  J / K                next / previous message\n"
-		"  F, N                 flag; mark new\n"
-		"  d, u, s, C           delete (and show the next), undelete,\n"
-		"                       move, copy\n"
-		"  q, i                 back to the index\n"
-		"\n"
-		"Folder list\n"
-		"  Enter, l             open the folder\n"
-		"  Space                fold or unfold a parent or an account\n"
-		"  h / l                fold, or go to the parent / unfold\n"
-		"\n"
-		"Sort keys: date, arrival, from, subject, size, thread\n"
-		"(reverse-KEY turns the order round).\n";
+	struct buf help = BUF_INIT;
 
+	scr_help_text(s, &help);
 	ui_pager_release(&s->pg);
 	s->pg.v = NULL;
-	const char *p = help;
+	const char *p = help.data;
 	while (*p) {
 		const char *nl = strchr(p, '\n');
 		size_t l = (size_t)(nl - p);
@@ -417,6 +371,7 @@ scr_show_help(struct screen *s)
 	s->pg.nheader = 0;
 	s->pg_top = 0;
 	s->view = VIEW_HELP;
+	buf_release(&help);
 }
 
 /* ---------------------------------------------------------------------

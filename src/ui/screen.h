@@ -62,6 +62,8 @@ struct binding {
 	struct ui_key keys[UI_KEYSEQ_MAX];
 	size_t n;
 	struct ui_key to;          /* the built-in key it presses */
+	const char *cmd;           /* or the : command it runs (borrowed
+				      from the dotfile), or NULL */
 };
 
 struct screen {
@@ -176,7 +178,8 @@ void scr_colors_init(struct screen *s);
  * input.c
  */
 void scr_on_key(struct screen *s, int type, wint_t ch);
-/* Turn the dotfile's [bind] sections into bindings. */
+/* Turn the dotfile's [bind] sections, then the [ui] keys preset, into
+ * bindings (the dotfile's first: they win). */
 void scr_load_bindings(struct screen *s);
 void scr_prompt_start(struct screen *s, enum prompt_kind k);
 void scr_move_cursor(struct screen *s, long delta);
@@ -251,6 +254,13 @@ void scr_ftree_label(const struct screen *s, size_t ai, size_t fi,
 		     struct buf *out, uint32_t *unread, uint32_t *total);
 /* Space, Enter, h, l in the folder list: true when taken (a fold). */
 bool scr_ftree_key(struct screen *s, wint_t ch);
+
+/* ---------------------------------------------------------------------
+ * keys.c
+ */
+/* The help: per pane every action with its keys, bound ones first, and
+ * the command bindings; generated from the action table. */
+void scr_help_text(const struct screen *s, struct buf *out);
 
 /* ---------------------------------------------------------------------
  * theme.c

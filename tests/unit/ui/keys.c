@@ -83,10 +83,73 @@ test_actions(void)
 	like(e.msg, "unknown action 'explode'", "names it");
 }
 
+static void
+test_names_and_checks(void)
+{
+	struct perr e = PERR_INIT;
+	struct ui_key k[UI_KEYSEQ_MAX];
+	size_t n;
+	static const char *const seqs[] = { "j", "<C-d>", "<Enter>",
+					    "<PageUp>", "<F5>", "<lt>",
+					    "<Space>", "界", "<Tab>" };
+
+	for (size_t i = 0; i < ARRAY_SIZE(seqs); i++) {
+		struct buf b = BUF_INIT;
+		ui_keyseq_parse(seqs[i], k, UI_KEYSEQ_MAX, &n, &e);
+		for (size_t j = 0; j < n; j++)
+			ui_key_name(k[j], &b);
+		is_str(b.data, seqs[i], "key name of %s reads back", seqs[i]);
+		buf_release(&b);
+	}
+
+	is_int(ui_action_key("falg", UI_PANE_INDEX, &k[0], &e), -1,
+	       "a typo refused");
+	like(e.msg, "unknown action 'falg'; did you mean 'flag'?",
+	     "  with a guess");
+	is_int(ui_command_check("sort thread", &e), 0, ":sort thread known");
+	is_int(ui_command_check("theme gruvbox", &e), 0, ":theme known");
+	is_int(ui_command_check("srot date", &e), -1, ":srot refused");
+	like(e.msg, "unknown command ':srot'; did you mean ':sort'?",
+	     "  with a guess");
+	is_int(ui_command_check("sort \"date", &e), -1,
+	       "an unbalanced quote refused");
+	is_int(ui_binding_check("index", ":sync", &e), 0,
+	       "a command binding checks");
+	is_int(ui_binding_check("global", "line-down", &e), 0,
+	       "global: an action of some pane is fine");
+	is_int(ui_binding_check("folders", "search", &e), -1,
+	       "an action a pane lacks is refused");
+	is_int(ui_binding_check("compose", "whatever", &e), 0,
+	       "compose is the composer's to check");
+
+	/* every preset line parses and names an action of its pane */
+	static const char *const presets[] = { "vim", "emacs" };
+	for (size_t p = 0; p < ARRAY_SIZE(presets); p++) {
+		size_t np;
+		const struct ui_preset_bind *b = ui_key_preset(presets[p],
+							       &np);
+		ok(b && np > 5, "preset %s has bindings", presets[p]);
+		size_t bad = 0;
+		for (size_t i = 0; b && i < np; i++) {
+			if (ui_keyseq_parse(b[i].keys, k, UI_KEYSEQ_MAX, &n,
+					    &e) < 0 ||
+			    ui_binding_check(b[i].pane, b[i].action, &e) < 0) {
+				diag("%s: %s %s: %s", presets[p], b[i].keys,
+				     b[i].action, e.msg);
+				bad++;
+			}
+		}
+		is_int((intmax_t)bad, 0, "  each of its lines is good");
+	}
+	ok(ui_key_preset("default", &n) == NULL && n == 0,
+	   "the default preset adds nothing");
+}
+
 int
 main(void)
 {
 	test_parse();
 	test_actions();
+	test_names_and_checks();
 	return done_testing();
 }
