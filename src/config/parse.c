@@ -1010,6 +1010,18 @@ fail:
 	free(value);
 }
 
+/* "#rrggbb" and then a blank or the end, at p. */
+static bool
+is_hex_color(const char *p, const char *end)
+{
+	if (end - p < 7 || *p != '#')
+		return false;
+	for (int i = 1; i < 7; i++)
+		if (!strchr("0123456789abcdefABCDEF", p[i]) || !p[i])
+			return false;
+	return end - p == 7 || is_blank(p[7]);
+}
+
 /* A key = value line. */
 static void
 parse_assignment(struct parser *ps, const char *p, const char *end)
@@ -1066,10 +1078,13 @@ parse_assignment(struct parser *ps, const char *p, const char *end)
 			goto out;
 		}
 	} else {
-		/* A comment starts at '#' or ';' after a blank. */
+		/* A comment starts at '#' or ';' after a blank; in [color]
+		 * "#rrggbb" is a colour. */
 		const char *q = p;
 		while (q < end && !((*q == '#' || *q == ';') && q > p &&
-				    is_blank(q[-1])))
+				    is_blank(q[-1]) &&
+				    !(ps->sec == SEC_COLOR &&
+				      is_hex_color(q, end))))
 			q++;
 		while (q > p && is_blank(q[-1]))
 			q--;

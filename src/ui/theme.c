@@ -15,8 +15,8 @@
  * a palette terminal that could redefine its colours (can_change_color)
  * is not asked to, since the change would outlive postie in many
  * terminals. NO_COLOR, whatever its value, turns colour off; attributes
- * stay, and an element that had only colours to tell it apart gets the
- * built-in default's attributes instead.
+ * stay, and an element the theme coloured gets the built-in default's
+ * attributes too, so that what colour told apart stays apart.
  */
 #include <curses.h>
 #include <errno.h>
@@ -199,10 +199,8 @@ theme_parse_style(const char *value, struct theme_style *out,
 		struct theme_color c;
 		if (theme_parse_color(word, &c) < 0)
 			return perr_set(e, PERR_CONFIG, "'%s' is neither a "
-					"colour (red, bright-red, color208, "
-					"#ff8700, default) nor an attribute "
-					"(bold, underline, reverse, ...)",
-					word);
+					"colour nor an attribute (see "
+					"postierc(5))", word);
 		if (ncolors == 2)
 			return perr_set(e, PERR_CONFIG, "a third colour '%s' "
 					"(give a foreground and a background)",
@@ -631,9 +629,10 @@ theme_use(const struct theme *t)
 		attr_t a = s->attrs;
 		has_color_el[i] = false;
 		if (d == THEME_DEPTH_NONE) {
-			/* colour was what told it apart: keep it apart */
-			if (colored(s) && !a)
-				a = def.el[i].attrs;
+			/* colour told it apart: the default's attributes
+			 * keep it apart (a cursor stays reverse) */
+			if (colored(s))
+				a |= def.el[i].attrs;
 		} else if (i + 1 < COLOR_PAIRS) {
 			int fg = theme_color_number(&s->fg, d, truecolor);
 			int bg = theme_color_number(&s->bg, d, truecolor);
@@ -796,8 +795,8 @@ scr_set_theme(struct screen *s, const char *name)
 	struct perr e = PERR_INIT;
 
 	if (theme_load(&t, name, s->p->cfg, &e) < 0) {
-		scr_say(s, true, "%s; theme '%s' kept", e.msg,
-			s->theme.name ? s->theme.name : "default");
+		scr_say(s, true, "theme '%s' kept: %s",
+			s->theme.name ? s->theme.name : "default", e.msg);
 		return;
 	}
 	theme_release(&s->theme);

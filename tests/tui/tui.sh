@@ -6,7 +6,9 @@
 # capture-pane. Waits poll the screen until the text shows or a timeout
 # passes; no test relies on a fixed sleep. Source after lib.sh.
 #
-#	tui_start COLS ROWS POSTIE-ARGS...   start postie (env from the caller)
+#	tui_start COLS ROWS POSTIE-ARGS...   start postie (env from the caller;
+#	                                      TUI_TERM is its TERM, default
+#	                                      screen-256color)
 #	tui_keys KEY...                       tmux send-keys
 #	tui_wait TEXT [SECONDS]               until TEXT is on screen (default 10)
 #	tui_gone TEXT [SECONDS]               until TEXT is not on screen
@@ -28,7 +30,7 @@ tui_start() {
 	printf '%s\n' "$@" >"$TEST_TMP/tui-args"
 	cat >"$TEST_TMP/tui-run" <<RUN
 #!/bin/sh
-export TERM=screen-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 TZ=UTC
+export TERM=${TUI_TERM:-screen-256color} LANG=C.UTF-8 LC_ALL=C.UTF-8 TZ=UTC
 "\$@"
 echo "postie exited: \$?"
 exec sleep 600

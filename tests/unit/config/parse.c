@@ -415,19 +415,22 @@ test_theme(void)
 	struct perr e = PERR_INIT;
 	static const char good[] = "# a theme\n[color]\n"
 				   "status = white blue bold  # the bar\n"
-				   "quote-1 = \"#5f87af\"\n";
+				   "quote-1 = \"#5f87af\"\n"
+				   "link = #ff8700 #002b36 bold # c\n";
 	static const char bad[] = "[color]\nstatus = red\n[ui]\n"
 				  "theme = x\n";
 
 	cfg_init(&c);
 	is_int(cfg_parse_theme_buffer(&c, "t.theme", good, strlen(good), &e),
 	       0, "a theme file parses");
-	is_int((intmax_t)c.n_colors, 2, "  two colour lines");
+	is_int((intmax_t)c.n_colors, 3, "  three colour lines");
 	is_str(c.colors[0].element, "status", "  the element");
 	is_str(c.colors[0].value, "white blue bold", "  the value, no comment");
 	is_int(c.colors[0].line, 3, "  its line");
 	is_int(c.colors[0].col, 10, "  its column");
 	is_str(c.colors[1].value, "#5f87af", "  a quoted '#'");
+	is_str(c.colors[2].value, "#ff8700 #002b36 bold",
+	       "  #rrggbb is a colour, then a comment");
 	cfg_release(&c);
 
 	cfg_init(&c);
