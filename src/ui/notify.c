@@ -6,9 +6,13 @@
  * terminal title ("postie: work/INBOX (3)").
  *
  * A batch is what one wake-up of the screen brings for an account: the
- * NEW_MAIL events of one drain of the hub, added up. The first sync of
- * each account after start only sets the baseline (a fresh index would
- * otherwise announce every message it ever held).
+ * NEW_MAIL events of one drain of the hub. How many messages are new,
+ * and in which folders, comes from the folders' totals before and after
+ * (capped by what the worker counted): a worker's count is per sync, not
+ * per folder, and a local Maildir that another program delivered into
+ * is renumbered and counted whole. The first sync of each account after
+ * start only sets the baseline (a fresh index would otherwise announce
+ * every message it ever held).
  *
  * new-mail-command is split into words (no shell) and run with three
  * more: the account's name, the folder (several joined by commas) and
@@ -54,8 +58,13 @@ extern char **environ;
 struct notify_acct {
 	unsigned unseen;     /* new since the user last looked */
 	bool baseline;       /* the first sync is over */
-	unsigned batch;      /* new in this wake-up */
-	struct buf folders;  /* their folders, comma-joined */
+	uint64_t batch;      /* new in this wake-up, as the worker counts */
+	/* the folders' totals when last looked at here: what grew since
+	 * is what is new (a Maildir renumbered by a delivery reports all
+	 * its messages as new) */
+	char **names;
+	uint32_t *totals;
+	size_t nt;
 };
 
 struct notify_child {
@@ -82,8 +91,6 @@ scr_notify_start(struct screen *s)
 
 	n->nacc = s->nacc;
 	n->acc = xcalloc(s->nacc, sizeof(*n->acc));
-	for (size_t i = 0; i < n->nacc; i++)
-		buf_init(&n->acc[i].folders);
 	s->notify = n;
 	if (!s->p->cfg->ui.set_title || !term)
 		return;
@@ -121,8 +128,12 @@ scr_notify_stop(struct screen *s)
 	 * with the process */
 	for (size_t i = 0; i < n->nrun; i++)
 		free(n->run[i].what);
-	for (size_t i = 0; i < n->nacc; i++)
-		buf_release(&n->acc[i].folders);
+	for (size_t i = 0; i < n->nacc; i++) {
+		for (size_t k = 0; k < n->acc[i].nt; k++)
+			free(n->acc[i].names[k]);
+		free(n->acc[i].names);
+		free(n->acc[i].totals);
+	}
 	free(n->acc);
 	free(n->title_last);
 	free(n);
@@ -141,23 +152,8 @@ scr_notify_event(struct screen *s, size_t ai, const struct acct_event *ev)
 		return;
 	struct notify_acct *na = &n->acc[ai];
 	if (ev->kind == ACCT_EV_NEW_MAIL) {
-		if (!na->baseline || ev->n1 == 0)
-			return;
-		na->batch += ev->n1 > 100000 ? 100000 : (unsigned)ev->n1;
-		const char *f = ev->folder ? ev->folder : "INBOX";
-		/* each folder once in the list */
-		size_t fl = strlen(f);
-		const char *p = na->folders.data;
-		bool have = false;
-		while (*p) {
-			size_t l = strcspn(p, ",");
-			if (l == fl && memcmp(p, f, l) == 0)
-				have = true;
-			p += l + (p[l] == ',');
-		}
-		if (!have && na->folders.len < 1024)
-			buf_addf(&na->folders, "%s%s",
-				 na->folders.len ? "," : "", f);
+		if (na->baseline)
+			na->batch += ev->n1;
 		return;
 	}
 	/* the end of the first sync: from now on new is new */
@@ -165,6 +161,46 @@ scr_notify_event(struct screen *s, size_t ai, const struct acct_event *ev)
 	     ev->kind == ACCT_EV_CANCELLED) &&
 	    ev->req_id == s->acc[ai].sync_id)
 		na->baseline = true;
+}
+
+/* Remember the account's folder totals as they are now. */
+static void
+snapshot(struct notify_acct *na, const struct acct *a)
+{
+	for (size_t k = 0; k < na->nt; k++)
+		free(na->names[k]);
+	free(na->names);
+	free(na->totals);
+	na->nt = a->nf;
+	na->names = xcalloc(a->nf + 1, sizeof(*na->names));
+	na->totals = xcalloc(a->nf + 1, sizeof(*na->totals));
+	for (size_t k = 0; k < a->nf; k++) {
+		na->names[k] = xstrndup(a->fv[k].raw, a->fv[k].raw_len);
+		na->totals[k] = a->fv[k].total;
+	}
+}
+
+/* What grew since the snapshot: the folders (display names,
+ * comma-joined) and how many messages. */
+static uint64_t
+growth(const struct notify_acct *na, const struct acct *a, struct buf *list)
+{
+	uint64_t sum = 0;
+
+	for (size_t i = 0; i < a->nf; i++) {
+		const struct store_folder *f = &a->fv[i];
+		uint32_t before = 0;
+		for (size_t k = 0; k < na->nt; k++)
+			if (strlen(na->names[k]) == f->raw_len &&
+			    memcmp(na->names[k], f->raw, f->raw_len) == 0)
+				before = na->totals[k];
+		if (f->total <= before)
+			continue;
+		sum += f->total - before;
+		if (list->len < 1024)
+			buf_addf(list, "%s%s", list->len ? "," : "", f->name);
+	}
+	return sum;
 }
 
 static void
@@ -269,18 +305,29 @@ scr_notify_flush(struct screen *s)
 		return;
 	for (size_t i = 0; i < n->nacc; i++) {
 		struct notify_acct *na = &n->acc[i];
-		if (!na->batch)
+		const struct acct *a = &s->acc[i];
+		struct buf list = BUF_INIT;
+		uint64_t grew = na->batch ? growth(na, a, &list) : 0;
+		unsigned count = (unsigned)(grew < na->batch ? grew : na->batch);
+		if (count > 100000)
+			count = 100000;
+		na->batch = 0;
+		snapshot(na, a);
+		if (!count) {
+			buf_release(&list);
 			continue;
-		na->unseen += na->batch;
-		const struct cfg_account *ca = s->acc[i].ua->cfg;
+		}
+		na->unseen += count;
+		const struct cfg_account *ca = a->ua->cfg;
 		const char *cmd = ca->new_mail_command
 					  ? ca->new_mail_command
 					  : s->p->cfg->ui.new_mail_command;
+		scr_say(s, false, "%s: %u new message%s in %s", ca->name, count,
+			count == 1 ? "" : "s", list.data);
 		if (cmd)
-			run_command(s, i, cmd, na->folders.data, na->batch);
+			run_command(s, i, cmd, list.data, count);
 		bell = true;
-		na->batch = 0;
-		buf_reset(&na->folders);
+		buf_release(&list);
 	}
 	if (bell && s->p->cfg->ui.bell_on_new)
 		beep();

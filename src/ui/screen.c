@@ -461,14 +461,10 @@ cb_wake(void *arg)
 			break;
 		case ACCT_EV_FOLDER_CHANGED:
 		case ACCT_EV_NEW_MAIL:
+			/* new mail is told by scr_notify_flush */
 			scr_load_folders(s, a);
 			if (cur)
 				reload = true;
-			if (ev->kind == ACCT_EV_NEW_MAIL)
-				scr_say(s, false, "%s: %llu new message%s",
-				    a->ua->cfg->name,
-				    (unsigned long long)ev->n1,
-				    ev->n1 == 1 ? "" : "s");
 			break;
 		case ACCT_EV_BODY:
 			if (cur && s->view == VIEW_PAGER &&
