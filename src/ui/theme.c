@@ -15,8 +15,9 @@
  * a palette terminal that could redefine its colours (can_change_color)
  * is not asked to, since the change would outlive postie in many
  * terminals. NO_COLOR, whatever its value, turns colour off; attributes
- * stay, and an element the theme coloured gets the built-in default's
- * attributes too, so that what colour told apart stays apart.
+ * stay, an element the theme coloured gets the built-in default's
+ * attributes too, and one with a background of its own reverse video, so
+ * that what colour told apart stays apart.
  */
 #include <curses.h>
 #include <errno.h>
@@ -630,9 +631,14 @@ theme_use(const struct theme *t)
 		has_color_el[i] = false;
 		if (d == THEME_DEPTH_NONE) {
 			/* colour told it apart: the default's attributes
-			 * keep it apart (a cursor stays reverse) */
+			 * keep it apart (a cursor stays reverse), and a
+			 * background of its own becomes reverse video (a
+			 * bar stays a bar) */
 			if (colored(s))
 				a |= def.el[i].attrs;
+			if (i != THEME_NORMAL && s->bg.kind != THEME_C_DEFAULT &&
+			    (s->bg.kind != n->bg.kind || s->bg.v != n->bg.v))
+				a |= A_REVERSE;
 		} else if (i + 1 < COLOR_PAIRS) {
 			int fg = theme_color_number(&s->fg, d, truecolor);
 			int bg = theme_color_number(&s->bg, d, truecolor);

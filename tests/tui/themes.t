@@ -161,7 +161,8 @@ if screen_e | has_color; then
 else
 	tap_result 0 "NO_COLOR: no colour anywhere on the screen"
 fi
-like "$(bar)" "$(printf '\033')[1m" "NO_COLOR: the status bar keeps bold"
+like "$(bar)" "$(printf '\033')[1;7m" \
+	"NO_COLOR: the status bar keeps bold, its background becomes reverse"
 ok "NO_COLOR: the cursor line keeps reverse video" tui_wait_sel "Oct\|Nov"
 tui_keys : "theme solarized-dark" Enter
 tui_wait "theme solarized-dark"
