@@ -516,7 +516,9 @@ theme_find(const char *name, const char *dotfile, struct perr *e)
 	}
 	if (!found && (dir = xdg_dir("config"))) {
 		char *td = xstrfmt("%s/themes", dir);
-		found = try_dir(td, name, &looked);
+		/* the dotfile may be in that directory itself */
+		if (!strstr(looked.data, td))
+			found = try_dir(td, name, &looked);
 		free(td);
 		free(dir);
 	}

@@ -180,6 +180,31 @@ test_depth(void)
 	       "no colour at depth none");
 }
 
+/* The source tree's themes/: from the current directory (make runs
+ * tests at the top) or from where this binary is, build/V/tests/unit/ui. */
+static void
+use_source_themes(void)
+{
+	char exe[4096];
+	ssize_t n;
+	struct stat st;
+
+	if (stat("themes/default.theme", &st) == 0) {
+		setenv("POSTIE_THEMES", "themes", 1);
+		return;
+	}
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n > 0) {
+		exe[n] = '\0';
+		char *slash = strrchr(exe, '/');
+		if (slash)
+			*slash = '\0';
+		char *dir = xstrfmt("%s/../../../../../themes", exe);
+		setenv("POSTIE_THEMES", dir, 1);
+		free(dir);
+	}
+}
+
 /* Every shipped theme reads without a fault and sets every element. */
 static void
 test_shipped(void)
@@ -189,7 +214,7 @@ test_shipped(void)
 					     "monochrome" };
 	struct perr e = PERR_INIT;
 
-	setenv("POSTIE_THEMES", "themes", 1);
+	use_source_themes();
 	for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
 		struct cfg c;
 		char *path = theme_find(names[i], NULL, &e);
@@ -317,6 +342,32 @@ test_find(void)
 	free(broken);
 }
 
+/* What a theme costs: read, checked and resolved, and the colour
+ * arithmetic; printed for the record. */
+static void
+test_speed(void)
+{
+	struct perr e = PERR_INIT;
+	struct theme t = { 0 };
+	int64_t t0 = time_mono_ms();
+	int n = 0, rc = 0;
+
+	for (; n < 200; n++)
+		rc |= theme_load(&t, "solarized-dark", NULL, &e);
+	int64_t t1 = time_mono_ms();
+	is_int(rc, 0, "200 loads of solarized-dark");
+	diag("theme_load: %.1f us per theme (file read, parsed, checked)",
+	     (double)(t1 - t0) * 1000.0 / n);
+	unsigned sum = 0;
+	for (uint32_t rgb = 0; rgb < 0x1000000; rgb += 97)
+		sum += theme_nearest_256(rgb);
+	int64_t t2 = time_mono_ms();
+	ok(sum > 0, "nearest-256 over a spread of RGB");
+	diag("theme_nearest_256: %.2f us per colour",
+	     (double)(t2 - t1) * 1000.0 / (0x1000000 / 97));
+	theme_release(&t);
+}
+
 int
 main(void)
 {
@@ -327,5 +378,6 @@ main(void)
 	test_shipped();
 	test_errors();
 	test_find();
+	test_speed();
 	return done_testing();
 }
