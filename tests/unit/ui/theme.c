@@ -309,7 +309,7 @@ test_find(void)
 	ok(p && strstr(p, "themes/gruvbox.theme"),
 	   "then the others (POSTIE_THEMES)");
 	free(p);
-	ok(theme_find("../etc/passwd", rc, &e) == NULL,
+	ok(theme_find("../no/such.theme", rc, &e) == NULL,
 	   "a name with '/' outside is a path, and this one is no file");
 	ok(theme_find(".hidden", rc, &e) == NULL, "a dot name refused");
 	like(e.msg, "is not a theme name", "  said so");
