@@ -14,7 +14,8 @@
  * start only sets the baseline (a fresh index would otherwise announce
  * every message it ever held).
  *
- * new-mail-command is split into words (no shell) and run with three
+ * new-mail-command is split into words (no shell; ~/ at the start of a
+ * word is the home directory, as in password-command) and run with three
  * more: the account's name, the folder (several joined by commas) and
  * the count. It is spawned with stdin, stdout and stderr on /dev/null in
  * a process group of its own and never waited for: the loop's ticks reap
@@ -261,8 +262,16 @@ run_command(struct screen *s, size_t ai, const char *cmdline,
 		return;
 	}
 	size_t nw = 0;
-	while (words[nw])
-		nw++;
+	const char *home = getenv("HOME");
+	for (; words[nw]; nw++) {
+		/* ~/ at the start of a word is the one expansion, as for
+		 * password-command */
+		if (words[nw][0] == '~' && words[nw][1] == '/' && home) {
+			char *full = xstrfmt("%s%s", home, words[nw] + 1);
+			free(words[nw]);
+			words[nw] = full;
+		}
+	}
 	snprintf(countbuf, sizeof(countbuf), "%u", count);
 	argv = xcalloc(nw + 4, sizeof(*argv));
 	memcpy(argv, words, nw * sizeof(*argv));
