@@ -47,7 +47,7 @@ send = submission://mail.example.org:2587
 password = Pa55-w0rd-XYZZY
 
 [bind "index"]
-gg = top
+gg = first
 <C-x> = quit
 RC
 chmod 600 "$good"
