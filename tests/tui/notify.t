@@ -7,7 +7,8 @@
 # asked, and runs new-mail-command once per batch with the account, the
 # folder and the count as arguments (no shell: the arguments arrive as
 # they are); the first sync after start announces nothing; a command
-# that fails is logged and changes nothing else. The terminal title
+# that fails is logged and changes nothing else; one that hangs does not
+# hold up the screen and is killed after 10 seconds. The terminal title
 # follows the open folder and its unread count, and a folder name with
 # escape sequences reaches it only as visible text (hostile-42).
 
@@ -35,7 +36,12 @@ cat >"$D/fail" <<'EOF'
 echo "$@" >>"$(dirname "$0")/fails"
 exit 3
 EOF
-chmod +x "$D/record" "$D/fail"
+cat >"$D/hang" <<'EOF'
+#!/bin/sh
+echo $$ >"$(dirname "$0")/hang.pid"
+exec sleep 60
+EOF
+chmod +x "$D/record" "$D/fail" "$D/hang"
 
 cat >"$D/postierc" <<RC
 [ui]
@@ -158,6 +164,28 @@ until grep -q "new-mail-command exited with 3" "$log" 2>/dev/null; do
 done
 ok "its failure is in the log" grep -q "new-mail-command exited with 3" "$log"
 
+tui_keys q y
+tui_wait "postie exited: 0"
+tui_stop
+
+# a command that hangs: the screen goes on, and it is killed after 10s
+TUI_SOCK=postie-test-$$-4
+sed -i "s|^new-mail-command = .*|new-mail-command = $D/hang|" "$D/postierc"
+tui_start 120 30 -F "$D/postierc"
+ok "postie starts with a command that hangs" tui_wait "demo: synced"
+deliver "$D/Maildir" 1
+ok "the command runs" wait_lines "$D/hang.pid" 1
+pid=$(cat "$D/hang.pid")
+tui_keys g
+ok "the screen answers keys while it runs" \
+	tui_wait_sel "关于下周项目评审的安排"
+end=$(( $(date +%s) + 20 ))
+while kill -0 "$pid" 2>/dev/null; do
+	[ "$(date +%s)" -ge "$end" ] && break
+	sleep 0.2
+done
+fails "it is killed after its time" kill -0 "$pid"
+ok "and that is in the log" grep -q "new-mail-command ran for more than 10s: killed" "$log"
 tui_keys q y
 tui_wait "postie exited: 0"
 tui_stop
