@@ -456,6 +456,12 @@ pager_key(struct screen *s, int type, wint_t ch)
 	case 'i':
 		s->view = VIEW_INDEX;
 		break;
+	case '?':
+		if (s->view == VIEW_HELP)
+			s->view = VIEW_INDEX;
+		else
+			scr_show_help(s);
+		break;
 	case 12: clearok(curscr, TRUE); break;
 	default:
 		scr_say(s, false, "key not bound in the viewer; q returns, ? "

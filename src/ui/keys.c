@@ -71,10 +71,10 @@ static const struct action {
 	{ "sync", C('$'), NONE, NONE, NULL, NULL,
 	  "expunge deleted messages, sync now" },
 	{ "command", C(':'), NONE, NONE, NULL, NULL,
-	  "a command: quit, sync, sort KEY, folder NAME, theme NAME" },
-	{ "help", C('?'), NONE, NONE, NULL, NULL, "this list" },
+	  "a command (the list is below)" },
+	{ "help", C('?'), C('?'), NONE, NULL, NULL, "this list" },
 	{ "quit", C('q'), C('q'), C('q'), NULL, NULL,
-	  "quit (viewer: back; folder list: to the index)" },
+	  "quit (viewer, folders: back)" },
 	{ "redraw", C(12), C(12), NONE, NULL, NULL, "redraw the screen" },
 	{ "delete", C('d'), C('d'), NONE, NULL, NULL,
 	  "delete (to Trash, or mark D)" },
@@ -437,6 +437,8 @@ help_pane(const struct screen *s, enum ui_pane pane, const char *title,
 	  const char *notes, struct buf *out)
 {
 	struct buf keys = BUF_INIT, t = BUF_INIT;
+	/* each line fits the screen: the viewer draws lines as they are */
+	int width = s->cols > 10 ? s->cols : 80;
 
 	buf_addf(out, "%s\n", title);
 	for (size_t i = 0; i < ARRAY_SIZE(actions); i++) {
@@ -473,7 +475,11 @@ help_pane(const struct screen *s, enum ui_pane pane, const char *title,
 			buf_addf(&keys, ", %s", also);
 		buf_reset(&t);
 		ui_fit(&t, keys.data, keys.len, 24, UI_LEFT);
-		buf_addf(out, "  %s %-16s %s\n", t.data, a->name, a->help);
+		buf_reset(&keys);
+		buf_addf(&keys, "  %s %-16s %s", t.data, a->name, a->help);
+		buf_reset(&t);
+		ui_fit(&t, keys.data, keys.len, width, UI_LEFT);
+		buf_addf(out, "%s\n", t.data);
 	}
 	for (size_t b = 0; b < s->nbind; b++) {
 		const struct binding *bd = &s->bind[b];
@@ -483,9 +489,12 @@ help_pane(const struct screen *s, enum ui_pane pane, const char *title,
 		seq_name(bd->keys, bd->n, &keys);
 		buf_reset(&t);
 		ui_fit(&t, keys.data, keys.len, 24, UI_LEFT);
-		buf_addf(out, "  %s :", t.data);
-		ui_sanitize(out, bd->cmd, strlen(bd->cmd), UI_TAB_SPACE);
-		buf_addch(out, '\n');
+		buf_reset(&keys);
+		buf_addf(&keys, "  %s :", t.data);
+		ui_sanitize(&keys, bd->cmd, strlen(bd->cmd), UI_TAB_SPACE);
+		buf_reset(&t);
+		ui_fit(&t, keys.data, keys.len, width, UI_LEFT);
+		buf_addf(out, "%s\n", t.data);
 	}
 	buf_addstr(out, notes);
 	buf_addch(out, '\n');
@@ -498,8 +507,8 @@ scr_help_text(const struct screen *s, struct buf *out)
 {
 	const char *preset = s->p->cfg->ui.keys;
 
-	buf_addf(out, "postie keys%s%s%s (bound keys first; ? again or q "
-		      "leaves)\n\n",
+	buf_addf(out, "postie keys%s%s%s (bound keys first; q or ? leaves)"
+		      "\n\n",
 		 preset ? " (" : "", preset ? preset : "", preset ? ")" : "");
 	help_pane(s, UI_PANE_INDEX, "Index",
 		  "  limit: from:X to:X subject:X body:X date:A..B date:7d\n"
