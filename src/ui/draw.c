@@ -245,7 +245,9 @@ draw_index(struct screen *s, int x0, int w, int y0, int h)
 		buf_reset(&s->row);
 		ui_format_row(&s->row, &us, &fmt, &s->scratch);
 		enum theme_element el = THEME_INDEX;
-		if (m->flags & STORE_F_DELETED)
+		if (us.flags & UI_F_TAGGED)
+			el = THEME_INDEX_TAGGED;
+		else if (m->flags & STORE_F_DELETED)
 			el = THEME_INDEX_DELETED;
 		else if (m->flags & STORE_F_FLAGGED)
 			el = THEME_INDEX_FLAGGED;
@@ -261,7 +263,7 @@ draw_index(struct screen *s, int x0, int w, int y0, int h)
 		scr_put_cells(y0 + y, x0, s->row.data, s->row.len);
 		attrset(A_NORMAL);
 		/* the tree in its own colour, where the subject starts */
-		if (s->threaded && pos != s->cursor &&
+		if (s->threaded && !scr_act_limited(s) && pos != s->cursor &&
 		    s->th.node[s->order[pos]].depth > 0) {
 			int sx = 3 + 1 + fmt.date_cells + 1 + fmt.from_cells + 1;
 			int tw = 2 * (int)s->th.node[s->order[pos]].depth + 1;
