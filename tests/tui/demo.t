@@ -142,7 +142,7 @@ like "$(tui_screen | sed -n 3p)" "Your talk was accepted" \
 tui_keys : nonsense Enter
 ok "an unknown command says so" tui_wait "unknown command 'nonsense'"
 tui_keys '?'
-ok "? lists the keys" tui_wait "search as the limit (l); next; back"
+ok "? lists the keys" tui_wait "search (as the limit l reads it)"
 tui_keys q
 
 # resize
