@@ -36,6 +36,9 @@ static const struct command commands[] = {
 	{ "check", cmd_check,
 	  "check [--all] [--total] [ACCOUNT]\n"
 	  "                                print unread counts per folder from the index" },
+	{ "setup", cmd_setup,
+	  "setup                         ask for an account, test the login, "
+	  "write the dotfile" },
 	{ "tui", cmd_tui,
 	  "tui                           the screen (also what postie does with no command)" },
 };

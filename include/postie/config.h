@@ -295,6 +295,11 @@ const struct cfg_account *cfg_select_account(const struct cfg *c,
  * with every plaintext password written as "*****". Commands are shown,
  * not run. */
 void cfg_format(const struct cfg *c, struct buf *out);
+/* Append s as a dotfile value that the parser reads back as exactly s:
+ * bare when that is safe, else in double quotes with \" \\ \n \t
+ * escapes (a value with spaces at its ends, '#', ';' or quotes). For
+ * programs that write a dotfile, such as the first-run wizard. */
+void cfg_format_value(struct buf *out, const char *s);
 
 /* ---------------------------------------------------------------------
  * Secrets. These run a program and wait for it (up to

@@ -36,5 +36,10 @@ int cmd_outbox(int argc, char **argv, const struct cmd_ctx *ctx);
 int cmd_sync(int argc, char **argv, const struct cmd_ctx *ctx);
 int cmd_check(int argc, char **argv, const struct cmd_ctx *ctx);
 int cmd_tui(int argc, char **argv, const struct cmd_ctx *ctx);
+int cmd_setup(int argc, char **argv, const struct cmd_ctx *ctx);
+/* Before the screen: with no -F, no dotfile and a terminal, run the setup
+ * wizard. EXIT_OK when there is a dotfile to load now (or nothing was
+ * needed), else the exit status to end with (the user left the wizard). */
+int cmd_setup_first_run(const struct cmd_ctx *ctx);
 
 #endif

@@ -5,7 +5,8 @@
  * log (the terminal belongs to curses now), and hands everything to
  * ui_screen_run, which shows the start folder from the index at once and
  * lets the account workers sync behind it. -A picks the start account,
- * -f the start folder.
+ * -f the start folder. With no dotfile at all (and no -F) on a
+ * terminal, the setup wizard runs first and writes one.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,6 +46,10 @@ cmd_tui(int argc, char **argv, const struct cmd_ctx *ctx)
 				"[-f FOLDER] [tui]\n");
 		return EXIT_USAGE;
 	}
+	/* first run: no dotfile anywhere, so ask for one */
+	if ((status = cmd_setup_first_run(ctx)) != EXIT_OK)
+		return status;
+	status = EXIT_FAIL;
 	cfg_init(&c);
 	if (cfg_load(&c, ctx->config_path, &e) < 0) {
 		fprintf(stderr, "postie: %s\n", e.msg);

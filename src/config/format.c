@@ -227,3 +227,9 @@ cfg_format(const struct cfg *c, struct buf *out)
 		}
 	}
 }
+
+void
+cfg_format_value(struct buf *out, const char *s)
+{
+	cfg_quote_value(out, s);
+}

@@ -1,0 +1,217 @@
+#!/bin/sh
+# SPDX-License-Identifier: ISC
+#
+# The first-run wizard: postie started with HOME an empty directory asks
+# for an account instead of failing. With a preset address (x@163.com)
+# it shows the provider's servers and its hint about the authorisation
+# code without touching the network, and Esc leaves without writing. With
+# the lab's address (not a preset) it asks for the servers, tests the
+# login against the lab's real Dovecot and Postfix, shows the server's
+# reason for a wrong password and offers a retry, and after the right one
+# writes a 0600 dotfile that `postie config check` accepts and that
+# postie then reads alice's INBOX with. A server that never answers does
+# not hold the screen: Ctrl-C stops the test.
+
+. "$(dirname "$0")/../lib.sh"
+. "$TESTS_DIR/lab/lab.sh"
+. "$TESTS_DIR/tui/tui.sh"
+
+command -v tmux >/dev/null || bail "tmux is not installed (make deps)"
+lab_start "$TEST_TMP/lab" ||
+	{ sleep 3; lab_start "$TEST_TMP/lab"; } ||
+	bail "cannot start the mail lab"
+PY=${LAB_PYTHON:-python3}
+
+export HOME="$TEST_TMP/home" XDG_CACHE_HOME="$TEST_TMP/cache"
+export XDG_DATA_HOME="$TEST_TMP/data" XDG_STATE_HOME="$TEST_TMP/state"
+unset XDG_CONFIG_HOME
+export POSTIE_TIMEOUT=20
+mkdir -p "$HOME"
+RC=$HOME/.postierc
+
+printf 'From: bob@lab.test\r\nTo: alice@lab.test\r\nSubject: welcome to the lab\r\n\r\nhello\r\n' \
+	>"$TEST_TMP/welcome.eml"
+sh "$TESTS_DIR/lab/lab.sh" put "$LAB_DIR" alice "$TEST_TMP/welcome.eml" ||
+	bail "cannot put a message in alice's INBOX"
+
+# --- a preset address: no network, Esc writes nothing -------------------
+tui_start 100 30
+ok "no dotfile: the wizard starts" tui_wait "postie: first run, set up an account"
+ok "it asks for the address" tui_wait "Email address:"
+tui_keys -l 'x@163.com'
+tui_keys Enter
+ok "the preset is found from the domain" \
+	tui_wait "NetEase 163 Mail (preset 163)"
+ok "its IMAP server is shown" tui_wait "imaps://imap.163.com:993"
+ok "its SMTP server is shown" tui_wait "smtps://smtp.163.com:465"
+ok "its hint says which code to use" \
+	tui_wait "wants a client authorisation code, not the web password"
+tui_keys -l '张三'
+tui_keys Enter
+ok "IMAP or POP3 is asked" tui_wait "Receive with IMAP or POP3? (i/p)"
+ok "the name typed in UTF-8 is kept" tui_wait "Name         张三"
+tui_keys Enter
+ok "the login name defaults to the address" tui_wait "Login name: x@163.com"
+tui_keys Enter
+ok "163 asks for the authorisation code by name" \
+	tui_wait "Authorisation code (not the web password"
+tui_keys Escape
+ok "Esc leaves the wizard" tui_wait "postie exited: 1"
+ok "saying nothing was written" tui_wait "nothing written"
+is "$(tui_alternate)" 0 "the terminal left the alternate screen"
+ok "no dotfile was written" test ! -e "$RC"
+tui_stop
+
+# --- a server that never answers: Ctrl-C stops the test ----------------
+"$PY" - "$TEST_TMP/mute.port" <<'PY' &
+import socket, sys, time
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+s.listen(5)
+open(sys.argv[1], "w").write(str(s.getsockname()[1]))
+conns = []
+end = time.time() + 120
+s.settimeout(1)
+while time.time() < end:
+    try:
+        conns.append(s.accept()[0])
+    except socket.timeout:
+        pass
+PY
+MUTE_PID=$!
+at_exit "kill $MUTE_PID 2>/dev/null"
+i=0
+while [ ! -s "$TEST_TMP/mute.port" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+MUTE_PORT=$(cat "$TEST_TMP/mute.port")
+
+tui_start 120 40 setup
+ok "postie setup starts the wizard" tui_wait "postie setup" 5
+tui_keys -l 'alice@lab.test'
+tui_keys Enter
+ok "a domain not in the table: the servers are asked" \
+	tui_wait "not in the table: servers asked"
+tui_keys Enter
+tui_wait "Receive with IMAP or POP3? (i/p)"
+tui_keys Enter
+ok "the IMAP server defaults to imap.DOMAIN" \
+	tui_wait "IMAP server: imap.lab.test"
+tui_keys C-u
+tui_keys -l '127.0.0.1'
+tui_keys Enter
+ok "the IMAP port defaults to 993" tui_wait "STARTTLS): 993"
+tui_keys C-u
+tui_keys -l "$MUTE_PORT"
+tui_keys Enter
+ok "the SMTP server defaults to smtp.DOMAIN" \
+	tui_wait "SMTP server (empty: no sending): smtp.lab.test"
+tui_keys C-u Enter
+ok "the CA file is asked" tui_wait "CA file (empty: the system's):"
+tui_keys Enter
+tui_wait "Login name: alice@lab.test"
+tui_keys Enter
+tui_keys -l 'whatever'
+tui_keys Enter
+ok "the test shows what it is doing" \
+	tui_wait "testing the login: IMAP imaps://127.0.0.1:$MUTE_PORT"
+ok "and how to stop it" tui_wait "Esc or Ctrl-C: stop the test"
+tui_keys C-c
+ok "Ctrl-C stops the test at once" tui_wait "The test was stopped" 3
+ok "the retry is offered" tui_wait "Enter: try another password"
+tui_keys Escape
+ok "Esc leaves" tui_wait "postie exited: 1"
+ok "no dotfile was written" test ! -e "$RC"
+tui_stop
+kill "$MUTE_PID" 2>/dev/null
+
+# --- the lab: a wrong password, then the right one ----------------------
+tui_start 120 40
+ok "the wizard starts again" tui_wait "Email address:"
+tui_keys -l 'alice@lab.test'
+tui_keys Enter
+tui_wait "not in the table: servers asked"
+tui_keys Enter
+tui_wait "Receive with IMAP or POP3? (i/p)"
+tui_keys i
+tui_wait "IMAP server: imap.lab.test"
+tui_keys C-u
+tui_keys -l '127.0.0.1'
+tui_keys Enter
+tui_wait "STARTTLS): 993"
+tui_keys C-u
+tui_keys -l "$LAB_IMAPS_PORT"
+tui_keys Enter
+tui_wait "SMTP server (empty: no sending): smtp.lab.test"
+tui_keys C-u
+tui_keys -l '127.0.0.1'
+tui_keys Enter
+ok "the SMTP port defaults to 465" tui_wait "587 STARTTLS): 465"
+tui_keys C-u
+tui_keys -l "$LAB_SMTPS_PORT"
+tui_keys Enter
+tui_wait "CA file (empty: the system's):"
+tui_keys -l "$TEST_TMP/no-such-ca.pem"
+tui_keys Enter
+ok "a CA file that cannot be read is refused" \
+	tui_wait "cannot read the CA file"
+tui_keys C-u
+tui_keys -l "$LAB_CA"
+tui_keys Enter
+tui_wait "Login name: alice@lab.test"
+tui_keys C-u
+tui_keys -l 'alice'
+tui_keys Enter
+ok "the password is asked" \
+	tui_wait "Password (empty: use a password-command):"
+tui_keys -l 'not-her-password'
+ok "the password is not shown as it is typed" \
+	tui_gone "not-her-password" 1
+tui_keys Enter
+ok "a wrong password: the server's reason is shown" \
+	tui_wait "The IMAP server imaps://127.0.0.1:$LAB_IMAPS_PORT refused the login:" 30
+ok "with Dovecot's own words" tui_wait "Authentication failed"
+ok "and a retry is offered" tui_wait "Enter: try another password"
+ok "nothing is written after a failure" test ! -e "$RC"
+tui_keys Enter
+tui_wait "Password (empty: use a password-command):"
+tui_keys -l "$LAB_PASS_alice"
+tui_keys Enter
+ok "the right password: both servers accept it" \
+	tui_wait "the IMAP server and the SMTP server accepted it" 30
+ok "where to keep the password is asked" \
+	tui_wait "Keep the password: f: in the dotfile"
+tui_keys f
+ok "a plaintext password is asked about first" \
+	tui_wait "Write the password in plain text into the dotfile (mode 0600)? (y/n)"
+ok "still nothing written" test ! -e "$RC"
+tui_keys y
+ok "the dotfile is written" tui_wait "Wrote ~/.postierc (mode 0600)"
+is "$(stat -c %a "$RC")" 600 "with mode 0600"
+out=$("$POSTIE" config check 2>&1)
+is "$?" 0 "postie config check accepts it"
+like "$out" "receive = imaps://alice@127.0.0.1:$LAB_IMAPS_PORT" \
+	"with the receiving server typed"
+like "$out" "send = smtps://alice@127.0.0.1:$LAB_SMTPS_PORT" \
+	"and the sending one"
+like "$out" 'user = alice' "and the login name"
+like "$(cat "$RC")" "ca-file = $LAB_CA" "the CA file is in it"
+tui_keys Enter
+ok "postie goes on to the screen and logs in" \
+	tui_wait "postie: lab | INBOX" 30
+ok "alice's INBOX is shown" tui_wait "welcome to the lab" 30
+tui_keys q
+tui_wait "Quit postie?" 3 && tui_keys y
+ok "q quits" tui_wait "postie exited: 0"
+tui_stop
+
+# --- postie setup with a dotfile there asks before replacing it --------
+"$POSTIE" setup </dev/null >/dev/null 2>"$TEST_TMP/setup.err"
+is "$?" 64 "postie setup without a terminal refuses"
+like "$(cat "$TEST_TMP/setup.err")" "needs a terminal" "saying why"
+tui_start 120 40 setup
+ok "postie setup asks before replacing a dotfile" \
+	tui_wait "exists. Write a new one in its place"
+tui_keys n Enter
+ok "no: it is left as it is" tui_wait "left as it is"
+ok "and the file still logs in" sh -c "'$POSTIE' config check >/dev/null"
+
+done_testing
