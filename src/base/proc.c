@@ -110,11 +110,31 @@ kill_group(pid_t pid)
 	kill(pid, SIGKILL);
 }
 
-int
-proc_capture(char *const argv[], int timeout_ms, size_t max_out,
-	     struct buf *out, struct buf *err, struct perr *e)
+/* Write all of (p, n) to fd, which the child reads as its stdin, and
+ * close it. The input is small (a secret), so the pipe takes it before
+ * the child has to read anything and this cannot block on a child that
+ * waits for us to read its output; a child that exits without reading
+ * makes the write fail with EPIPE, which is its own business. */
+static void
+feed(int fd, const char *p, size_t n)
 {
-	int po[2] = { -1, -1 }, pe[2] = { -1, -1 };
+	while (n) {
+		ssize_t w = write(fd, p, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			break;
+		p += w;
+		n -= (size_t)w;
+	}
+	close(fd);
+}
+
+static int
+run(char *const argv[], const char *input, size_t in_len, int timeout_ms,
+    size_t max_out, struct buf *out, struct buf *err, struct perr *e)
+{
+	int po[2] = { -1, -1 }, pe[2] = { -1, -1 }, pi[2] = { -1, -1 };
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t attr;
 	pid_t pid;
@@ -122,13 +142,18 @@ proc_capture(char *const argv[], int timeout_ms, size_t max_out,
 	size_t err_keep = 4096;
 	bool timed_out = false, too_much = false;
 
-	if (pipe2(po, O_CLOEXEC) < 0 || pipe2(pe, O_CLOEXEC) < 0) {
+	if (pipe2(po, O_CLOEXEC) < 0 || pipe2(pe, O_CLOEXEC) < 0 ||
+	    (input && pipe2(pi, O_CLOEXEC) < 0)) {
 		perr_set(e, PERR_LOCAL, "cannot run '%s': %s", argv[0],
 			 strerror(errno));
 		goto close_pipes;
 	}
 	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+	if (input)
+		posix_spawn_file_actions_adddup2(&fa, pi[0], 0);
+	else
+		posix_spawn_file_actions_addopen(&fa, 0, "/dev/null",
+						 O_RDONLY, 0);
 	posix_spawn_file_actions_adddup2(&fa, po[1], 1);
 	posix_spawn_file_actions_adddup2(&fa, pe[1], 2);
 	posix_spawnattr_init(&attr);
@@ -155,10 +180,20 @@ proc_capture(char *const argv[], int timeout_ms, size_t max_out,
 	close(po[1]);
 	close(pe[1]);
 	po[1] = pe[1] = -1;
+	if (input) {
+		close(pi[0]);
+		pi[0] = -1;
+	}
 	if (serr) {
 		perr_set(e, PERR_LOCAL, "cannot run '%s': %s", argv[0],
 			 strerror(serr));
 		goto close_pipes;
+	}
+	if (input) {
+		/* SIGPIPE is ignored where secrets are fed (net_init does
+		 * it; callers that feed input must too) */
+		feed(pi[1], input, in_len);
+		pi[1] = -1;
 	}
 
 	int64_t deadline = time_mono_ms() + timeout_ms;
@@ -228,6 +263,23 @@ close_pipes:
 			close(po[i]);
 		if (pe[i] >= 0)
 			close(pe[i]);
+		if (pi[i] >= 0)
+			close(pi[i]);
 	}
 	return rc;
+}
+
+int
+proc_capture(char *const argv[], int timeout_ms, size_t max_out,
+	     struct buf *out, struct buf *err, struct perr *e)
+{
+	return run(argv, NULL, 0, timeout_ms, max_out, out, err, e);
+}
+
+int
+proc_capture_input(char *const argv[], const char *input, size_t in_len,
+		   int timeout_ms, size_t max_out, struct buf *out,
+		   struct buf *err, struct perr *e)
+{
+	return run(argv, input, in_len, timeout_ms, max_out, out, err, e);
 }

@@ -325,6 +325,8 @@ struct wiz {
 				  drawn) */
 	bool note_err;
 	bool use_command;      /* log in with the password-command */
+	bool have_pass, have_secret_tool; /* found in PATH */
+	char keep_label[200];
 	bool tested;           /* the last test passed */
 	char *display_path;
 	/* the login test */
@@ -412,8 +414,7 @@ label_of(const struct wiz *w, enum step s)
 	case ST_TEST: return "Testing the login";
 	case ST_FAILED: return "Enter: try another password   u: login name"
 			       "   s: servers   Esc: quit";
-	case ST_KEEP: return "Keep the password: f: in the dotfile   c: "
-			     "a command instead   n: leave it out";
+	case ST_KEEP: return w->keep_label;
 	case ST_PLAIN: return "Write the password in plain text into the "
 			      "dotfile (mode 0600)? (y/n)";
 	case ST_DONE: return "Enter: finish";
@@ -704,6 +705,95 @@ accept_text(struct wiz *w)
 	}
 }
 
+/* A word for a command line that argv_split gives back unchanged: bare
+ * when it holds nothing special, else in double quotes with \" and \\
+ * escaped. */
+static void
+add_word(struct buf *out, const char *s)
+{
+	if (*s && !strpbrk(s, " \t\"'\\")) {
+		buf_addstr(out, s);
+		return;
+	}
+	buf_addch(out, '"');
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			buf_addch(out, '\\');
+		buf_addch(out, *s);
+	}
+	buf_addch(out, '"');
+}
+
+/* Hand the typed password to pass (pass insert -m mail/ADDRESS) or to
+ * the desktop keyring (secret-tool store), on the program's stdin so
+ * that it never shows in a process list, and make the command that
+ * reads it back the account's password-command. pass refuses to replace
+ * an entry that exists (it would ask, and the question gets no yes). */
+static int
+store_secret(struct wiz *w, bool pass, struct perr *e)
+{
+	struct ui_wiz_answers *a = &w->a;
+	struct buf in = BUF_INIT, out = BUF_INIT, err = BUF_INIT;
+	struct buf cmd = BUF_INIT;
+	char *entry = xstrfmt("mail/%s", a->address);
+	char *label = xstrfmt("postie %s", a->address);
+	int rc = -1;
+
+	/* a '/' would make pass create folders */
+	for (char *p = entry + 5; *p; p++)
+		if (*p == '/')
+			*p = '_';
+	struct buf line = BUF_INIT;
+	if (pass) {
+		buf_addstr(&line, "pass insert -m ");
+		add_word(&line, entry);
+	} else {
+		buf_addstr(&line, "secret-tool store --label ");
+		add_word(&line, label);
+		buf_addstr(&line, " service postie account ");
+		add_word(&line, a->address);
+	}
+	char **argv = argv_split(line.data, e);
+	buf_release(&line);
+	if (!argv)
+		goto out;
+	buf_addstr(&in, a->password);
+	if (pass)
+		buf_addch(&in, '\n');
+	int st = proc_capture_input(argv, in.data, in.len,
+				    CFG_SECRET_TIMEOUT_MS, 64 * 1024, &out,
+				    &err, e);
+	argv_free(argv);
+	if (st > 0) {
+		size_t l = strcspn(err.data, "\r\n");
+		perr_set(e, PERR_LOCAL, "'%s' exited with status %d%s%.*s",
+			 pass ? "pass insert" : "secret-tool store", st,
+			 l ? ": " : "", (int)(l > 200 ? 200 : l), err.data);
+	} else if (st == 0) {
+		if (pass) {
+			buf_addstr(&cmd, "pass show ");
+			add_word(&cmd, entry);
+		} else {
+			buf_addstr(&cmd, "secret-tool lookup service postie "
+					 "account ");
+			add_word(&cmd, a->address);
+		}
+		free(a->password_command);
+		a->password_command = buf_detach(&cmd, NULL);
+		rc = 0;
+	}
+out:
+	if (in.cap)
+		explicit_bzero(in.data, in.cap);
+	buf_release(&in);
+	buf_release(&out);
+	buf_release(&err);
+	buf_release(&cmd);
+	free(entry);
+	free(label);
+	return rc;
+}
+
 /* A key on a choice step. */
 static int
 choose(struct wiz *w, wint_t c)
@@ -736,7 +826,18 @@ choose(struct wiz *w, wint_t c)
 		}
 		return 0;
 	case ST_KEEP:
-		if (c == 'f') {
+		if ((c == 'p' && w->have_pass) ||
+		    (c == 's' && w->have_secret_tool)) {
+			struct perr e = PERR_INIT;
+			if (store_secret(w, c == 'p', &e) < 0) {
+				say(w, true, "The password was not stored: %s",
+				    e.msg);
+				return 0;
+			}
+			/* read it back the way postie will, and log in */
+			w->use_command = true;
+			start_test(w);
+		} else if (c == 'f') {
 			go(w, ST_PLAIN);
 		} else if (c == 'c') {
 			go(w, ST_PWCMD);
@@ -1351,6 +1452,14 @@ ui_wizard_run(const struct ui_wiz_params *p, struct perr *e)
 		       "writing.",
 	    p->first_run ? "postie has no dotfile yet." : "",
 	    w.display_path);
+	w.have_pass = in_path("pass");
+	w.have_secret_tool = in_path("secret-tool");
+	snprintf(w.keep_label, sizeof(w.keep_label),
+		 "Keep the password: %s%sf: in the dotfile   c: a command   "
+		 "n: leave it out",
+		 w.have_secret_tool ? "s: desktop keyring (secret-tool)   "
+				    : "",
+		 w.have_pass ? "p: pass   " : "");
 	w.step = ST_ADDRESS;
 	fill_input(&w, ST_ADDRESS);
 	int done = loop(&w);

@@ -213,5 +213,90 @@ ok "postie setup asks before replacing a dotfile" \
 tui_keys n Enter
 ok "no: it is left as it is" tui_wait "left as it is"
 ok "and the file still logs in" sh -c "'$POSTIE' config check >/dev/null"
+tui_stop
+
+# --- carol: the password handed to pass, the dotfile under XDG ---------
+# A stand-in for pass(1) that keeps entries in files: insert -m reads the
+# secret on stdin, show prints it. carol's password holds a space, a
+# double quote and a backslash, so it must cross stdin and come back
+# byte for byte.
+mkdir -p "$TEST_TMP/bin" "$TEST_TMP/passdb"
+cat >"$TEST_TMP/bin/pass" <<PASS
+#!/bin/sh
+db="$TEST_TMP/passdb"
+case "\$1" in
+insert)
+	[ "\$2" = -m ] || exit 2
+	f="\$db/\$(printf %s "\$3" | tr / _)"
+	[ -e "\$f" ] && { echo "An entry already exists for \$3." >&2; exit 1; }
+	cat >"\$f" ;;
+show)
+	cat "\$db/\$(printf %s "\$2" | tr / _)" ;;
+*)
+	exit 2 ;;
+esac
+PASS
+chmod +x "$TEST_TMP/bin/pass"
+export PATH="$TEST_TMP/bin:$PATH"
+export HOME="$TEST_TMP/home2" XDG_CONFIG_HOME="$TEST_TMP/home2/.config"
+mkdir -p "$HOME"
+RC2=$XDG_CONFIG_HOME/postie/config
+
+tui_start 120 40
+tui_wait "Email address:"
+tui_keys -l 'carol@lab.test'
+tui_keys Enter
+tui_wait "not in the table: servers asked"
+tui_keys Enter
+tui_wait "Receive with IMAP or POP3? (i/p)"
+tui_keys p
+ok "POP3 chosen: the POP3 server defaults to pop.DOMAIN" \
+	tui_wait "POP3 server: pop.lab.test"
+tui_keys C-u
+tui_keys -l '127.0.0.1'
+tui_keys Enter
+ok "the POP3 port defaults to 995" tui_wait "110 STARTTLS): 995"
+tui_keys C-u
+tui_keys -l "$LAB_POP3S_PORT"
+tui_keys Enter
+tui_wait "SMTP server (empty: no sending): smtp.lab.test"
+tui_keys C-u
+tui_keys -l '127.0.0.1'
+tui_keys Enter
+tui_wait "587 STARTTLS): 465"
+tui_keys C-u
+tui_keys -l "$LAB_SMTPS_PORT"
+tui_keys Enter
+tui_wait "CA file (empty: the system's):"
+tui_keys -l "$LAB_CA"
+tui_keys Enter
+tui_wait "Login name: carol@lab.test"
+tui_keys Enter
+tui_wait "Password (empty: use a password-command):"
+tui_keys -l "$LAB_PASS_carol"
+tui_keys Enter
+ok "POP3 and SMTP accept carol's password" \
+	tui_wait "the POP3 server and the SMTP server accepted it" 30
+ok "pass, found in PATH, is offered" tui_wait "p: pass"
+tui_keys p
+ok "the secret read back through pass logs in; the dotfile is written" \
+	tui_wait "Wrote ~/.config/postie/config (mode 0600)" 30
+is "$(cat "$TEST_TMP/passdb/mail_carol@lab.test")" "$LAB_PASS_carol" \
+	"pass got the password byte for byte on its stdin"
+like "$(cat "$RC2")" 'password-command = pass show mail/carol@lab.test' \
+	"the dotfile names the command"
+unlike "$(cat "$RC2")" "$LAB_PASS_carol" "and holds no password"
+like "$(cat "$RC2")" "receive = pop3s://127.0.0.1:$LAB_POP3S_PORT" \
+	"the POP3 server is in it"
+is "$(stat -c %a "$RC2")" 600 "mode 0600 under XDG_CONFIG_HOME too"
+out=$("$POSTIE" config check 2>&1)
+is "$?" 0 "postie config check finds and accepts it"
+tui_keys Enter
+ok "postie goes on to carol's mail over POP3" \
+	tui_wait "postie: lab | INBOX" 30
+tui_keys q
+tui_wait "Quit postie?" 3 && tui_keys y
+ok "q quits" tui_wait "postie exited: 0"
+tui_stop
 
 done_testing
