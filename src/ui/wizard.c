@@ -417,7 +417,8 @@ label_of(const struct wiz *w, enum step s)
 	case ST_KEEP: return w->keep_label;
 	case ST_PLAIN: return "Write the password in plain text into the "
 			      "dotfile (mode 0600)? (y/n)";
-	case ST_DONE: return "Enter: finish";
+	case ST_DONE: return w->p->first_run ? "Enter: open your mail"
+					     : "Enter: finish";
 	}
 	return "";
 }
@@ -838,6 +839,10 @@ choose(struct wiz *w, wint_t c)
 			w->use_command = true;
 			start_test(w);
 		} else if (c == 'f') {
+			say(w, false, "Only you can read the dotfile (mode "
+				      "0600), but the password is in it as "
+				      "typed: a backup of it, or anyone with "
+				      "your login here, can read it.");
 			go(w, ST_PLAIN);
 		} else if (c == 'c') {
 			go(w, ST_PWCMD);
@@ -1293,13 +1298,13 @@ draw(struct wiz *w)
 	}
 	const char *help =
 		k == K_BUSY ? "Esc or Ctrl-C: stop the test"
-		: w->step == ST_DONE ? "Enter: finish"
-		: k == K_CHOICE ? "the key in the prompt   Up: back   Esc: "
-				  "quit without writing"
-		: k == K_SECRET ? "typing is not shown   Enter: next   Up: back"
-				  "   Ctrl-U: clear   Esc: quit without writing"
-				: "Enter: next   Up: back   Ctrl-U: clear   "
-				  "Esc: quit without writing";
+		: w->step == ST_DONE ? "Enter: go on"
+		: k == K_CHOICE ? "a key from the prompt  Up: back  "
+				  "Esc: quit, nothing written"
+		: k == K_SECRET ? "typing is hidden  Enter: next  Up: back  "
+				  "Ctrl-U: clear  Esc: quit, nothing written"
+				: "Enter: next  Up: back  Ctrl-U: clear  "
+				  "Esc: quit, nothing written";
 	put(rows - 1, 0, help, strlen(help), cols, A_REVERSE);
 	if (k == K_TEXT || k == K_SECRET) {
 		curs_set(1);
