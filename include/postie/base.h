@@ -277,8 +277,9 @@ int proc_capture(char *const argv[], int timeout_ms, size_t max_out,
 /* The same with (input, in_len) on the program's stdin instead of
  * /dev/null: for handing a secret to a keyring program (secret-tool
  * store, pass insert) without a command line that others could read.
- * The input must be small (at most a pipe's buffer, 4 KiB to be safe),
- * and SIGPIPE must be ignored (net_init does it). */
+ * The input must be small (at most a pipe's buffer, 4 KiB to be safe);
+ * a program that exits without reading it is not an error here (its
+ * exit status says what happened). */
 int proc_capture_input(char *const argv[], const char *input, size_t in_len,
 		       int timeout_ms, size_t max_out, struct buf *out,
 		       struct buf *err, struct perr *e);

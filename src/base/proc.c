@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdlib.h>
@@ -113,20 +114,37 @@ kill_group(pid_t pid)
 /* Write all of (p, n) to fd, which the child reads as its stdin, and
  * close it. The input is small (a secret), so the pipe takes it before
  * the child has to read anything and this cannot block on a child that
- * waits for us to read its output; a child that exits without reading
- * makes the write fail with EPIPE, which is its own business. */
+ * waits for us to read its output. A child that exits without reading
+ * makes the write fail with EPIPE; the SIGPIPE that comes with it is
+ * blocked for this thread and taken back, so the caller need not ignore
+ * it process-wide. */
 static void
 feed(int fd, const char *p, size_t n)
 {
+	sigset_t pipe_set, old;
+	bool epipe = false;
+
+	sigemptyset(&pipe_set);
+	sigaddset(&pipe_set, SIGPIPE);
+	pthread_sigmask(SIG_BLOCK, &pipe_set, &old);
 	while (n) {
 		ssize_t w = write(fd, p, n);
 		if (w < 0 && errno == EINTR)
 			continue;
+		if (w < 0 && errno == EPIPE)
+			epipe = true;
 		if (w <= 0)
 			break;
 		p += w;
 		n -= (size_t)w;
 	}
+	if (epipe && !sigismember(&old, SIGPIPE)) {
+		struct timespec zero = { 0, 0 };
+		while (sigtimedwait(&pipe_set, NULL, &zero) < 0 &&
+		       errno == EINTR)
+			;
+	}
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	close(fd);
 }
 
@@ -190,8 +208,6 @@ run(char *const argv[], const char *input, size_t in_len, int timeout_ms,
 		goto close_pipes;
 	}
 	if (input) {
-		/* SIGPIPE is ignored where secrets are fed (net_init does
-		 * it; callers that feed input must too) */
 		feed(pi[1], input, in_len);
 		pi[1] = -1;
 	}

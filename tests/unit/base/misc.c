@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: ISC */
 /* Errors, slices, ASCII helpers, UTF-8, command lines and helper
  * programs, and the log's redaction of secrets. */
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -234,6 +235,48 @@ test_log(void)
 	buf_release(&b);
 }
 
+/* proc_capture_input: a secret on the helper's stdin, never in its argv. */
+static void
+test_proc_input(void)
+{
+	struct perr e = PERR_INIT;
+	struct buf out = BUF_INIT, err = BUF_INIT;
+	char *cat[] = { xstrdup("cat"), NULL };
+	const char secret[] = "car ol\"\\pw\n";
+
+	is_int(proc_capture_input(cat, secret, strlen(secret), 5000, 1024,
+				  &out, &err, &e), 0,
+	       "a helper reads its input on stdin");
+	is_str(out.data, secret, "  byte for byte");
+
+	/* a helper that exits without reading: more than a pipe holds,
+	 * so the write meets the closed pipe (EPIPE) and the process lives
+	 * on, with no SIGPIPE left pending */
+	size_t big_len = 1024 * 1024;
+	char *big = xmalloc(big_len);
+	memset(big, 'x', big_len);
+	char *tru[] = { xstrdup("sh"), xstrdup("-c"), xstrdup("exit 4"),
+			NULL };
+	buf_reset(&out);
+	is_int(proc_capture_input(tru, big, big_len, 5000, 1024, &out,
+				  &err, &e), 4,
+	       "a helper that does not read its input: its exit status");
+	sigset_t pending;
+	sigpending(&pending);
+	ok(!sigismember(&pending, SIGPIPE), "  and no SIGPIPE is pending");
+
+	char *none[] = { xstrdup("postie-no-such-program"), NULL };
+	ok(proc_capture_input(none, "x", 1, 5000, 1024, &out, &err, &e) != 0,
+	   "a missing program is an error");
+	free(cat[0]);
+	for (int i = 0; i < 3; i++)
+		free(tru[i]);
+	free(none[0]);
+	free(big);
+	buf_release(&out);
+	buf_release(&err);
+}
+
 int
 main(void)
 {
@@ -242,6 +285,7 @@ main(void)
 	test_utf8();
 	test_argv();
 	test_proc();
+	test_proc_input();
 	test_log();
 	return done_testing();
 }
