@@ -111,17 +111,77 @@ tui_wait "Login name: alice@lab.test"
 tui_keys Enter
 tui_keys -l 'whatever'
 tui_keys Enter
-ok "the test shows what it is doing" \
+ok "hostile-6: the test shows what it is doing" \
 	tui_wait "testing the login: IMAP imaps://127.0.0.1:$MUTE_PORT"
 ok "and how to stop it" tui_wait "Esc or Ctrl-C: stop the test"
 tui_keys C-c
-ok "Ctrl-C stops the test at once" tui_wait "The test was stopped" 3
+ok "hostile-6: Ctrl-C stops the test at once" \
+	tui_wait "The test was stopped" 3
 ok "the retry is offered" tui_wait "Enter: try another password"
 tui_keys Escape
 ok "Esc leaves" tui_wait "postie exited: 1"
 ok "no dotfile was written" test ! -e "$RC"
 tui_stop
 kill "$MUTE_PID" 2>/dev/null
+
+# --- hostile-42: a server's refusal with escape sequences in it ---------
+# An IMAP server (TLS, the lab's certificate) that refuses the login with
+# an OSC title sequence, a colour and a C1 CSI in its text: the reason
+# is shown, made visible, and nothing of it reaches the terminal.
+cat >"$TEST_TMP/hostile.script" <<'SCRIPT'
+send * OK [CAPABILITY IMAP4rev1] hostile server ready
+expect A1 LOGIN *
+raw 'A1 NO \x1b]0;pwned-title\x07\x1b[31mred\x1b[0m \x9b2J refused\r\n'
+wait-close
+SCRIPT
+"$PY" "$TESTS_DIR/proto/scriptsrv.py" --script "$TEST_TMP/hostile.script" \
+	--port-file "$TEST_TMP/hostile.port" --log "$TEST_TMP/hostile.log" \
+	--cert "$LAB_CERT" --key "$LAB_KEY" --implicit-tls &
+HOSTILE_PID=$!
+at_exit "kill $HOSTILE_PID 2>/dev/null"
+i=0
+while [ ! -s "$TEST_TMP/hostile.port" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+HOSTILE_PORT=$(cat "$TEST_TMP/hostile.port")
+
+tui_start 120 40 setup
+tui_wait "Email address:"
+tui_keys -l 'alice@lab.test'
+tui_keys Enter
+tui_wait "not in the table: servers asked"
+tui_keys Enter
+tui_wait "Receive with IMAP or POP3? (i/p)"
+tui_keys Enter
+tui_wait "IMAP server: imap.lab.test"
+tui_keys C-u
+tui_keys -l '127.0.0.1'
+tui_keys Enter
+tui_wait "STARTTLS): 993"
+tui_keys C-u
+tui_keys -l "$HOSTILE_PORT"
+tui_keys Enter
+tui_wait "SMTP server (empty: no sending): smtp.lab.test"
+tui_keys C-u Enter
+tui_wait "CA file (empty: the system's):"
+tui_keys -l "$LAB_CA"
+tui_keys Enter
+tui_wait "Login name: alice@lab.test"
+tui_keys C-u
+tui_keys -l 'alice'
+tui_keys Enter
+tui_wait "Password (empty: use a password-command):"
+tui_keys -l 'whatever'
+tui_keys Enter
+ok "hostile-42: the server's reason is shown" tui_wait "refused the login:" 20
+ok "hostile-42: its escape sequences are made visible" tui_wait "^[]0;pwned-title^G"
+ok "hostile-42: and the C1 CSI too" tui_wait "<U+009B>2J refused"
+unlike "$(tui_tmux capture-pane -p -e -t "$TUI_SESSION")" "pwned-title$(printf '\007')" \
+	"hostile-42: no OSC sequence reached the terminal"
+isnt_title=$(tui_tmux display -p -t "$TUI_SESSION" '#{pane_title}')
+unlike "$isnt_title" "pwned" "hostile-42: the terminal title is unchanged"
+tui_keys Escape
+ok "Esc leaves" tui_wait "postie exited: 1"
+tui_stop
+kill "$HOSTILE_PID" 2>/dev/null
 
 # --- the lab: a wrong password, then the right one ----------------------
 tui_start 120 40
