@@ -327,7 +327,6 @@ struct wiz {
 	bool use_command;      /* log in with the password-command */
 	bool have_pass, have_secret_tool; /* found in PATH */
 	char keep_label[200];
-	bool tested;           /* the last test passed */
 	char *display_path;
 	/* the login test */
 	pthread_t thread;
@@ -382,11 +381,18 @@ kind_of(enum step s)
 	}
 }
 
+/* QQ and NetEase give out a code for mail programs and refuse the web
+ * password: the prompt says so by name. */
 static bool
 wants_code(const struct wiz *w)
 {
-	return w->a.preset && w->a.preset->hint &&
-	       strstr(w->a.preset->hint, "authorisation code");
+	static const char *const names[] = { "qq", "foxmail", "163", "126",
+					     "yeah" };
+
+	for (size_t i = 0; w->a.preset && i < ARRAY_SIZE(names); i++)
+		if (strcmp(w->a.preset->name, names[i]) == 0)
+			return true;
+	return false;
 }
 
 static const char *
@@ -1002,7 +1008,6 @@ finish_test(struct wiz *w)
 	w->job = NULL;
 	w->step = ST_FAILED;
 	if (j->rc == 0) {
-		w->tested = true;
 		say(w, false, "The login works: the %s server%s accepted it.",
 		    a->receive.proto == CFG_PROTO_POP3 ? "POP3" : "IMAP",
 		    a->send.proto != CFG_PROTO_NONE ? " and the SMTP server"
@@ -1016,7 +1021,6 @@ finish_test(struct wiz *w)
 		fill_input(w, ST_KEEP);
 		return 0;
 	}
-	w->tested = false;
 	const char *what = send ? "SMTP" : a->receive.proto == CFG_PROTO_POP3
 						 ? "POP3" : "IMAP";
 	/* the URL as it was typed: the login name is shown apart */
