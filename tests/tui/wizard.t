@@ -114,9 +114,11 @@ tui_keys Enter
 ok "hostile-6: the test shows what it is doing" \
 	tui_wait "testing the login: IMAP imaps://127.0.0.1:$MUTE_PORT"
 ok "and how to stop it" tui_wait "Esc or Ctrl-C: stop the test"
+t0=$(date +%s%N)
 tui_keys C-c
 ok "hostile-6: Ctrl-C stops the test at once" \
 	tui_wait "The test was stopped" 3
+diag "Ctrl-C to the test stopped on screen: $(( ($(date +%s%N) - t0) / 1000000 )) ms"
 ok "the retry is offered" tui_wait "Enter: try another password"
 tui_keys Escape
 ok "Esc leaves" tui_wait "postie exited: 1"
@@ -234,9 +236,11 @@ ok "nothing is written after a failure" test ! -e "$RC"
 tui_keys Enter
 tui_wait "Password (empty: use a password-command):"
 tui_keys -l "$LAB_PASS_alice"
+t0=$(date +%s%N)
 tui_keys Enter
 ok "the right password: both servers accept it" \
 	tui_wait "the IMAP server and the SMTP server accepted it" 30
+diag "login test, IMAP then SMTP on the lab: $(( ($(date +%s%N) - t0) / 1000000 )) ms"
 ok "where to keep the password is asked" \
 	tui_wait "Keep the password: f: in the dotfile"
 tui_keys f
