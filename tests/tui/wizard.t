@@ -278,6 +278,16 @@ tui_keys n Enter
 ok "no: it is left as it is" tui_wait "left as it is"
 ok "and the file still logs in" sh -c "'$POSTIE' config check >/dev/null"
 tui_stop
+cp "$RC" "$TEST_TMP/rc.before"
+tui_start 120 40 setup
+tui_wait "exists. Write a new one in its place"
+tui_keys y Enter
+ok "yes: the wizard starts" tui_wait "Email address:"
+tui_keys Escape
+ok "Esc in it: nothing written" tui_wait "nothing written"
+ok "the old dotfile is untouched" cmp -s "$RC" "$TEST_TMP/rc.before"
+ok "and no backup was made of it" test ! -e "$RC.bak"
+tui_stop
 
 # --- carol: the password handed to pass, the dotfile under XDG ---------
 # A stand-in for pass(1) that keeps entries in files: insert -m reads the
