@@ -84,6 +84,7 @@ recv_defaults(struct ui_wiz_answers *w)
 	char *d = domain_of(w->address);
 
 	free(w->recv_host);
+	w->recv_tls = UI_WIZ_TLS_BY_PORT;
 	if (pr && w->recv == UI_WIZ_POP3 && pr->pop3_host) {
 		w->recv_host = xstrdup(pr->pop3_host);
 		w->recv_port = pr->pop3_port;
@@ -109,6 +110,7 @@ ui_wiz_defaults(struct ui_wiz_answers *w)
 	w->preset = w->address ? cfg_preset_for_address(w->address) : NULL;
 	recv_defaults(w);
 	free(w->send_host);
+	w->send_tls = UI_WIZ_TLS_BY_PORT;
 	if (w->preset) {
 		w->send_host = xstrdup(w->preset->smtp_host);
 		w->send_port = w->preset->smtp_port;
@@ -215,6 +217,37 @@ ui_wiz_send_tls(uint16_t port)
 					 : CFG_TLS_IMPLICIT;
 }
 
+bool
+ui_wiz_port_known(enum ui_wiz_recv r, bool send, uint16_t port)
+{
+	if (send)
+		return port == 465 || port == 587 || port == 25;
+	if (r == UI_WIZ_POP3)
+		return port == 995 || port == 110;
+	return port == 993 || port == 143;
+}
+
+/* The TLS of the answers: the user's choice, else what the port says. */
+static enum cfg_tls
+recv_tls_of(const struct ui_wiz_answers *w)
+{
+	if (w->recv_tls == UI_WIZ_TLS_IMPLICIT)
+		return CFG_TLS_IMPLICIT;
+	if (w->recv_tls == UI_WIZ_TLS_STARTTLS)
+		return CFG_TLS_STARTTLS;
+	return ui_wiz_recv_tls(w->recv, w->recv_port);
+}
+
+static enum cfg_tls
+send_tls_of(const struct ui_wiz_answers *w)
+{
+	if (w->send_tls == UI_WIZ_TLS_IMPLICIT)
+		return CFG_TLS_IMPLICIT;
+	if (w->send_tls == UI_WIZ_TLS_STARTTLS)
+		return CFG_TLS_STARTTLS;
+	return ui_wiz_send_tls(w->send_port);
+}
+
 static void
 add_url(struct buf *out, enum cfg_proto proto, enum cfg_tls tls,
 	const char *host, uint16_t port)
@@ -269,14 +302,14 @@ ui_wiz_dotfile(const struct ui_wiz_answers *w, struct buf *out,
 		enum cfg_proto pr = w->recv == UI_WIZ_POP3 ? CFG_PROTO_POP3
 							   : CFG_PROTO_IMAP;
 		buf_addstr(out, "\treceive = ");
-		add_url(out, pr, ui_wiz_recv_tls(w->recv, w->recv_port),
+		add_url(out, pr, recv_tls_of(w),
 			w->recv_host, w->recv_port);
 		buf_addch(out, '\n');
 	}
 	if (!w->preset && set(w->send_host)) {
 		buf_addstr(out, "\tsend = ");
-		add_url(out, CFG_PROTO_SMTP, ui_wiz_send_tls(w->send_port),
-			w->send_host, w->send_port);
+		add_url(out, CFG_PROTO_SMTP, send_tls_of(w), w->send_host,
+			w->send_port);
 		buf_addch(out, '\n');
 	}
 	if (set(w->user) && strcmp(w->user, w->address) != 0)
@@ -307,8 +340,8 @@ ui_wiz_default_target(void)
  * The screen
  */
 enum step {
-	ST_ADDRESS, ST_NAME, ST_RECV, ST_RHOST, ST_RPORT, ST_SHOST,
-	ST_SPORT, ST_CA, ST_USER, ST_PASS, ST_PWCMD, ST_TEST, ST_FAILED,
+	ST_ADDRESS, ST_NAME, ST_RECV, ST_RHOST, ST_RPORT, ST_RTLS, ST_SHOST,
+	ST_SPORT, ST_STLS, ST_CA, ST_USER, ST_PASS, ST_PWCMD, ST_TEST, ST_FAILED,
 	ST_KEEP, ST_PLAIN, ST_DONE,
 };
 
@@ -375,6 +408,7 @@ kind_of(enum step s)
 	switch (s) {
 	case ST_PASS: return K_SECRET;
 	case ST_RECV: case ST_FAILED: case ST_KEEP: case ST_PLAIN:
+	case ST_RTLS: case ST_STLS:
 	case ST_DONE: return K_CHOICE;
 	case ST_TEST: return K_BUSY;
 	default: return K_TEXT;
@@ -407,6 +441,8 @@ label_of(const struct wiz *w, enum step s)
 	case ST_RHOST: return pop ? "POP3 server" : "IMAP server";
 	case ST_RPORT: return pop ? "POP3 port (995 TLS, 110 STARTTLS)"
 				  : "IMAP port (993 TLS, 143 STARTTLS)";
+	case ST_RTLS:
+	case ST_STLS: return "TLS from the first byte (t) or STARTTLS (s)?";
 	case ST_SHOST: return "SMTP server (empty: no sending)";
 	case ST_SPORT: return "SMTP port (465 TLS, 587 STARTTLS)";
 	case ST_CA: return "CA file (empty: the system's)";
@@ -629,7 +665,15 @@ accept_text(struct wiz *w)
 			return;
 		}
 		buf_reset(&w->note);
-		go(w, ST_SHOST);
+		if (ui_wiz_port_known(a->recv, false, a->recv_port)) {
+			a->recv_tls = UI_WIZ_TLS_BY_PORT;
+			go(w, ST_SHOST);
+		} else {
+			say(w, false, "Port %u is not one of the usual ones, "
+				      "so it does not say how the server "
+				      "wants TLS.", (unsigned)a->recv_port);
+			go(w, ST_RTLS);
+		}
 		return;
 	case ST_SHOST:
 		if (*in && ui_wiz_check_host(in, &e) < 0) {
@@ -646,7 +690,15 @@ accept_text(struct wiz *w)
 			return;
 		}
 		buf_reset(&w->note);
-		go(w, ST_CA);
+		if (ui_wiz_port_known(a->recv, true, a->send_port)) {
+			a->send_tls = UI_WIZ_TLS_BY_PORT;
+			go(w, ST_CA);
+		} else {
+			say(w, false, "Port %u is not one of the usual ones, "
+				      "so it does not say how the server "
+				      "wants TLS.", (unsigned)a->send_port);
+			go(w, ST_STLS);
+		}
 		return;
 	case ST_CA:
 		if (*in) {
@@ -818,6 +870,21 @@ choose(struct wiz *w, wint_t c)
 				recv_defaults(a);
 			}
 			go(w, a->preset ? ST_USER : ST_RHOST);
+		}
+		return 0;
+	case ST_RTLS:
+	case ST_STLS:
+		if (c == 't' || c == 's') {
+			enum ui_wiz_tls t = c == 't' ? UI_WIZ_TLS_IMPLICIT
+						     : UI_WIZ_TLS_STARTTLS;
+			buf_reset(&w->note);
+			if (w->step == ST_RTLS) {
+				a->recv_tls = t;
+				go(w, ST_SHOST);
+			} else {
+				a->send_tls = t;
+				go(w, ST_CA);
+			}
 		}
 		return 0;
 	case ST_FAILED:
@@ -1188,12 +1255,12 @@ static void
 url_text(const struct ui_wiz_answers *a, bool send, struct buf *out)
 {
 	if (send)
-		add_url(out, CFG_PROTO_SMTP, ui_wiz_send_tls(a->send_port),
+		add_url(out, CFG_PROTO_SMTP, send_tls_of(a),
 			a->send_host, a->send_port);
 	else
 		add_url(out, a->recv == UI_WIZ_POP3 ? CFG_PROTO_POP3
 						    : CFG_PROTO_IMAP,
-			ui_wiz_recv_tls(a->recv, a->recv_port), a->recv_host,
+			recv_tls_of(a), a->recv_host,
 			a->recv_port);
 }
 

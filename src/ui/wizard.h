@@ -34,6 +34,11 @@
 
 enum ui_wiz_recv { UI_WIZ_IMAP, UI_WIZ_POP3 };
 
+/* How a server's TLS was chosen: from its port (the zero value), or by
+ * the user for a port that does not say (a private submission port). */
+enum ui_wiz_tls { UI_WIZ_TLS_BY_PORT, UI_WIZ_TLS_IMPLICIT,
+		  UI_WIZ_TLS_STARTTLS };
+
 /* What the user answered. Every string is owned (heap) or NULL; the
  * password is wiped by ui_wiz_answers_release. */
 struct ui_wiz_answers {
@@ -43,8 +48,10 @@ struct ui_wiz_answers {
 	enum ui_wiz_recv recv;
 	char *recv_host;
 	uint16_t recv_port;
+	enum ui_wiz_tls recv_tls;
 	char *send_host;       /* NULL or "": no sending server */
 	uint16_t send_port;
+	enum ui_wiz_tls send_tls;
 	char *ca_file;         /* NULL or "": the system's CA store */
 	char *user;            /* NULL or "": the address */
 	char *password;        /* as typed; written only with write_password */
@@ -79,6 +86,10 @@ int ui_wiz_check_host(const char *s, struct perr *e);
  * STARTTLS, every other port is TLS from the first byte. */
 enum cfg_tls ui_wiz_recv_tls(enum ui_wiz_recv r, uint16_t port);
 enum cfg_tls ui_wiz_send_tls(uint16_t port);
+/* Whether the port says which TLS it wants (993 and 143 for IMAP, 995
+ * and 110 for POP3, 465, 587 and 25 for SMTP; send false: receiving);
+ * for any other port the wizard asks. */
+bool ui_wiz_port_known(enum ui_wiz_recv r, bool send, uint16_t port);
 
 /* Append the dotfile for the answers to out: one [account] section with
  * every value quoted so that the parser reads back exactly what was

@@ -102,6 +102,9 @@ ok "the IMAP port defaults to 993" tui_wait "STARTTLS): 993"
 tui_keys C-u
 tui_keys -l "$MUTE_PORT"
 tui_keys Enter
+ok "a port that says nothing: TLS or STARTTLS is asked" \
+	tui_wait "TLS from the first byte (t) or STARTTLS (s)?"
+tui_keys t
 ok "the SMTP server defaults to smtp.DOMAIN" \
 	tui_wait "SMTP server (empty: no sending): smtp.lab.test"
 tui_keys C-u Enter
@@ -161,6 +164,8 @@ tui_wait "STARTTLS): 993"
 tui_keys C-u
 tui_keys -l "$HOSTILE_PORT"
 tui_keys Enter
+tui_wait "TLS from the first byte (t) or STARTTLS (s)?"
+tui_keys t
 tui_wait "SMTP server (empty: no sending): smtp.lab.test"
 tui_keys C-u Enter
 tui_wait "CA file (empty: the system's):"
@@ -202,6 +207,8 @@ tui_wait "STARTTLS): 993"
 tui_keys C-u
 tui_keys -l "$LAB_IMAPS_PORT"
 tui_keys Enter
+tui_wait "TLS from the first byte (t) or STARTTLS (s)?"
+tui_keys t
 tui_wait "SMTP server (empty: no sending): smtp.lab.test"
 tui_keys C-u
 tui_keys -l '127.0.0.1'
@@ -210,6 +217,8 @@ ok "the SMTP port defaults to 465" tui_wait "587 STARTTLS): 465"
 tui_keys C-u
 tui_keys -l "$LAB_SMTPS_PORT"
 tui_keys Enter
+tui_wait "TLS from the first byte (t) or STARTTLS (s)?"
+tui_keys t
 tui_wait "CA file (empty: the system's):"
 tui_keys -l "$TEST_TMP/no-such-ca.pem"
 tui_keys Enter
@@ -333,14 +342,20 @@ ok "the POP3 port defaults to 995" tui_wait "110 STARTTLS): 995"
 tui_keys C-u
 tui_keys -l "$LAB_POP3S_PORT"
 tui_keys Enter
+tui_wait "TLS from the first byte (t) or STARTTLS (s)?"
+tui_keys t
 tui_wait "SMTP server (empty: no sending): smtp.lab.test"
 tui_keys C-u
 tui_keys -l '127.0.0.1'
 tui_keys Enter
 tui_wait "587 STARTTLS): 465"
 tui_keys C-u
-tui_keys -l "$LAB_SMTPS_PORT"
+tui_keys -l "$LAB_SMTP_PORT"
 tui_keys Enter
+tui_wait "TLS from the first byte (t) or STARTTLS (s)?"
+tui_keys s
+ok "STARTTLS chosen: the summary says smtp://" \
+	tui_wait "Send         smtp://127.0.0.1:$LAB_SMTP_PORT"
 tui_wait "CA file (empty: the system's):"
 tui_keys -l "$LAB_CA"
 tui_keys Enter
@@ -349,7 +364,7 @@ tui_keys Enter
 tui_wait "Password (empty: use a password-command):"
 tui_keys -l "$LAB_PASS_carol"
 tui_keys Enter
-ok "POP3 and SMTP accept carol's password" \
+ok "POP3 and SMTP with STARTTLS accept carol's password" \
 	tui_wait "the POP3 server and the SMTP server accepted it" 30
 ok "pass, found in PATH, is offered" tui_wait "p: pass"
 tui_keys p
@@ -362,6 +377,8 @@ like "$(cat "$RC2")" 'password-command = pass show mail/carol@lab.test' \
 unlike "$(cat "$RC2")" "$LAB_PASS_carol" "and holds no password"
 like "$(cat "$RC2")" "receive = pop3s://127.0.0.1:$LAB_POP3S_PORT" \
 	"the POP3 server is in it"
+like "$(cat "$RC2")" "send = smtp://127.0.0.1:$LAB_SMTP_PORT" \
+	"and the submission port with STARTTLS (smtp://)"
 is "$(stat -c %a "$RC2")" 600 "mode 0600 under XDG_CONFIG_HOME too"
 out=$("$POSTIE" config check 2>&1)
 is "$?" 0 "postie config check finds and accepts it"

@@ -144,6 +144,17 @@ test_tls_and_names(void)
 	is_int(ui_wiz_send_tls(465), CFG_TLS_IMPLICIT, "SMTP 465: TLS");
 	is_int(ui_wiz_send_tls(587), CFG_TLS_STARTTLS, "SMTP 587: STARTTLS");
 	is_int(ui_wiz_send_tls(25), CFG_TLS_STARTTLS, "SMTP 25: STARTTLS");
+	ok(ui_wiz_port_known(UI_WIZ_IMAP, false, 993) &&
+		   ui_wiz_port_known(UI_WIZ_IMAP, false, 143) &&
+		   ui_wiz_port_known(UI_WIZ_POP3, false, 995) &&
+		   ui_wiz_port_known(UI_WIZ_POP3, false, 110) &&
+		   ui_wiz_port_known(UI_WIZ_IMAP, true, 465) &&
+		   ui_wiz_port_known(UI_WIZ_IMAP, true, 587),
+	   "the usual ports say their TLS");
+	ok(!ui_wiz_port_known(UI_WIZ_POP3, false, 993) &&
+		   !ui_wiz_port_known(UI_WIZ_IMAP, false, 40993) &&
+		   !ui_wiz_port_known(UI_WIZ_IMAP, true, 2525),
+	   "others do not (the wizard asks)");
 
 	static const struct {
 		const char *address, *want;
@@ -227,6 +238,21 @@ test_dotfile_text(void)
 	ok(!strstr(out.data, "secret"),
 	   "  no plaintext password without the user's yes");
 	ok(strncmp(out.data, "# ", 2) == 0, "  it starts with a comment");
+
+	w.recv_tls = UI_WIZ_TLS_STARTTLS;
+	w.send_port = 2587;
+	w.send_tls = UI_WIZ_TLS_STARTTLS;
+	buf_reset(&out);
+	ui_wiz_dotfile(&w, &out, &e);
+	ok(strstr(out.data, "\treceive = imap://127.0.0.1:40993\n") &&
+		   strstr(out.data, "\tsend = smtp://127.0.0.1:2587\n"),
+	   "STARTTLS chosen for odd ports: imap:// and smtp://");
+	w.send_tls = UI_WIZ_TLS_IMPLICIT;
+	w.send_port = 587;
+	buf_reset(&out);
+	ui_wiz_dotfile(&w, &out, &e);
+	ok(strstr(out.data, "\tsend = smtps://127.0.0.1:587\n") != NULL,
+	   "TLS chosen wins over what the port says");
 
 	w.write_password = true;
 	buf_reset(&out);
