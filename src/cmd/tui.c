@@ -55,6 +55,9 @@ cmd_tui(int argc, char **argv, const struct cmd_ctx *ctx)
 		fprintf(stderr, "postie: %s\n", e.msg);
 		for (size_t i = 0; i < c.n_errors; i++)
 			fprintf(stderr, "%s\n", c.errors[i]);
+		if (e.kind == PERR_LOCAL && !ctx->config_path)
+			fprintf(stderr, "postie: on a terminal, postie setup "
+					"asks for an account and writes one\n");
 		cfg_release(&c);
 		return EXIT_CONFIG;
 	}

@@ -277,6 +277,11 @@ ok "q quits" tui_wait "postie exited: 0"
 tui_stop
 
 # --- postie setup with a dotfile there asks before replacing it --------
+mkdir -p "$TEST_TMP/empty"
+HOME=$TEST_TMP/empty "$POSTIE" </dev/null >/dev/null 2>"$TEST_TMP/tui.err"
+is "$?" 78 "no dotfile and no terminal: postie fails as before"
+like "$(cat "$TEST_TMP/tui.err")" "postie setup asks for an account" \
+	"and names postie setup"
 "$POSTIE" setup </dev/null >/dev/null 2>"$TEST_TMP/setup.err"
 is "$?" 64 "postie setup without a terminal refuses"
 like "$(cat "$TEST_TMP/setup.err")" "needs a terminal" "saying why"
