@@ -294,19 +294,31 @@ ui_wiz_dotfile(const struct ui_wiz_answers *w, struct buf *out,
 	if (set(w->real_name))
 		kv(out, "name", w->real_name);
 	/* A preset brings its servers, the ID command NetEase wants, the
-	 * Sent habit and the login hint; its IMAP server is the default,
-	 * so only POP3 is written out. */
-	if (w->preset)
-		kv(out, "preset", w->preset->name);
-	if (!w->preset || w->recv == UI_WIZ_POP3) {
-		enum cfg_proto pr = w->recv == UI_WIZ_POP3 ? CFG_PROTO_POP3
-							   : CFG_PROTO_IMAP;
+	 * Sent habit and the login hint; only what differs from its IMAP
+	 * and SMTP servers is written out (POP3, or servers the user
+	 * changed, say for a company domain hosted by the provider). */
+	const struct cfg_preset *pr = w->preset;
+	bool recv_own = !pr || w->recv == UI_WIZ_POP3 ||
+			!set(w->recv_host) ||
+			strcmp(w->recv_host, pr->imap_host) != 0 ||
+			w->recv_port != pr->imap_port ||
+			recv_tls_of(w) != CFG_TLS_IMPLICIT;
+	bool send_own = set(w->send_host) &&
+			(!pr || strcmp(w->send_host, pr->smtp_host) != 0 ||
+			 w->send_port != pr->smtp_port ||
+			 send_tls_of(w) != pr->smtp_tls);
+	if (pr)
+		kv(out, "preset", pr->name);
+	if (recv_own && set(w->recv_host)) {
+		enum cfg_proto proto = w->recv == UI_WIZ_POP3
+					       ? CFG_PROTO_POP3
+					       : CFG_PROTO_IMAP;
 		buf_addstr(out, "\treceive = ");
-		add_url(out, pr, recv_tls_of(w),
+		add_url(out, proto, recv_tls_of(w),
 			w->recv_host, w->recv_port);
 		buf_addch(out, '\n');
 	}
-	if (!w->preset && set(w->send_host)) {
+	if (send_own) {
 		buf_addstr(out, "\tsend = ");
 		add_url(out, CFG_PROTO_SMTP, send_tls_of(w), w->send_host,
 			w->send_port);
@@ -437,13 +449,16 @@ label_of(const struct wiz *w, enum step s)
 	switch (s) {
 	case ST_ADDRESS: return "Email address";
 	case ST_NAME: return "Your name (optional)";
-	case ST_RECV: return "Receive with IMAP or POP3? (i/p)";
+	case ST_RECV: return w->a.preset ? "Receive with IMAP or POP3? (i/p;"
+					   " e: edit the servers)"
+					 : "Receive with IMAP or POP3? (i/p)";
 	case ST_RHOST: return pop ? "POP3 server" : "IMAP server";
 	case ST_RPORT: return pop ? "POP3 port (995 TLS, 110 STARTTLS)"
 				  : "IMAP port (993 TLS, 143 STARTTLS)";
 	case ST_RTLS:
 	case ST_STLS: return "TLS from the first byte (t) or STARTTLS (s)?";
-	case ST_SHOST: return "SMTP server (empty: no sending)";
+	case ST_SHOST: return w->a.preset ? "SMTP server (empty: the preset's)"
+					  : "SMTP server (empty: no sending)";
 	case ST_SPORT: return "SMTP port (465 TLS, 587 STARTTLS)";
 	case ST_CA: return "CA file (empty: the system's)";
 	case ST_USER: return "Login name";
@@ -645,10 +660,7 @@ accept_text(struct wiz *w)
 		return;
 	case ST_NAME:
 		replace(&a->real_name, in);
-		if (a->preset && !a->preset->pop3_host)
-			go(w, ST_USER);
-		else
-			go(w, ST_RECV);
+		go(w, ST_RECV);
 		return;
 	case ST_RHOST:
 		if (ui_wiz_check_host(in, &e) < 0) {
@@ -678,6 +690,16 @@ accept_text(struct wiz *w)
 	case ST_SHOST:
 		if (*in && ui_wiz_check_host(in, &e) < 0) {
 			say(w, true, "%s", e.msg);
+			return;
+		}
+		if (!*in && a->preset) {
+			/* a preset always sends through its server; the
+			 * dotfile has no way to say "none" under one */
+			replace(&a->send_host, a->preset->smtp_host);
+			a->send_port = a->preset->smtp_port;
+			a->send_tls = UI_WIZ_TLS_BY_PORT;
+			buf_reset(&w->note);
+			go(w, ST_CA);
 			return;
 		}
 		replace(&a->send_host, in);
@@ -862,7 +884,11 @@ choose(struct wiz *w, wint_t c)
 
 	switch (w->step) {
 	case ST_RECV:
-		if (enter || c == 'i' || c == 'p') {
+		if (c == 'e' && a->preset) {
+			/* the preset's servers as the starting point */
+			buf_reset(&w->note);
+			go(w, ST_RHOST);
+		} else if (enter || c == 'i' || c == 'p') {
 			enum ui_wiz_recv r = c == 'p' ? UI_WIZ_POP3
 						      : UI_WIZ_IMAP;
 			if (r != a->recv || !a->recv_host) {
@@ -896,7 +922,7 @@ choose(struct wiz *w, wint_t c)
 			go(w, ST_USER);
 		} else if (c == 's') {
 			buf_reset(&w->note);
-			go(w, a->preset ? ST_RECV : ST_RHOST);
+			go(w, ST_RHOST);
 		}
 		return 0;
 	case ST_KEEP:

@@ -48,7 +48,7 @@ ok "its hint says which code to use" \
 	tui_wait "wants a client authorisation code, not the web password"
 tui_keys -l '张三'
 tui_keys Enter
-ok "IMAP or POP3 is asked" tui_wait "Receive with IMAP or POP3? (i/p)"
+ok "IMAP or POP3 is asked" tui_wait "Receive with IMAP or POP3? (i/p"
 ok "the name typed in UTF-8 is kept" tui_wait "Name         张三"
 tui_keys Enter
 ok "the login name defaults to the address" tui_wait "Login name: x@163.com"
@@ -189,6 +189,64 @@ tui_keys Escape
 ok "Esc leaves" tui_wait "postie exited: 1"
 tui_stop
 kill "$HOSTILE_PID" 2>/dev/null
+
+# --- a preset's hint after a refused login ------------------------------
+# 163 with its servers edited (e) to point at a scripted TLS server that
+# refuses the login: the server's reason comes with NetEase's hint about
+# the client authorisation code.
+cat >"$TEST_TMP/refuse.script" <<'SCRIPT'
+send * OK [CAPABILITY IMAP4rev1] ready
+expect A1 LOGIN *
+send A1 NO [AUTHENTICATIONFAILED] ERR.LOGIN.PASSERR
+wait-close
+SCRIPT
+"$PY" "$TESTS_DIR/proto/scriptsrv.py" --script "$TEST_TMP/refuse.script" \
+	--port-file "$TEST_TMP/refuse.port" --log "$TEST_TMP/refuse.log" \
+	--cert "$LAB_CERT" --key "$LAB_KEY" --implicit-tls &
+REFUSE_PID=$!
+at_exit "kill $REFUSE_PID 2>/dev/null"
+i=0
+while [ ! -s "$TEST_TMP/refuse.port" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+REFUSE_PORT=$(cat "$TEST_TMP/refuse.port")
+
+tui_start 120 40 setup
+tui_wait "Email address:"
+tui_keys -l 'x@163.com'
+tui_keys Enter
+tui_wait "NetEase 163 Mail (preset 163)"
+tui_keys Enter
+ok "a preset's servers can be edited" \
+	tui_wait "Receive with IMAP or POP3? (i/p; e: edit the servers)"
+tui_keys e
+ok "starting from the preset's IMAP server" tui_wait "IMAP server: imap.163.com"
+tui_keys C-u
+tui_keys -l '127.0.0.1'
+tui_keys Enter
+tui_wait "STARTTLS): 993"
+tui_keys C-u
+tui_keys -l "$REFUSE_PORT"
+tui_keys Enter
+tui_wait "TLS from the first byte (t) or STARTTLS (s)?"
+tui_keys t
+tui_wait "SMTP server (empty: the preset's): smtp.163.com"
+tui_keys C-u Enter
+tui_wait "CA file (empty: the system's):"
+tui_keys -l "$LAB_CA"
+tui_keys Enter
+tui_wait "Login name: x@163.com"
+tui_keys Enter
+tui_wait "Authorisation code (not the web password"
+tui_keys -l 'my-web-password'
+tui_keys Enter
+ok "the refusal is shown with the server's words" \
+	tui_wait "ERR.LOGIN.PASSERR" 20
+ok "and with the preset's hint: which code to use" \
+	tui_wait "wants a client authorisation code, not the web password"
+ok "and what to switch on" tui_wait "switch on IMAP/SMTP and POP3/SMTP"
+tui_keys Escape
+ok "Esc leaves" tui_wait "postie exited: 1"
+tui_stop
+kill "$REFUSE_PID" 2>/dev/null
 
 # --- the lab: a wrong password, then the right one ----------------------
 tui_start 120 40

@@ -276,6 +276,19 @@ test_dotfile_text(void)
 	ok(strstr(out.data, "\tpreset = 163\n"
 			    "\treceive = pop3s://pop.163.com:995\n") != NULL,
 	   "163 over POP3: the preset and the POP3 server");
+	w.recv = UI_WIZ_IMAP;
+	ui_wiz_defaults(&w);
+	free(w.recv_host);
+	w.recv_host = xstrdup("imap.corp.example.cn");
+	free(w.send_host);
+	w.send_host = xstrdup("smtp.corp.example.cn");
+	w.send_port = 587;
+	buf_reset(&out);
+	ui_wiz_dotfile(&w, &out, &e);
+	ok(strstr(out.data, "\tpreset = 163\n"
+			    "\treceive = imaps://imap.corp.example.cn:993\n"
+			    "\tsend = smtp://smtp.corp.example.cn:587\n") != NULL,
+	   "163 with servers of its own: the preset and both servers");
 	ui_wiz_answers_release(&w);
 
 	buf_reset(&out);
