@@ -518,6 +518,9 @@ fill_input(struct wiz *w, enum step s)
 	const struct ui_wiz_answers *a = &w->a;
 	char *sug = NULL;
 
+	/* the field may hold a password typed and then left with Up */
+	if (w->input.len)
+		explicit_bzero(w->input.data, w->input.len);
 	buf_reset(&w->input);
 	switch (s) {
 	case ST_ADDRESS:
