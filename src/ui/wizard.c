@@ -366,6 +366,8 @@ struct wiz {
 	enum step hist[64];
 	size_t n_hist;
 	struct buf input;      /* the field being typed */
+	size_t cur;            /* the cursor in it: a byte offset at a
+				  character boundary */
 	struct buf note;       /* what to tell now (raw; sanitised when
 				  drawn) */
 	bool note_err;
@@ -559,6 +561,7 @@ fill_input(struct wiz *w, enum step s)
 		break;
 	}
 	free(sug);
+	w->cur = w->input.len;
 }
 
 static void
@@ -1293,6 +1296,18 @@ url_text(const struct ui_wiz_answers *a, bool send, struct buf *out)
 			a->recv_port);
 }
 
+/* Cells (p, len) takes once sanitised, as put draws it. */
+static size_t
+shown_width(const char *p, size_t len)
+{
+	struct buf clean = BUF_INIT;
+
+	ui_sanitize(&clean, p, len, UI_TAB_SPACE);
+	size_t wd = ui_width(clean.data, clean.len);
+	buf_release(&clean);
+	return wd;
+}
+
 static int
 row(int y, int cols, const char *label, const char *value)
 {
@@ -1379,21 +1394,21 @@ draw(struct wiz *w)
 		if (k == K_SECRET) {
 			cx = 2 + (int)lw;
 		} else if (avail > 0) {
-			/* the end of the field, which is where one types */
+			/* from the first character that leaves the cursor
+			 * on screen: the field scrolls as one types */
 			const char *s = w->input.data;
-			size_t len = w->input.len;
-			while (len && ui_width(s, len) > (size_t)avail) {
+			size_t len = w->input.len, before = w->cur;
+			while (before && shown_width(s, before) >=
+						 (size_t)avail) {
 				uint32_t cp;
 				size_t n = utf8_decode(s, len, &cp);
 				n = n ? n : 1;
 				s += n;
 				len -= n;
+				before -= n;
 			}
 			put(prompt_y, 2 + (int)lw, s, len, avail, A_NORMAL);
-			struct buf clean = BUF_INIT;
-			ui_sanitize(&clean, s, len, UI_TAB_SPACE);
-			cx = 2 + (int)lw + (int)ui_width(clean.data, clean.len);
-			buf_release(&clean);
+			cx = 2 + (int)lw + (int)shown_width(s, before);
 		}
 	}
 	const char *help =
@@ -1403,8 +1418,8 @@ draw(struct wiz *w)
 				  "Esc: quit, nothing written"
 		: k == K_SECRET ? "typing is hidden  Enter: next  Up: back  "
 				  "Ctrl-U: clear  Esc: quit, nothing written"
-				: "Enter: next  Up: back  Ctrl-U: clear  "
-				  "Esc: quit, nothing written";
+				: "Enter: next  Up: back  Left/Right: move  "
+				  "Ctrl-U: clear  Esc: quit, nothing written";
 	put(rows - 1, 0, help, strlen(help), cols, A_REVERSE);
 	if (k == K_TEXT || k == K_SECRET) {
 		curs_set(1);
@@ -1422,28 +1437,73 @@ draw(struct wiz *w)
 static void
 edit(struct wiz *w, wint_t c)
 {
+	struct buf *in = &w->input;
+
 	if (c == 21) { /* Ctrl-U */
-		explicit_bzero(w->input.data, w->input.len);
-		buf_reset(&w->input);
+		explicit_bzero(in->data, in->len);
+		buf_reset(in);
+		w->cur = 0;
 		return;
 	}
-	if (c == 127 || c == 8) {
-		size_t n = w->input.len;
-		while (n && ((unsigned char)w->input.data[n - 1] & 0xc0) ==
-				    0x80)
+	if (c == 127 || c == 8) { /* Backspace: the character before */
+		size_t n = w->cur;
+		while (n && ((unsigned char)in->data[n - 1] & 0xc0) == 0x80)
 			n--;
 		if (n)
 			n--;
-		w->input.data[n] = '\0';
-		w->input.len = n;
+		buf_remove(in, n, w->cur - n);
+		w->cur = n;
 		return;
 	}
 	/* a control character is never part of an answer */
 	if (c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0) || c > 0x10ffff)
 		return;
-	if (w->input.len + 4 > UI_WIZ_MAX_FIELD)
+	if (in->len + 4 > UI_WIZ_MAX_FIELD)
 		return;
-	utf8_encode(&w->input, (uint32_t)c);
+	struct buf ch = BUF_INIT;
+	utf8_encode(&ch, (uint32_t)c);
+	buf_insert(in, w->cur, ch.data, ch.len);
+	w->cur += ch.len;
+	buf_release(&ch);
+}
+
+/* Left, Right, Home, End, Delete in a field. */
+static void
+move_in_field(struct wiz *w, wint_t c)
+{
+	struct buf *in = &w->input;
+	size_t n = w->cur;
+
+	switch (c) {
+	case KEY_LEFT:
+		while (n && ((unsigned char)in->data[--n] & 0xc0) == 0x80)
+			;
+		w->cur = n;
+		break;
+	case KEY_RIGHT:
+		if (n < in->len)
+			n++;
+		while (n < in->len && ((unsigned char)in->data[n] & 0xc0) ==
+					      0x80)
+			n++;
+		w->cur = n;
+		break;
+	case KEY_HOME:
+		w->cur = 0;
+		break;
+	case KEY_END:
+		w->cur = in->len;
+		break;
+	case KEY_DC:
+		if (n < in->len) {
+			size_t e = n + 1;
+			while (e < in->len &&
+			       ((unsigned char)in->data[e] & 0xc0) == 0x80)
+				e++;
+			buf_remove(in, n, e - n);
+		}
+		break;
+	}
 }
 
 /* One key. Returns 1 to end (written), 2 to quit without writing. */
@@ -1461,6 +1521,14 @@ key(struct wiz *w, int r, wint_t c)
 		case KEY_BACKSPACE:
 			if (k == K_TEXT || k == K_SECRET)
 				edit(w, 127);
+			return 0;
+		case KEY_LEFT:
+		case KEY_RIGHT:
+		case KEY_HOME:
+		case KEY_END:
+		case KEY_DC:
+			if (k == K_TEXT || k == K_SECRET)
+				move_in_field(w, c);
 			return 0;
 		case KEY_ENTER:
 			c = '\r';
@@ -1480,6 +1548,10 @@ key(struct wiz *w, int r, wint_t c)
 		return 0;
 	if (k == K_CHOICE)
 		return choose(w, c);
+	if (c == 1 || c == 5) { /* Ctrl-A, Ctrl-E */
+		move_in_field(w, c == 1 ? KEY_HOME : KEY_END);
+		return 0;
+	}
 	if (c == '\r' || c == '\n') {
 		accept_text(w);
 		return 0;

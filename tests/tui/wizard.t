@@ -52,7 +52,14 @@ ok "IMAP or POP3 is asked" tui_wait "Receive with IMAP or POP3? (i/p"
 ok "the name typed in UTF-8 is kept" tui_wait "Name         张三"
 tui_keys Enter
 ok "the login name defaults to the address" tui_wait "Login name: x@163.com"
-tui_keys Enter
+tui_keys Home DC
+tui_keys -l 'zz'
+tui_keys Left BSpace End
+tui_keys -l '.'
+ok "Home, Delete, Left, Backspace and End edit inside the field" \
+	tui_wait "Login name: z@163.com."
+tui_keys BSpace Enter
+ok "the edited login name is kept" tui_wait "Login        z@163.com"
 ok "163 asks for the authorisation code by name" \
 	tui_wait "Authorisation code (not the web password"
 tui_keys Escape
