@@ -639,6 +639,7 @@ parse_port(const char *s, uint16_t *port)
 }
 
 static void start_test(struct wiz *w);
+static void draw(struct wiz *w);
 static int write_dotfile(struct wiz *w);
 
 /* Enter on a text step: check and keep the answer, then move on. */
@@ -935,6 +936,11 @@ choose(struct wiz *w, wint_t c)
 		if ((c == 'p' && w->have_pass) ||
 		    (c == 's' && w->have_secret_tool)) {
 			struct perr e = PERR_INIT;
+			/* a short wait (the program gets at most
+			 * CFG_SECRET_TIMEOUT_MS): say what it is for */
+			say(w, false, "Handing the password to %s...",
+			    c == 'p' ? "pass" : "secret-tool");
+			draw(w);
 			if (store_secret(w, c == 'p', &e) < 0) {
 				say(w, true, "The password was not stored: %s",
 				    e.msg);
