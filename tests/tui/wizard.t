@@ -437,6 +437,14 @@ tui_keys Enter
 ok "POP3 and SMTP with STARTTLS accept carol's password" \
 	tui_wait "the POP3 server and the SMTP server accepted it" 30
 ok "pass, found in PATH, is offered" tui_wait "p: pass"
+printf 'an older secret\n' >"$TEST_TMP/passdb/mail_carol@lab.test"
+tui_keys p
+ok "pass keeps an entry that exists: the reason is shown" \
+	tui_wait "The password was not stored: 'pass insert' exited with status 1: An entry already exists" 15
+is "$(cat "$TEST_TMP/passdb/mail_carol@lab.test")" "an older secret" \
+	"and the old entry is untouched"
+ok "the choice is offered again" tui_wait "p: pass"
+rm "$TEST_TMP/passdb/mail_carol@lab.test"
 tui_keys p
 ok "the secret read back through pass logs in; the dotfile is written" \
 	tui_wait "Wrote ~/.config/postie/config (mode 0600)" 30
