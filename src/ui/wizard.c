@@ -194,8 +194,9 @@ ui_wiz_check_host(const char *s, struct perr *e)
 		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
 		      (c >= '0' && c <= '9') || c == '.' || c == '-' ||
 		      c == ':'))
-			return perr_set(e, PERR_CONFIG, "a host name holds only "
-					"letters, digits, '.', '-' and ':' "
+			return perr_set(e, PERR_CONFIG, "a host name holds "
+					"only letters, digits, '.', '-' and "
+					"':' "
 					"(an IPv6 address)");
 	}
 	return 0;
@@ -352,9 +353,9 @@ ui_wiz_default_target(void)
  * The screen
  */
 enum step {
-	ST_ADDRESS, ST_NAME, ST_RECV, ST_RHOST, ST_RPORT, ST_RTLS, ST_SHOST,
-	ST_SPORT, ST_STLS, ST_CA, ST_USER, ST_PASS, ST_PWCMD, ST_TEST, ST_FAILED,
-	ST_KEEP, ST_PLAIN, ST_DONE,
+	ST_ADDRESS, ST_NAME, ST_RECV, ST_RHOST, ST_RPORT, ST_RTLS,
+	ST_SHOST, ST_SPORT, ST_STLS, ST_CA, ST_USER, ST_PASS, ST_PWCMD,
+	ST_TEST, ST_FAILED, ST_KEEP, ST_PLAIN, ST_DONE,
 };
 
 enum kind { K_TEXT, K_SECRET, K_CHOICE, K_BUSY };
@@ -970,9 +971,9 @@ choose(struct wiz *w, wint_t c)
 			return write_dotfile(w);
 		}
 		if (c == 'n') {
-			say(w, false, "Then keep it with a command (c), or leave "
-				      "it out and add password-command to the "
-				      "dotfile later (n).");
+			say(w, false, "Then keep it with a command (c), or "
+				      "leave it out and add password-command "
+				      "to the dotfile later (n).");
 			go(w, ST_KEEP);
 		}
 		return 0;
@@ -1044,7 +1045,8 @@ start_test(struct wiz *w)
 		t.password_command = NULL;
 	if (ui_wiz_dotfile(&t, &text, &e) < 0 ||
 	    cfg_parse_buffer(&j->cfg, "setup", text.data, text.len, &e) < 0) {
-		say(w, true, "these answers do not make a valid account: %s%s%s",
+		say(w, true, "these answers do not make a valid account: "
+			     "%s%s%s",
 		    e.msg, j->cfg.n_errors ? "; " : "",
 		    j->cfg.n_errors ? j->cfg.errors[0] : "");
 		buf_release(&text);

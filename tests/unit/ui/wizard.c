@@ -285,9 +285,10 @@ test_dotfile_text(void)
 	w.send_port = 587;
 	buf_reset(&out);
 	ui_wiz_dotfile(&w, &out, &e);
-	ok(strstr(out.data, "\tpreset = 163\n"
-			    "\treceive = imaps://imap.corp.example.cn:993\n"
-			    "\tsend = smtp://smtp.corp.example.cn:587\n") != NULL,
+	ok(strstr(out.data,
+		  "\tpreset = 163\n"
+		  "\treceive = imaps://imap.corp.example.cn:993\n"
+		  "\tsend = smtp://smtp.corp.example.cn:587\n") != NULL,
 	   "163 with servers of its own: the preset and both servers");
 	ui_wiz_answers_release(&w);
 
