@@ -215,6 +215,11 @@ struct cfg_ui {
 	bool bell_on_new;        /* beep when new mail comes; no */
 	bool set_title;          /* set the terminal title; yes */
 	char *new_mail_command;  /* run when new mail came, or NULL */
+	char *save_dir;          /* where saved parts go; NULL: ~/Downloads
+				    if it exists, else ~ */
+	char *url_command;       /* opens a link; NULL: xdg-open */
+	bool viewer_split;       /* viewer = split: index rows above it */
+	unsigned viewer_index_rows; /* index rows in the split view; 10 */
 };
 
 struct cfg {

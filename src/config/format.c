@@ -179,6 +179,10 @@ cfg_format(const struct cfg *c, struct buf *out)
 	kv_bool(out, "bell-on-new", ui->bell_on_new);
 	kv_bool(out, "set-title", ui->set_title);
 	kv(out, "new-mail-command", ui->new_mail_command);
+	kv(out, "save-dir", ui->save_dir);
+	kv(out, "url-command", ui->url_command);
+	buf_addf(out, "\tviewer = %s\n", ui->viewer_split ? "split" : "full");
+	buf_addf(out, "\tviewer-index-rows = %u\n", ui->viewer_index_rows);
 
 	for (size_t i = 0; i < c->n_accounts; i++) {
 		buf_addch(out, '\n');

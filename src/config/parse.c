@@ -53,7 +53,9 @@
 	X(MARK_READ_DELAY, "mark-read-delay")                              \
 	X(CONFIRM_QUIT, "confirm-quit") X(LOG_LEVEL, "log-level")          \
 	X(DELETE, "delete") X(KEYS, "keys") X(BELL_ON_NEW, "bell-on-new")  \
-	X(SET_TITLE, "set-title") X(NEW_MAIL_COMMAND, "new-mail-command")
+	X(SET_TITLE, "set-title") X(NEW_MAIL_COMMAND, "new-mail-command") \
+	X(SAVE_DIR, "save-dir") X(URL_COMMAND, "url-command")              \
+	X(VIEWER, "viewer") X(VIEWER_INDEX_ROWS, "viewer-index-rows")
 
 #define KEY_ENUM_A(id, name) AK_##id,
 #define KEY_ENUM_U(id, name) UK_##id,
@@ -924,6 +926,29 @@ set_ui_key(struct parser *ps, enum ui_key k, const char *key,
 		else
 			ui->mark_read_delay = n;
 		break;
+	case UK_SAVE_DIR:
+		if (strchr(v, '\n'))
+			fault(ps, at, "'%s' cannot hold a line break", key);
+		else
+			take(&ui->save_dir, &v);
+		break;
+	case UK_URL_COMMAND:
+		if (check_command(ps, at, key, v))
+			take(&ui->url_command, &v);
+		break;
+	case UK_VIEWER:
+		if (strcmp(v, "split") == 0 || strcmp(v, "full") == 0)
+			ui->viewer_split = strcmp(v, "split") == 0;
+		else
+			fault(ps, at, "expected split or full, got '%s'", v);
+		break;
+	case UK_VIEWER_INDEX_ROWS:
+		if (!slice_to_u64(slice_cstr(v), 200, &n) || n == 0)
+			fault(ps, at, "expected a number of rows from 1 to 200, "
+				      "got '%s'", v);
+		else
+			ui->viewer_index_rows = (unsigned)n;
+		break;
 	case UK_LOG_LEVEL:
 		for (size_t i = 0; log_levels[i]; i++)
 			if (strcmp(v, log_levels[i]) == 0) {
@@ -1344,6 +1369,7 @@ cfg_init(struct cfg *c)
 	c->ui.folder_width = 20;
 	c->ui.confirm_quit = true;
 	c->ui.set_title = true;
+	c->ui.viewer_index_rows = 10;
 }
 
 static void
@@ -1395,6 +1421,8 @@ cfg_release(struct cfg *c)
 	free(c->ui.editor);
 	free(c->ui.date_format);
 	free(c->ui.log_level);
+	free(c->ui.save_dir);
+	free(c->ui.url_command);
 	for (size_t i = 0; i < c->n_errors; i++)
 		free(c->errors[i]);
 	free(c->errors);

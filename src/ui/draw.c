@@ -21,6 +21,7 @@
 
 #include "private.h"
 #include "screen.h"
+#include "view.h"
 
 /* ---------------------------------------------------------------------
  * Drawing
@@ -311,7 +312,9 @@ draw_bottom(struct screen *s)
 	move(s->rows - 1, 0);
 	clrtoeol();
 	if (s->prompt != PROMPT_NONE) {
-		buf_addstr(&b, s->prompt < ARRAY_SIZE(label)
+		buf_addstr(&b, s->prompt >= PROMPT_PART_SAVE
+				       ? view_prompt_label(s)
+				       : s->prompt < ARRAY_SIZE(label)
 				       ? label[s->prompt]
 				       : scr_act_prompt_label(s));
 		ui_sanitize(&b, s->input.data, s->input.len, UI_TAB_SPACE);
@@ -363,6 +366,14 @@ scr_draw(struct screen *s)
 			draw_folders(s, 0, fw, 1, body);
 		draw_index(s, fw ? fw + 1 : 0, s->cols - (fw ? fw + 1 : 0), 1,
 			   body);
+	} else if (s->view == VIEW_PARTS) {
+		view_draw_parts(s, 1, body);
+	} else if (view_split_rows(s)) {
+		/* the split view: index rows, a rule, the message */
+		int ir = view_split_rows(s);
+		draw_index(s, 0, s->cols, 1, ir);
+		mvhline(1 + ir, 0, ACS_HLINE, s->cols);
+		draw_pager(s, 2 + ir, body - ir - 1);
 	} else {
 		draw_pager(s, 1, body);
 	}

@@ -21,6 +21,7 @@
 #include "private.h"
 #include "query.h"
 #include "screen.h"
+#include "view.h"
 
 /* ---------------------------------------------------------------------
  * Search: the limit's query language (query.c), in display order; words
@@ -158,6 +159,10 @@ prompt_key(struct screen *s, int type, wint_t ch)
 {
 	enum prompt_kind k = s->prompt;
 
+	if (k >= PROMPT_PART_SAVE) {
+		view_prompt_key(s, type, ch);
+		return;
+	}
 	if (k == PROMPT_QUIT) {
 		s->prompt = PROMPT_NONE;
 		if (type == OK && (ch == 'y' || ch == 'Y'))
@@ -389,7 +394,7 @@ index_key(struct screen *s, int type, wint_t ch)
 static void
 pager_key(struct screen *s, int type, wint_t ch)
 {
-	int page = s->rows - 3 > 1 ? s->rows - 3 : 1;
+	int page = view_pager_rows(s);
 	size_t max = s->pg.n > (size_t)page ? s->pg.n - (size_t)page : 0;
 
 	if (type == KEY_CODE_YES) {
@@ -480,7 +485,11 @@ default_key(struct screen *s, struct ui_key k)
 		prompt_key(s, type, ch);
 		return;
 	}
-	if (s->view != VIEW_INDEX)
+	if (s->view == VIEW_PARTS)
+		view_parts_key(s, type, ch);
+	else if (s->view == VIEW_PAGER && view_pager_key(s, type, ch))
+		return;
+	else if (s->view != VIEW_INDEX)
 		pager_key(s, type, ch);
 	else if (s->focus == FOCUS_FOLDERS)
 		folders_key(s, type, ch);

@@ -94,6 +94,14 @@ static const struct action {
 	{ "fold-all", C('Z'), NONE, NONE, NULL, NULL, "fold all threads" },
 	{ "fold", NONE, NONE, C(' '), NULL, NULL,
 	  "fold or unfold a parent" },
+	{ "view-attachments", NONE, C('v'), NONE, NULL, NULL,
+	  "the message's parts: view, save, open, pipe" },
+	{ "toggle-headers", NONE, C('h'), NONE, NULL, NULL,
+	  "all headers / the common ones" },
+	{ "open-link", NONE, C(2), NONE, NULL, "NUMBER <Enter>",
+	  "open link [N] with url-command" },
+	{ "toggle-split", NONE, C('S'), NONE, NULL, NULL,
+	  "split view (index rows above) / full" },
 #undef C
 #undef K
 #undef NONE
@@ -516,6 +524,17 @@ scr_help_text(const struct screen *s, struct buf *out)
 		  "         has:attachment \"phrases\"; empty or all: all\n",
 		  out);
 	help_pane(s, UI_PANE_PAGER, "Viewer", "", out);
+	/* the parts pane (parts.c) has keys of its own, not bindable */
+	buf_addstr(out, "Parts (v in the viewer)\n"
+			"  j, k, <Up>, <Down>     next / previous part\n"
+			"  <Enter>                view a text part (others "
+			"through mailcap)\n"
+			"  s                      save the part (Tab completes "
+			"the path)\n"
+			"  o                      open it through mailcap\n"
+			"  |                      pipe it to a command, output "
+			"shown\n"
+			"  q, v                   back to the message\n\n");
 	help_pane(s, UI_PANE_FOLDERS, "Folder list",
 		  "  l / h                  unfold or open / fold or go to "
 		  "the parent\n", out);

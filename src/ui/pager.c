@@ -19,6 +19,7 @@
 #include "postie/ui.h"
 
 #include "private.h"
+#include "view.h"
 
 #define TAB_STOP 8
 
@@ -140,12 +141,84 @@ add_header(struct ui_pager *pg, const struct mime_message *m,
 	buf_release(&v);
 }
 
+/* The number of url (n bytes) among the links so far, adding it when new
+ * (the same address twice keeps one number). 0 when the list is full. */
+static size_t
+link_number(struct ui_pager *pg, const char *url, size_t n)
+{
+	for (size_t i = 0; i < pg->nurls; i++)
+		if (strlen(pg->urls[i]) == n && memcmp(pg->urls[i], url, n) == 0)
+			return i + 1;
+	if (pg->nurls == UI_LINKS_MAX)
+		return 0;
+	pg->urls = xrealloc(pg->urls, (pg->nurls + 1) * sizeof(*pg->urls));
+	pg->urls[pg->nurls++] = xstrndup(url, n);
+	return pg->nurls;
+}
+
+/* Add body text with every link numbered: " [N]" after it, unless the
+ * text already says "[N] " just before it with the same N (the list at
+ * the end of an HTML message). */
+static void
+add_body(struct ui_pager *pg, const char *t, size_t len, int width)
+{
+	struct ui_links l = { 0 };
+	struct buf out = BUF_INIT, mark = BUF_INIT;
+	size_t at = 0;
+
+	ui_links_find(&l, t, len);
+	for (size_t i = 0; i < l.n; i++) {
+		const struct ui_link *k = &l.v[i];
+		size_t num = link_number(pg, t + k->off, k->len);
+		buf_add(&out, t + at, k->off + k->len - at);
+		at = k->off + k->len;
+		if (!num)
+			continue;
+		buf_reset(&mark);
+		buf_addf(&mark, "[%zu] ", num);
+		if (k->off >= mark.len &&
+		    memcmp(t + k->off - mark.len, mark.data, mark.len) == 0)
+			continue;
+		buf_addf(&out, " [%zu]", num);
+	}
+	buf_add(&out, t + at, len - at);
+	add_text(pg, out.data, out.len, width, false);
+	ui_links_release(&l);
+	buf_release(&out);
+	buf_release(&mark);
+}
+
+/* Every header field in order, each decoded as unstructured text. */
+static void
+add_all_headers(struct ui_pager *pg, const struct mime_message *m, int width)
+{
+	const struct mime_headers *h = &m->root->headers;
+	struct buf v = BUF_INIT;
+
+	for (size_t i = 0; i < h->n; i++) {
+		buf_reset(&v);
+		buf_add(&v, h->v[i].name.p, h->v[i].name.len);
+		buf_addstr(&v, ": ");
+		mime_decode_header(&v, h->v[i].value.p, h->v[i].value.len,
+				   (const char *const *)m->assumed);
+		add_text(pg, v.data, v.len, width, true);
+	}
+	buf_release(&v);
+}
+
 void
 ui_pager_render(struct ui_pager *pg, const char *raw, size_t len,
 		const char *const *assumed, int width)
 {
+	ui_pager_render_opts(pg, raw, len, assumed, width, 0);
+}
+
+void
+ui_pager_render_opts(struct ui_pager *pg, const char *raw, size_t len,
+		     const char *const *assumed, int width, unsigned flags)
+{
 	static const char *const hdrs[] = { "Date", "From", "To", "Cc",
-					    "Subject" };
+					    "Reply-To", "Subject" };
 	struct mime_message m;
 	struct buf t = BUF_INIT;
 
@@ -153,8 +226,11 @@ ui_pager_render(struct ui_pager *pg, const char *raw, size_t len,
 	if (width < 1)
 		width = 1;
 	mime_message_parse(&m, raw, len, assumed);
-	for (size_t i = 0; i < ARRAY_SIZE(hdrs); i++)
-		add_header(pg, &m, hdrs[i], width);
+	if (flags & UI_PAGER_ALL_HEADERS)
+		add_all_headers(pg, &m, width);
+	else
+		for (size_t i = 0; i < ARRAY_SIZE(hdrs); i++)
+			add_header(pg, &m, hdrs[i], width);
 	pg->nheader = pg->n;
 	add_line(pg, pg->text.len, 0, 0, false);
 
@@ -162,7 +238,7 @@ ui_pager_render(struct ui_pager *pg, const char *raw, size_t len,
 	if (body) {
 		mime_part_text(&t, &m, body, (size_t)(width > 2 ? width - 1
 								 : width));
-		add_text(pg, t.data, t.len, width, false);
+		add_body(pg, t.data, t.len, width);
 	} else {
 		add_text(pg, "[no text in this message]", 25, width, true);
 	}
@@ -183,8 +259,62 @@ ui_pager_render(struct ui_pager *pg, const char *raw, size_t len,
 		add_text(pg, a.data, a.len, width, true);
 		buf_release(&a);
 	}
+	if (m.nleaves > 1 || first == false)
+		add_text(pg, "[-- v lists the parts to view, save or open --]",
+			 47, width, true);
 	buf_release(&t);
 	mime_message_release(&m);
+}
+
+void
+ui_pager_render_part(struct ui_pager *pg, const struct mime_message *m,
+		     const struct mime_part *part,
+		     const char *const *assumed, int width, unsigned flags)
+{
+	struct buf title = BUF_INIT, t = BUF_INIT;
+
+	if (width < 1)
+		width = 1;
+	if (ascii_strcasecmp(part->type, "message/rfc822") == 0) {
+		struct buf raw = BUF_INIT;
+		mime_transfer_decode(&raw, part->cte, part->body.p,
+				     part->body.len);
+		ui_pager_render_opts(pg, raw.data, raw.len, assumed, width,
+				     flags);
+		buf_release(&raw);
+		return;
+	}
+	ui_pager_release(pg);
+	buf_addf(&title, "[-- part %zu: %s", part->number, part->type);
+	if (part->filename) {
+		buf_addstr(&title, ", ");
+		buf_addstr(&title, part->filename);
+	}
+	buf_addstr(&title, ", ");
+	ui_format_size(&title, mime_part_size(part));
+	buf_addstr(&title, " --]");
+	add_text(pg, title.data, title.len, width, true);
+	pg->nheader = pg->n;
+	add_line(pg, pg->text.len, 0, 0, false);
+	mime_part_text(&t, m, part, (size_t)(width > 2 ? width - 1 : width));
+	add_body(pg, t.data, t.len, width);
+	buf_release(&title);
+	buf_release(&t);
+}
+
+void
+ui_pager_render_text(struct ui_pager *pg, const char *title,
+		     const char *text, size_t len, int width)
+{
+	ui_pager_release(pg);
+	if (width < 1)
+		width = 1;
+	add_text(pg, title, strlen(title), width, true);
+	pg->nheader = pg->n;
+	add_line(pg, pg->text.len, 0, 0, false);
+	/* a command's output is read as UTF-8 (what the locale is here);
+	 * the sanitiser shows anything else as U+FFFD */
+	add_body(pg, text, len, width);
 }
 
 void
@@ -192,6 +322,9 @@ ui_pager_release(struct ui_pager *pg)
 {
 	buf_release(&pg->text);
 	free(pg->v);
+	for (size_t i = 0; i < pg->nurls; i++)
+		free(pg->urls[i]);
+	free(pg->urls);
 	memset(pg, 0, sizeof(*pg));
 	buf_init(&pg->text);
 }

@@ -25,7 +25,12 @@ struct ui_pager {
 	struct ui_pager_line *v;
 	size_t n, cap;
 	size_t nheader; /* the first nheader lines are the headers */
+	char **urls;    /* links numbered in the text: [1] is urls[0] */
+	size_t nurls;
 };
+
+/* What ui_pager_render_opts shows besides the default. */
+#define UI_PAGER_ALL_HEADERS 0x1 /* every header field, not the common */
 
 /* Render the raw message (raw, len) into lines of at most width cells:
  * Date, From, To, Cc and Subject decoded, a blank line, the body text
@@ -34,6 +39,24 @@ struct ui_pager {
  * zeroed or hold an earlier render (released first). UI thread or any. */
 void ui_pager_render(struct ui_pager *pg, const char *raw, size_t len,
 		     const char *const *assumed, int width);
+/* The same with flags (UI_PAGER_*). Every URL of the body is numbered:
+ * " [N]" follows it and pg->urls[N - 1] holds it. */
+void ui_pager_render_opts(struct ui_pager *pg, const char *raw, size_t len,
+			  const char *const *assumed, int width,
+			  unsigned flags);
+/* Render one part of the parsed message m: a title line, then for a
+ * message/rfc822 part the message as ui_pager_render_opts does, for any
+ * other part its text as mime_part_text gives it (HTML as text). */
+struct mime_message;
+struct mime_part;
+void ui_pager_render_part(struct ui_pager *pg, const struct mime_message *m,
+			  const struct mime_part *part,
+			  const char *const *assumed, int width,
+			  unsigned flags);
+/* Render a title line and the UTF-8 text (text, len), for the output of
+ * a command; links numbered as above. */
+void ui_pager_render_text(struct ui_pager *pg, const char *title,
+			  const char *text, size_t len, int width);
 /* Free the lines and zero pg (ready for another render). */
 void ui_pager_release(struct ui_pager *pg);
 

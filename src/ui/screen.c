@@ -36,6 +36,7 @@
 
 #include "private.h"
 #include "screen.h"
+#include "view.h"
 
 static volatile sig_atomic_t got_signal;
 static bool curses_on;
@@ -321,7 +322,8 @@ scr_open_message(struct screen *s)
 			 asked ? "[fetching the message...]"
 			       : "[the message is not downloaded]");
 	}
-	ui_pager_render(&s->pg, raw.data, raw.len, a->assumed, s->cols);
+	ui_pager_render_opts(&s->pg, raw.data, raw.len, a->assumed, s->cols,
+			     view_render_flags(s));
 	buf_release(&raw);
 	s->pg_top = 0;
 	s->pg_uid = m->uid;
@@ -337,6 +339,8 @@ scr_reopen_message(struct screen *s)
 {
 	size_t top = s->pg_top;
 
+	if (view_rerender(s))
+		return;
 	for (size_t i = 0; i < s->shown; i++)
 		if (s->sum.v[s->order[i]].uid == s->pg_uid) {
 			s->cursor = i;
@@ -344,6 +348,7 @@ scr_reopen_message(struct screen *s)
 		}
 	scr_open_message(s);
 	s->pg_top = top;
+	view_after_reopen(s);
 }
 
 void
@@ -538,6 +543,7 @@ static void
 cb_timeout(void *arg)
 {
 	scr_notify_tick(arg);
+	view_reap(arg);
 	check_signal(arg);
 }
 
@@ -611,6 +617,7 @@ ui_screen_run(const struct ui_screen_params *p, struct perr *e)
 		if (theme_load(&s.theme, "default", NULL, &de) < 0)
 			theme_builtin(&s.theme);
 	}
+	view_init(&s);
 	if (!(s.hub = acct_hub_new(0, e)))
 		goto out;
 	/* the index from disk first, then the workers */
@@ -705,6 +712,7 @@ out:
 	store_thread_release(&s.th);
 	store_summaries_release(&s.sum);
 	ui_pager_release(&s.pg);
+	view_release(&s);
 	buf_release(&s.input);
 	buf_release(&s.row);
 	buf_release(&s.scratch);

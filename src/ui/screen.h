@@ -37,12 +37,15 @@ enum {
 };
 
 enum focus { FOCUS_INDEX, FOCUS_FOLDERS };
-enum view { VIEW_INDEX, VIEW_PAGER, VIEW_HELP };
+enum view { VIEW_INDEX, VIEW_PAGER, VIEW_HELP, VIEW_PARTS };
 enum prompt_kind { PROMPT_NONE, PROMPT_SEARCH, PROMPT_FOLDER,
 		   PROMPT_COMMAND, PROMPT_QUIT,
 		   /* actions.c */
 		   PROMPT_SAVE, PROMPT_COPY, PROMPT_LIMIT, PROMPT_TAG,
-		   PROMPT_CREATE };
+		   PROMPT_CREATE,
+		   /* the viewer's parts and links (parts.c) from here */
+		   PROMPT_PART_SAVE, PROMPT_PART_OVERWRITE, PROMPT_PART_PIPE,
+		   PROMPT_LINK };
 
 struct acct {
 	const struct ui_account *ua;
@@ -98,6 +101,7 @@ struct screen {
 	struct ui_pager pg;
 	size_t pg_top;
 	uint32_t pg_uid;
+	struct view_state *vs;     /* parts, links, split view (parts.c) */
 
 	enum prompt_kind prompt;
 	struct buf input;
