@@ -421,11 +421,22 @@ back_to_message(struct screen *s)
 	struct view_state *v = s->vs;
 	size_t top = v->msg_top;
 
-	drop_parts(v);
 	v->shows = SHOW_MESSAGE;
 	s->view = VIEW_PAGER;
 	scr_reopen_message(s);
 	s->pg_top = top;
+}
+
+void
+view_message_opened(struct screen *s)
+{
+	struct view_state *v = s->vs;
+
+	if (!v)
+		return;
+	v->shows = SHOW_MESSAGE;
+	v->nnum = 0;
+	drop_parts(v);
 }
 
 void

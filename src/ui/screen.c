@@ -328,6 +328,7 @@ scr_open_message(struct screen *s)
 	s->pg_top = 0;
 	s->pg_uid = m->uid;
 	s->view = VIEW_PAGER;
+	view_message_opened(s);
 	if (!(m->flags & STORE_F_SEEN))
 		s->auto_seen_id = scr_change_flags(s, m->uid, STORE_F_SEEN, 0);
 }

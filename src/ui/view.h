@@ -95,6 +95,9 @@ unsigned view_render_flags(const struct screen *s);
  * command's output, render that again at the new width and return
  * true. */
 bool view_rerender(struct screen *s);
+/* Called by scr_open_message once the message is in the viewer: what
+ * the viewer shows is that message now, not a part of an earlier one. */
+void view_message_opened(struct screen *s);
 /* Called last by scr_reopen_message (a body came): open the parts pane
  * when it waited for that body. */
 void view_after_reopen(struct screen *s);

@@ -131,7 +131,20 @@ unlike "$(tui_screen)" "<a href" "no HTML tags"
 tui_keys q q
 ok "q q: back to the message" tui_wait "three levels"
 ok "the temporary directory is empty" test -z "$(ls -A "$TMPDIR")"
-tui_keys q q
+
+# from a part through the help to the index: the next message opened
+# is that message, and q leaves it for the index, not for old parts
+tui_keys v G Enter
+ok "the HTML part again" tui_wait "Hello the site[1]"
+tui_keys q "?"
+ok "? in the parts pane: the keys" tui_wait "Parts (v)"
+tui_keys q
+ok "q: the index" tui_wait "1 message, 0 new"
+tui_keys Enter
+ok "the message opens, not the old part" tui_wait "three levels"
+tui_keys q
+ok "q from it: the index" tui_wait "Nov 02     Alice"
+tui_keys q
 ok "postie ends" tui_wait "postie exited: 0"
 
 done_testing
