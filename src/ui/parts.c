@@ -440,6 +440,16 @@ view_message_opened(struct screen *s)
 }
 
 void
+view_fetch_failed(struct screen *s)
+{
+	if (s->vs && s->vs->want_parts) {
+		s->vs->want_parts = false;
+		scr_say(s, true, "the message could not be loaded; v tries "
+			      "again");
+	}
+}
+
+void
 view_after_reopen(struct screen *s)
 {
 	struct view_state *v = s->vs;

@@ -443,8 +443,11 @@ cb_wake(void *arg)
 		case ACCT_EV_DONE:
 		case ACCT_EV_FAILED:
 		case ACCT_EV_CANCELLED:
-			if (ev->req_id && ev->req_id == s->fetch_id)
+			if (ev->req_id && ev->req_id == s->fetch_id) {
 				s->fetch_id = 0;
+				if (ev->kind != ACCT_EV_DONE)
+					view_fetch_failed(s);
+			}
 			if (ev->req_id == a->sync_id) {
 				a->syncing = false;
 				scr_load_folders(s, a);

@@ -98,6 +98,9 @@ bool view_rerender(struct screen *s);
 /* Called by scr_open_message once the message is in the viewer: what
  * the viewer shows is that message now, not a part of an earlier one. */
 void view_message_opened(struct screen *s);
+/* The body fetch ended without a body (failed or cancelled): stop
+ * waiting for it. */
+void view_fetch_failed(struct screen *s);
 /* Called last by scr_reopen_message (a body came): open the parts pane
  * when it waited for that body. */
 void view_after_reopen(struct screen *s);
