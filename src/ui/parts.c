@@ -69,7 +69,7 @@ struct view_state {
 	bool parsed;
 	uint32_t uid;
 	struct part_row *rows;
-	size_t nrows, cur, top;
+	size_t nrows, caprows, cur, top;
 	size_t msg_top;            /* the viewer's place in the message */
 
 	enum shows shows;
@@ -116,7 +116,7 @@ drop_parts(struct view_state *v)
 	buf_reset(&v->raw);
 	free(v->rows);
 	v->rows = NULL;
-	v->nrows = v->cur = v->top = 0;
+	v->nrows = v->caprows = v->cur = v->top = 0;
 	v->part = NULL;
 }
 
@@ -343,7 +343,10 @@ add_row(struct view_state *v, const struct mime_part *p, int depth)
 {
 	if (v->nrows >= MIME_MAX_PARTS)
 		return;
-	v->rows = xrealloc(v->rows, (v->nrows + 1) * sizeof(*v->rows));
+	if (v->nrows == v->caprows) {
+		v->caprows = v->caprows ? v->caprows * 2 : 16;
+		v->rows = xrealloc(v->rows, v->caprows * sizeof(*v->rows));
+	}
 	v->rows[v->nrows].p = p;
 	v->rows[v->nrows].depth = depth;
 	v->nrows++;
@@ -468,8 +471,9 @@ view_draw_parts(struct screen *s, int y0, int h)
 
 	if (h < 2)
 		return;
-	buf_addf(&line, " %zu part%s: Enter view, s save, o open, | pipe, "
-			"q back", v->nrows, v->nrows == 1 ? "" : "s");
+	buf_addf(&line, " %zu part%s%s: Enter view, s save, o open, | pipe, "
+			"q back", v->nrows, v->nrows == 1 ? "" : "s",
+		 v->m.limited ? ", more not read" : "");
 	ui_fit(&fit, line.data, line.len, s->cols, UI_LEFT);
 	attron(A_BOLD);
 	scr_put_cells(y0, 0, fit.data, fit.len);
