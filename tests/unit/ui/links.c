@@ -213,6 +213,24 @@ test_pager(void)
 	is_int((intmax_t)pg.nurls, 2, "HTML: the targets are the links");
 	ui_pager_release(&pg);
 	is_int((intmax_t)pg.nurls, 0, "released");
+
+	/* the cost of numbering: a 1 MB body with a link on every line */
+	struct buf big = BUF_INIT;
+	buf_addstr(&big, "From: a@example.com\nSubject: big\n\n");
+	for (int i = 0; big.len < (1u << 20); i++)
+		buf_addf(&big, "line %d see https://example.com/page/%d, "
+			       "or not.\n", i, i % 2000);
+	int64_t t0 = time_mono_ms();
+	ui_pager_render(&pg, big.data, big.len, NULL, 100);
+	int64_t ms = time_mono_ms() - t0;
+	is_int((intmax_t)pg.nurls, UI_LINKS_MAX,
+	       "a 1 MB body: links numbered up to the cap");
+	ok(ms < 5000, "rendered with its links in %lld ms (under 5 s)",
+	   (long long)ms);
+	diag("pager: 1 MB body, %zu lines, %zu links numbered: %lld ms",
+	     pg.n, pg.nurls, (long long)ms);
+	ui_pager_release(&pg);
+	buf_release(&big);
 }
 
 int
