@@ -25,12 +25,26 @@ REC
 chmod +x "$D/url.sh"
 
 # a second message, so the split view has rows to show
+# a second message, so the split view has rows to show; its attachments
+# are a GBK text and a Big5 text, viewed from the parts pane
 python3 - "$D/Maildir/cur" <<'PY'
-import sys
+import base64, sys
+gbk = base64.encodebytes("会议纪要：下周一上午九点。\n".encode("gbk")).decode()
+big5 = base64.encodebytes("出貨通知：已寄出。\n".encode("big5")).decode()
 with open(sys.argv[1] + "/1792000000.M2P2Q2.v:2,S", "w") as f:
     f.write("From: Bob <bob@example.com>\nTo: me@postie.example\n"
             "Subject: An older one\n"
-            "Date: Sun, 01 Nov 2026 10:00:00 +0000\n\nOld text.\n")
+            "Date: Sun, 01 Nov 2026 10:00:00 +0000\nMIME-Version: 1.0\n"
+            "Content-Type: multipart/mixed; boundary=Z\n\n"
+            "--Z\nContent-Type: text/plain\n\nOld text.\n"
+            "--Z\nContent-Type: text/plain; charset=gbk\n"
+            "Content-Transfer-Encoding: base64\n"
+            "Content-Disposition: attachment; filename=notes.txt\n\n"
+            + gbk +
+            "--Z\nContent-Type: text/plain; charset=big5\n"
+            "Content-Transfer-Encoding: base64\n"
+            "Content-Disposition: attachment; filename=ship.txt\n\n"
+            + big5 + "--Z--\n")
 PY
 
 waitfile() {
@@ -114,11 +128,23 @@ is "$(tui_screen | wc -l | tr -d ' ')" 20 "twenty rows"
 tui_keys S
 ok "S again: the full view" tui_wait "full view"
 like "$(tui_screen | sed -n 2p)" "Date: " "the message right under the bar"
+
+# Chinese text parts viewed from the parts pane, each in its charset
+tui_keys v
+ok "the parts of the older message" tui_wait "text/plain; gbk"
+tui_keys Enter
+ok "Enter: the GBK part decoded" tui_wait "会议纪要：下周一上午九点。"
+tui_keys q j Enter
+ok "the Big5 part decoded" tui_wait "出貨通知：已寄出。"
+tui_keys q q
+ok "back to the message" tui_wait "Old text."
 tui_keys q q
 ok "postie ends" tui_wait "postie exited: 0"
 
-# viewer = split in the dotfile
+# viewer = split in the dotfile (on a tmux server of its own: the first
+# may still be going away)
 tui_stop
+TUI_SOCK=postie-test-$$-split
 cat >"$D/rc2" <<'RC'
 [ui]
 folder-width = 0
