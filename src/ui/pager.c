@@ -147,7 +147,8 @@ static size_t
 link_number(struct ui_pager *pg, const char *url, size_t n)
 {
 	for (size_t i = 0; i < pg->nurls; i++)
-		if (strlen(pg->urls[i]) == n && memcmp(pg->urls[i], url, n) == 0)
+		if (strlen(pg->urls[i]) == n &&
+		    memcmp(pg->urls[i], url, n) == 0)
 			return i + 1;
 	if (pg->nurls == UI_LINKS_MAX)
 		return 0;

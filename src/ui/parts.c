@@ -3,7 +3,7 @@
  * The viewer's parts and links: the attachments pane (v), which lists
  * every MIME part of the open message as a tree and views (Enter), saves
  * (s), opens through mailcap (o) or pipes (|) the one under the cursor;
- * the link keys (u, or a number then Enter) that give a URL of the text
+ * the link keys (Ctrl-B, or a number then Enter) that give a URL of the text
  * to url-command; the header toggle (h); and the split view (S), where
  * index rows stay above the message.
  *
@@ -975,8 +975,9 @@ open_link(struct screen *s, size_t n)
 		return;
 	}
 	if (ascii_strncasecmp(url, "mailto:", 7) == 0) {
-		scr_say(s, true, "link %zu is a mailto: link; this build has no "
-			      "composer to open it, so nothing was run", n);
+		scr_say(s, true, "link %zu is a mailto: link; this build "
+			      "has no composer to open it, so nothing was run",
+			n);
 		return;
 	}
 	view_reap(s);

@@ -105,7 +105,7 @@ void view_fetch_failed(struct screen *s);
  * when it waited for that body. */
 void view_after_reopen(struct screen *s);
 
-/* Keys of the viewer this file handles (v, h, u, S, digits and Enter
+/* Keys of the viewer this file handles (v, h, Ctrl-B, S, digits and Enter
  * for a link, q from a part); true when the key was taken. */
 bool view_pager_key(struct screen *s, int type, wint_t ch);
 /* Keys of the parts pane. */

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: ISC
 #
 # The viewer's links, headers and split view: URLs of the text numbered
-# with trailing punctuation left out; u and a typed number give one to
+# with trailing punctuation left out; Ctrl-B and a typed number give one to
 # url-command (a script recording its argv) as one argument; a mailto:
 # link runs nothing; h shows all headers and back; quoted text coloured
 # by depth (three levels); S splits the screen with index rows above the
@@ -67,8 +67,8 @@ ok "a closing bracket the URL opened is kept, the other left out" \
 ok "mailto and ftp numbered, the full stop left out" \
 	tui_wait "mailto:desk@example.com [3] or fetch ftp://ftp.example.net/f.txt [4]."
 
-tui_keys u
-ok "u asks which link" tui_wait "Open link (1-4):"
+tui_keys C-b
+ok "Ctrl-B asks which link" tui_wait "Open link (1-4):"
 tui_keys 2 Enter
 ok "link 2 opened" tui_wait "opening link 2: http://example.org/wiki/Foo_(bar)"
 ok "url-command ran" waitfile "$D/out/url"

@@ -137,7 +137,9 @@ ok "the temporary directory is empty" test -z "$(ls -A "$TMPDIR")"
 tui_keys v G Enter
 ok "the HTML part again" tui_wait "Hello the site[1]"
 tui_keys q "?"
-ok "? in the parts pane: the keys" tui_wait "Parts (v)"
+ok "? in the parts pane: the keys" tui_wait "postie keys"
+tui_keys G
+ok "the parts pane's keys among them" tui_wait "Parts (v)"
 tui_keys q
 ok "q: the index" tui_wait "1 message, 0 new"
 tui_keys Enter
