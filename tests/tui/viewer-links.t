@@ -122,8 +122,17 @@ ok "K: the older message in the split view" tui_wait "Old text."
 like "$(tui_screen | sed -n 6,12p)" "Subject: An older one" \
 	"shown below the rows"
 tui_tmux resize-window -t "$TUI_SESSION" -x 60 -y 20
-ok "a resize reflows the split view" tui_wait "Old text."
-like "$(tui_screen | sed -n 5p)" "────" "the rule where it was"
+# until line N of the screen is TEXT (the redraw after a resize)
+line_is() {
+	for i in $(seq 50); do
+		tui_screen | sed -n "$1p" | grep -qxF -- "$2" && return 0
+		sleep 0.1
+	done
+	return 1
+}
+ok "a resize reflows the split view: the rule where it was, 60 wide" \
+	line_is 5 "$(printf '─%.0s' $(seq 60))"
+ok "the message below it" tui_wait "Old text."
 is "$(tui_screen | wc -l | tr -d ' ')" 20 "twenty rows"
 tui_keys S
 ok "S again: the full view" tui_wait "full view"
