@@ -139,7 +139,7 @@ ok "the HTML part again" tui_wait "Hello the site[1]"
 tui_keys q "?"
 ok "? in the parts pane: the keys" tui_wait "postie keys"
 tui_keys G
-ok "the parts pane's keys among them" tui_wait "Parts (v)"
+ok "the parts pane's keys among them" tui_wait "Parts (v in the viewer)"
 tui_keys q
 ok "q: the index" tui_wait "1 message, 0 new"
 tui_keys Enter
