@@ -525,16 +525,18 @@ scr_help_text(const struct screen *s, struct buf *out)
 		  out);
 	help_pane(s, UI_PANE_PAGER, "Viewer", "", out);
 	/* the parts pane (parts.c) has keys of its own, not bindable */
-	buf_addstr(out, "Parts (v in the viewer)\n"
-			"  j, k, <Up>, <Down>     next / previous part\n"
-			"  <Enter>                view a text part (others "
-			"through mailcap)\n"
-			"  s                      save the part (Tab completes "
-			"the path)\n"
-			"  o                      open it through mailcap\n"
-			"  |                      pipe it to a command, output "
-			"shown\n"
-			"  q, v                   back to the message\n\n");
+	static const char *const parts[][2] = {
+		{ "j, k, <Up>, <Down>", "next / previous part" },
+		{ "<Enter>", "view a text part (others through mailcap)" },
+		{ "s", "save the part (Tab completes the path)" },
+		{ "o", "open it through mailcap" },
+		{ "|", "pipe it to a command, output shown" },
+		{ "q, v", "back to the message" },
+	};
+	buf_addstr(out, "Parts (v in the viewer)\n");
+	for (size_t i = 0; i < ARRAY_SIZE(parts); i++)
+		buf_addf(out, "  %-24s %s\n", parts[i][0], parts[i][1]);
+	buf_addch(out, '\n');
 	help_pane(s, UI_PANE_FOLDERS, "Folder list",
 		  "  l / h                  unfold or open / fold or go to "
 		  "the parent\n", out);
