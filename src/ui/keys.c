@@ -533,10 +533,19 @@ scr_help_text(const struct screen *s, struct buf *out)
 		{ "|", "pipe it to a command, output shown" },
 		{ "q, v", "back to the message" },
 	};
+	struct buf line = BUF_INIT, fit = BUF_INIT;
 	buf_addstr(out, "Parts (v in the viewer)\n");
-	for (size_t i = 0; i < ARRAY_SIZE(parts); i++)
-		buf_addf(out, "  %-24s %s\n", parts[i][0], parts[i][1]);
+	for (size_t i = 0; i < ARRAY_SIZE(parts); i++) {
+		buf_reset(&line);
+		buf_reset(&fit);
+		buf_addf(&line, "  %-24s %s", parts[i][0], parts[i][1]);
+		ui_fit(&fit, line.data, line.len, s->cols > 10 ? s->cols : 80,
+		       UI_LEFT);
+		buf_addf(out, "%s\n", fit.data);
+	}
 	buf_addch(out, '\n');
+	buf_release(&line);
+	buf_release(&fit);
 	help_pane(s, UI_PANE_FOLDERS, "Folder list",
 		  "  l / h                  unfold or open / fold or go to "
 		  "the parent\n", out);
