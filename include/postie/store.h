@@ -34,7 +34,7 @@
 #include "postie/base.h"
 
 /* The schema version this code writes (PRAGMA user_version). */
-#define STORE_SCHEMA_VERSION 2
+#define STORE_SCHEMA_VERSION 3
 
 /* Longest string kept for one header field, in bytes; longer values are
  * cut at a UTF-8 boundary (References keeps its tail: the nearest
@@ -401,5 +401,46 @@ struct store_thread {
 int store_thread(const struct store_summaries *s, bool reverse,
 		 struct store_thread *out, struct perr *e);
 void store_thread_release(struct store_thread *t);
+
+/* ---------------------------------------------------------------------
+ * Addresses seen, for completing addresses in the composer
+ */
+/* Longest address kept or looked up, in bytes (RFC 5321 4.5.3.1.3: a
+ * path of 256 with its brackets). */
+#define STORE_ADDR_MAX 254
+
+/* Every address in From, To and Cc of the summaries (mail in a Junk
+ * folder aside), one entry per address (compared without ASCII case),
+ * counted as summaries go in. */
+struct store_addr {
+	char *addr;    /* as first seen */
+	char *name;    /* the display name of the newest message that gave
+			  one, "" when none did; untrusted UTF-8 */
+	uint32_t seen; /* messages that named it, other than those below */
+	uint32_t sent; /* messages in a Sent folder that went to it (To or
+			  Cc); mail one wrote, so they weigh most */
+	int64_t last;  /* arrival of the newest of them (seconds) */
+	double score;  /* the rank: (8 * sent + min(seen, 16)) scaled by
+			  30 / (30 + days since last), so that people one
+			  writes to come first and a month halves a weight */
+};
+
+/* Up to max addresses (best score first, then newest, then by address)
+ * whose address, display name or a word of the display name (after a
+ * space) starts with prefix: ASCII letters without case, other text
+ * (Chinese names) byte for byte; "" matches every address. now is the
+ * time the scores are counted from (seconds). *out gets a new array
+ * (free with store_addr_list_free) and *n its length (0 is success).
+ * A prefix longer than STORE_ADDR_MAX is refused. Reader or writer.
+ * Returns 0 or -1. */
+int store_addr_match(struct store *st, const char *prefix, int64_t now,
+		     size_t max, struct store_addr **out, size_t *n,
+		     struct perr *e);
+void store_addr_list_free(struct store_addr *v, size_t n);
+
+/* Is (p, len) an address worth keeping: one '@' with text on both
+ * sides, no white space, control or header special characters, valid
+ * UTF-8, at most STORE_ADDR_MAX bytes. Pure. */
+bool store_addr_valid(const char *p, size_t len);
 
 #endif

@@ -335,10 +335,31 @@ static const char *const migration[] = {
 	" body TEXT NOT NULL);"
 	"CREATE TABLE state (key TEXT PRIMARY KEY, value);"
 	"INSERT INTO state (key, value) VALUES ('fts_upto', 0);",
+
+	/* 2 -> 3: the addresses seen, for completion (addr.c). NOCASE
+	 * makes one row of Zhang@QQ.com and zhang@qq.com and lets a LIKE
+	 * prefix use the key. The summaries already there are counted by
+	 * migration_fill below. */
+	"CREATE TABLE addr ("
+	" addr TEXT PRIMARY KEY COLLATE NOCASE,"
+	" name TEXT NOT NULL DEFAULT '',"
+	" seen INTEGER NOT NULL DEFAULT 0,"
+	" sent INTEGER NOT NULL DEFAULT 0,"
+	" last INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;",
+};
+
+/* What a step needs beyond SQL, run inside its transaction: NULL for
+ * most. */
+static int (*const migration_fill[])(struct store *, struct perr *) = {
+	NULL,
+	NULL,
+	store_addr_fill,
 };
 
 _Static_assert(ARRAY_SIZE(migration) == STORE_SCHEMA_VERSION,
 	       "one migration step per schema version");
+_Static_assert(ARRAY_SIZE(migration_fill) == STORE_SCHEMA_VERSION,
+	       "one fill entry per schema version");
 
 static int
 exec_sql(struct store *st, const char *sql, const char *what,
@@ -378,10 +399,15 @@ store_schema_migrate(struct store *st, int from, int up_to, struct perr *e)
 	for (int v = from; v < up_to; v++) {
 		char *sql = xstrfmt("BEGIN IMMEDIATE; %s "
 				    "PRAGMA application_id = %d; "
-				    "PRAGMA user_version = %d; COMMIT;",
+				    "PRAGMA user_version = %d;",
 				    migration[v], STORE_APP_ID, v + 1);
 		int rc = exec_sql(st, sql, "cannot upgrade the index", e);
 		free(sql);
+		if (rc == 0 && migration_fill[v])
+			rc = migration_fill[v](st, e);
+		if (rc == 0)
+			rc = exec_sql(st, "COMMIT", "cannot upgrade the index",
+				      e);
 		if (rc < 0) {
 			sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 			return perr_prefix(e, "schema %d to %d", v, v + 1);

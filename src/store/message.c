@@ -57,8 +57,8 @@ put_one(struct store *st, int64_t folder, const struct store_msg *m,
 	bind_msg(s, folder, m);
 	if (store_exec_stmt(st, s, "cannot store a message summary", e) < 0)
 		return -1;
-	if (sqlite3_changes(st->db) == 1)
-		return 0; /* indexed by store_index_update */
+	if (sqlite3_changes(st->db) == 1) /* indexed by store_index_update */
+		return store_addr_note(st, folder, m, e);
 
 	if (!(s = store_stmt(st, STMT_MSG_ID, e)))
 		return -1;

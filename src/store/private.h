@@ -115,7 +115,31 @@
 	X(SEARCH_ALL, "SELECT m.folder, m.uid FROM message_fts "           \
 		      "JOIN message m ON m.id = message_fts.rowid "        \
 		      "WHERE message_fts MATCH ?1 ORDER BY rank LIMIT ?2") \
-	X(BODY_SET, "UPDATE message SET body_path = ?2 WHERE id = ?1")
+	X(BODY_SET, "UPDATE message SET body_path = ?2 WHERE id = ?1")    \
+	ADDR_STMTS(X)
+
+/* The address book (addr.c). ?3 says whether the address was a
+ * recipient; it counts as sent when the folder ?4 is a Sent folder, and
+ * nothing in a Junk folder counts. The newest non-empty name wins. */
+#define ADDR_ROLE "coalesce((SELECT role FROM folder WHERE id = ?4), 0)"
+#define ADDR_STMTS(X)                                                      \
+	X(ADDR_NOTE, "INSERT INTO addr (addr, name, seen, sent, last) "     \
+		     "SELECT ?1, ?2, 1 - s, s, ?5 FROM (SELECT ?3 AND "     \
+		     ADDR_ROLE " = 3 AS s) WHERE " ADDR_ROLE " <> 5 "       \
+		     "ON CONFLICT (addr) DO UPDATE SET "                    \
+		     "seen = seen + excluded.seen, "                        \
+		     "sent = sent + excluded.sent, "                        \
+		     "name = CASE WHEN excluded.name <> '' AND "            \
+		     "(name = '' OR excluded.last >= last) "                \
+		     "THEN excluded.name ELSE name END, "                   \
+		     "last = max(last, excluded.last)")                     \
+	X(ADDR_MATCH, "SELECT addr, name, seen, sent, last, "               \
+		      "(sent * 8 + min(seen, 16)) * 30.0 / "                \
+		      "(30.0 + max(0, ?2 - last) / 86400.0) AS score "      \
+		      "FROM addr WHERE addr LIKE ?1 ESCAPE '\\' "          \
+		      "OR name LIKE ?1 ESCAPE '\\' "                       \
+		      "OR name LIKE ?3 ESCAPE '\\' "                       \
+		      "ORDER BY score DESC, last DESC, addr LIMIT ?4")
 
 enum store_stmt {
 #define STORE_STMT_ENUM_(name, sql) STMT_##name,
@@ -184,6 +208,15 @@ void store_fts_text(struct buf *out, const char *s, size_t len);
  * stop at an older version). */
 int store_schema_migrate(struct store *st, int from, int up_to,
 			 struct perr *e);
+
+/* Count the addresses of a summary that was just inserted (From, To,
+ * Cc) in the address table: one cached upsert per address, inside the
+ * caller's transaction. */
+int store_addr_note(struct store *st, int64_t folder,
+		    const struct store_msg *m, struct perr *e);
+/* Count the addresses of every summary in the index (the upgrade that
+ * adds the table runs it, inside its transaction). */
+int store_addr_fill(struct store *st, struct perr *e);
 
 /* Remove the cached bodies of one folder (or, when folder is 0, all of
  * them); used by the drop paths after the rows are gone. Errors are
