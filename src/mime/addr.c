@@ -160,7 +160,9 @@ read_item(struct mime_addr_list *l, const char *p, size_t n,
 	size_t lt = SIZE_MAX;
 	bool inq = false;
 	for (size_t i = 0; i < t.len; i++) {
-		if (t.p[i] == '"')
+		if (inq && t.p[i] == '\\')
+			i++; /* an escaped '"' does not end the quotes */
+		else if (t.p[i] == '"')
 			inq = !inq;
 		else if (t.p[i] == '<' && !inq)
 			lt = i;

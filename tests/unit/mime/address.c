@@ -39,6 +39,8 @@ static const struct {
 	  "hostile-40: unterminated comment" },
 	{ "Pete(A nice \\) chap) <pete(his account)@silly.test(his host)>",
 	  "Pete <pete@silly.test>", "comments everywhere" },
+	{ "\"Eve\\\"s\" <eve@x.org>", "Eve\"s <eve@x.org>",
+	  "an escaped quote inside quotes does not end them" },
 };
 
 static void
