@@ -1,0 +1,983 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * The address book behind the composer's completion (addrbook.h): the
+ * aliases file read once when the book opens, the stores asked on every
+ * keystroke (their addr table answers a prefix in a few milliseconds
+ * even at 100,000 summaries), and the query command run when what was
+ * typed is long enough, its answer kept for the same text.
+ *
+ * Ranking puts the user's own words first and strangers last: aliases
+ * (an exact key before a prefix, then by key), then addresses one has
+ * written to (by the store's score: mail sent, recency), then what the
+ * query command answered (in its order), then addresses only ever seen
+ * in received mail (newsletters live there). One address appears once,
+ * at its best place, with the first display name any source gave it.
+ *
+ * Every display name that leaves here is cleaned: control, bidi and
+ * invisible characters are dropped and line breaks become spaces, since
+ * a name goes into a header field (a CR LF from a decoded From of a
+ * hostile mail must not start a new field) as well as onto the screen.
+ * Addresses are checked with store_addr_valid.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "postie/base.h"
+#include "postie/mime.h"
+#include "postie/store.h"
+
+#include "addrbook.h"
+
+/* The aliases file is a hand-written list: a few MiB is already absurd. */
+#define ALIASES_MAX_BYTES ((size_t)4 << 20)
+/* Bad lines named one by one; the rest are counted. */
+#define WARN_MAX 20
+/* What a query command may print, and how many of its lines count. */
+#define QUERY_MAX_BYTES ((size_t)1 << 20)
+#define QUERY_MAX_LINES 10000
+#define QUERY_TIMEOUT_MS 5000
+/* A display name longer than this is cut (at a character). */
+#define NAME_MAX_BYTES 256
+/* The depth at which nested aliases stop being followed. */
+#define ALIAS_DEPTH_MAX 8
+
+struct member {
+	char *name; /* cleaned display name, "" when none */
+	char *addr; /* an address, or NULL when ref names another alias */
+	char *ref;
+	unsigned line;
+};
+
+struct alias {
+	char *key;
+	struct member *v;
+	size_t n;
+	unsigned line;
+};
+
+struct qhit {
+	char *addr, *name;
+};
+
+struct ui_addrbook {
+	char *aliases_path;
+	struct alias *al;
+	size_t nal;
+	struct store *const *stores;
+	size_t nstores;
+	char **query_argv; /* without the typed word; NULL when none */
+	int timeout_ms;
+	/* The query command's answer for q_typed. */
+	char *q_typed;
+	struct qhit *q;
+	size_t nq;
+};
+
+/* ---------------------------------------------------------------------
+ * Names and addresses
+ */
+
+/* Append a cleaned display name: invalid bytes and unsafe characters
+ * dropped, white space (line breaks too) folded into one space, trimmed,
+ * at most NAME_MAX_BYTES. */
+static void
+clean_name(struct buf *out, const char *p, size_t len)
+{
+	size_t start = out->len;
+	bool space = false;
+
+	for (size_t i = 0; i < len;) {
+		uint32_t cp;
+		size_t k = utf8_decode(p + i, len - i, &cp);
+		if (k == 0) {
+			i++;
+			continue;
+		}
+		i += k;
+		if (cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r' ||
+		    cp == 0x3000) {
+			space = out->len > start;
+			continue;
+		}
+		if (text_cp_unsafe(cp))
+			continue;
+		size_t need = (space ? 1 : 0) + k;
+		if (out->len - start + need > NAME_MAX_BYTES)
+			break;
+		if (space)
+			buf_addch(out, ' ');
+		space = false;
+		utf8_encode(out, cp);
+	}
+}
+
+static char *
+clean_name_dup(const char *p, size_t len)
+{
+	struct buf b = BUF_INIT;
+	clean_name(&b, p, len);
+	return buf_detach(&b, NULL);
+}
+
+/* Does s start with prefix, ASCII letters without case? */
+static bool
+starts_ci(const char *s, const char *prefix, size_t plen)
+{
+	return ascii_strncasecmp(s, prefix, plen) == 0;
+}
+
+/* Is prefix at the start of the name or of a word in it? A word starts
+ * after a space or ASCII punctuation ("Zhang, San", "(Li)", "Mary-Ann");
+ * Chinese names match at their start only. */
+static bool
+name_matches(const char *name, const char *prefix, size_t plen)
+{
+	if (plen == 0)
+		return true;
+	for (const char *p = name; *p; p++) {
+		if (p != name) {
+			unsigned char c = (unsigned char)p[-1];
+			bool sep = c == ' ' || (c < 0x80 && c > ' ' &&
+						!(c >= '0' && c <= '9') &&
+						!((c | 0x20) >= 'a' &&
+						  (c | 0x20) <= 'z'));
+			if (!sep)
+				continue;
+		}
+		if (starts_ci(p, prefix, plen))
+			return true;
+	}
+	return false;
+}
+
+/* RFC 5322 3.2.3: a phrase may be atoms (atext, and UTF-8 by RFC 6532)
+ * and spaces; anything else in ASCII needs a quoted string. */
+static bool
+needs_quotes(const char *s)
+{
+	if (!*s || *s == ' ')
+		return true;
+	for (const char *p = s; *p; p++) {
+		unsigned char c = (unsigned char)*p;
+		if (c >= 0x80 || (c >= '0' && c <= '9') ||
+		    ((c | 0x20) >= 'a' && (c | 0x20) <= 'z'))
+			continue;
+		if (c == ' ' && p[1] != ' ' && p[1])
+			continue;
+		if (!strchr("!#$%&'*+-/=?^_`{|}~", c))
+			return true;
+	}
+	return false;
+}
+
+static void
+format_pair(struct buf *out, const char *name, const char *addr)
+{
+	if (!name || !*name) {
+		buf_addstr(out, addr);
+		return;
+	}
+	if (needs_quotes(name)) {
+		buf_addch(out, '"');
+		for (const char *p = name; *p; p++) {
+			if (*p == '"' || *p == '\\')
+				buf_addch(out, '\\');
+			buf_addch(out, *p);
+		}
+		buf_addch(out, '"');
+	} else {
+		buf_addstr(out, name);
+	}
+	buf_addf(out, " <%s>", addr);
+}
+
+void
+ui_addr_format(const struct ui_addr *a, struct buf *out)
+{
+	format_pair(out, a->name, a->addr);
+}
+
+/* ---------------------------------------------------------------------
+ * The aliases file
+ */
+
+struct warnings {
+	struct buf b;
+	size_t n;
+};
+
+static void PRINTF_LIKE(4, 5)
+warn_line(struct warnings *w, const char *path, unsigned line,
+	  const char *fmt, ...)
+{
+	va_list ap;
+
+	if (w->n++ >= WARN_MAX)
+		return;
+	if (w->b.len)
+		buf_addch(&w->b, '\n');
+	buf_addf(&w->b, "%s:%u: ", path, line);
+	va_start(ap, fmt);
+	buf_vaddf(&w->b, fmt, ap);
+	va_end(ap);
+}
+
+static void
+alias_release(struct alias *a)
+{
+	for (size_t i = 0; i < a->n; i++) {
+		free(a->v[i].name);
+		free(a->v[i].addr);
+		free(a->v[i].ref);
+	}
+	free(a->v);
+	free(a->key);
+}
+
+static struct alias *
+alias_find(struct ui_addrbook *ab, const char *key, size_t len)
+{
+	for (size_t i = 0; i < ab->nal; i++)
+		if (strlen(ab->al[i].key) == len &&
+		    ascii_strncasecmp(ab->al[i].key, key, len) == 0)
+			return &ab->al[i];
+	return NULL;
+}
+
+/* The next word of a line (no quotes in keys or options). */
+static struct slice
+next_word(struct slice *s)
+{
+	size_t i = 0, j;
+
+	while (i < s->len && (s->p[i] == ' ' || s->p[i] == '\t'))
+		i++;
+	for (j = i; j < s->len && s->p[j] != ' ' && s->p[j] != '\t'; j++)
+		;
+	struct slice w = slice_make(s->p + i, j - i);
+	s->p += j;
+	s->len -= j;
+	return w;
+}
+
+/* Cut a comment: '#' outside quotes and angle brackets. */
+static struct slice
+strip_comment(struct slice s)
+{
+	bool quoted = false, angle = false;
+
+	for (size_t i = 0; i < s.len; i++) {
+		char c = s.p[i];
+		if (quoted) {
+			if (c == '\\')
+				i++;
+			else if (c == '"')
+				quoted = false;
+		} else if (c == '"') {
+			quoted = true;
+		} else if (c == '<') {
+			angle = true;
+		} else if (c == '>') {
+			angle = false;
+		} else if (c == '#' && !angle) {
+			s.len = i;
+			break;
+		}
+	}
+	return slice_trim(s);
+}
+
+static bool
+has_control(struct slice s)
+{
+	for (size_t i = 0; i < s.len; i++) {
+		unsigned char c = (unsigned char)s.p[i];
+		if ((c < ' ' && c != '\t') || c == 0x7f)
+			return true;
+	}
+	return false;
+}
+
+/* Parse one line into an alias (a->key set on success). Returns NULL
+ * when the line is good, or why it is bad. */
+static const char *
+parse_line(struct slice line, unsigned lineno, struct alias *a,
+	   char **what)
+{
+	*what = NULL;
+	if (!utf8_valid(line.p, line.len))
+		return "invalid UTF-8";
+	if (has_control(line))
+		return "a control character";
+	struct slice s = strip_comment(line);
+	struct slice cmd = next_word(&s);
+	if (!slice_eq(cmd, "alias")) {
+		*what = slice_dup(cmd);
+		return "not an alias command";
+	}
+	struct slice key = next_word(&s);
+	/* mutt's "alias -group NAME KEY ...": the groups mean nothing
+	 * here. */
+	while (slice_eq(key, "-group")) {
+		next_word(&s);
+		key = next_word(&s);
+	}
+	if (key.len == 0)
+		return "no alias name";
+	for (size_t i = 0; i < key.len; i++)
+		if (strchr(",<>\"()@;:", key.p[i])) {
+			*what = slice_dup(key);
+			return "an alias name cannot hold , < > \" ( ) @ ; :";
+		}
+	s = slice_trim(s);
+	if (s.len == 0) {
+		*what = slice_dup(key);
+		return "no address for the alias";
+	}
+
+	struct mime_addr_list l = { 0 };
+	mime_addr_parse(&l, s.p, s.len, NULL);
+	const char *bad = NULL;
+	for (size_t i = 0; i < l.n && !bad; i++) {
+		const struct mime_addr *m = &l.v[i];
+		struct member mb = { .line = lineno };
+		if (*m->addr && !*m->name && !strchr(m->addr, '@')) {
+			/* a bare word: another alias, resolved at the end
+			 * (mutt takes it for a local address; we send to
+			 * none) */
+			mb.ref = xstrdup(m->addr);
+			mb.name = xstrdup("");
+		} else if (*m->addr) {
+			if (!store_addr_valid(m->addr, strlen(m->addr))) {
+				*what = xstrdup(m->addr);
+				bad = "not an address";
+				break;
+			}
+			mb.addr = xstrdup(m->addr);
+			mb.name = clean_name_dup(m->name, strlen(m->name));
+		} else if (*m->name) {
+			*what = xstrdup(m->name);
+			bad = "not an address";
+			break;
+		} else {
+			continue;
+		}
+		size_t cap = a->n;
+		a->v = xgrow(a->v, &cap, a->n + 1, sizeof(*a->v));
+		a->v[a->n++] = mb;
+	}
+	mime_addr_list_release(&l);
+	if (!bad && a->n == 0) {
+		*what = slice_dup(key);
+		bad = "no address for the alias";
+	}
+	if (bad)
+		return bad;
+	a->key = slice_dup(key);
+	a->line = lineno;
+	return NULL;
+}
+
+static void
+add_alias(struct ui_addrbook *ab, struct alias *a)
+{
+	/* As in mutt, a later definition replaces an earlier one. */
+	struct alias *old = alias_find(ab, a->key, strlen(a->key));
+	if (old) {
+		alias_release(old);
+		*old = *a;
+		return;
+	}
+	size_t cap = ab->nal;
+	ab->al = xgrow(ab->al, &cap, ab->nal + 1, sizeof(*ab->al));
+	ab->al[ab->nal++] = *a;
+}
+
+static int
+alias_cmp(const void *x, const void *y)
+{
+	const struct alias *a = x, *b = y;
+	int c = ascii_strcasecmp(a->key, b->key);
+	return c ? c : strcmp(a->key, b->key);
+}
+
+/* Every reference must name an alias; drop those that do not, and an
+ * alias left with nothing. */
+static void
+check_refs(struct ui_addrbook *ab, struct warnings *w)
+{
+	for (size_t i = 0; i < ab->nal; i++) {
+		struct alias *a = &ab->al[i];
+		size_t k = 0;
+		for (size_t j = 0; j < a->n; j++) {
+			struct member *m = &a->v[j];
+			if (m->ref && !alias_find(ab, m->ref, strlen(m->ref))) {
+				warn_line(w, ab->aliases_path, m->line,
+					  "'%s' is neither an address nor an "
+					  "alias; left out of '%s'",
+					  m->ref, a->key);
+				free(m->ref);
+				free(m->name);
+				continue;
+			}
+			a->v[k++] = *m;
+		}
+		a->n = k;
+	}
+	size_t k = 0;
+	for (size_t i = 0; i < ab->nal; i++) {
+		if (ab->al[i].n == 0) {
+			alias_release(&ab->al[i]);
+			continue;
+		}
+		ab->al[k++] = ab->al[i];
+	}
+	ab->nal = k;
+	if (ab->nal > 1)
+		qsort(ab->al, ab->nal, sizeof(*ab->al), alias_cmp);
+}
+
+static int
+read_aliases(struct ui_addrbook *ab, struct warnings *w, struct perr *e)
+{
+	const char *path = ab->aliases_path;
+	struct stat sb;
+	struct buf text = BUF_INIT;
+
+	if (stat(path, &sb) < 0) {
+		if (errno == ENOENT || errno == ENOTDIR)
+			return 0;
+		return perr_set(e, PERR_LOCAL, "cannot read aliases '%s': %s",
+				path, strerror(errno));
+	}
+	/* Not a FIFO or a device: opening one could hang the screen. */
+	if (!S_ISREG(sb.st_mode))
+		return perr_set(e, PERR_LOCAL,
+				"cannot read aliases '%s': not a regular file",
+				path);
+	if (file_read_all(path, &text, ALIASES_MAX_BYTES, e) < 0) {
+		buf_release(&text);
+		return perr_prefix(e, "cannot read aliases");
+	}
+
+	const char *p = text.data, *end = text.data + text.len;
+	unsigned lineno = 0;
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *le = nl ? nl : end;
+		struct slice line = slice_make(p, (size_t)(le - p));
+		p = nl ? nl + 1 : end;
+		lineno++;
+		if (line.len && line.p[line.len - 1] == '\r')
+			line.len--;
+		struct slice t = slice_trim(line);
+		if (t.len == 0 || t.p[0] == '#')
+			continue;
+		struct alias a = { 0 };
+		char *what;
+		const char *why = parse_line(line, lineno, &a, &what);
+		if (why) {
+			struct buf shown = BUF_INIT;
+			if (what)
+				text_sanitize(&shown, what, strlen(what), 0);
+			warn_line(w, path, lineno, "%s%s%s%s; line skipped",
+				  why, what ? " ('" : "",
+				  what ? shown.data : "", what ? "')" : "");
+			buf_release(&shown);
+			free(what);
+			alias_release(&a);
+			continue;
+		}
+		add_alias(ab, &a);
+	}
+	buf_release(&text);
+	check_refs(ab, w);
+	return 0;
+}
+
+struct ui_addrbook *
+ui_addrbook_open(const struct ui_addrbook_params *p, char **warn,
+		 struct perr *e)
+{
+	struct ui_addrbook *ab = xcalloc(1, sizeof(*ab));
+	struct warnings w = { BUF_INIT, 0 };
+
+	if (warn)
+		*warn = NULL;
+	ab->stores = p->stores;
+	ab->nstores = p->stores ? p->nstores : 0;
+	ab->timeout_ms = p->query_timeout_ms > 0 ? p->query_timeout_ms
+						 : QUERY_TIMEOUT_MS;
+	if (p->query_command && *p->query_command) {
+		ab->query_argv = argv_split(p->query_command, e);
+		if (!ab->query_argv) {
+			perr_prefix(e, "cannot use query-command");
+			goto fail;
+		}
+	}
+	if (p->aliases_path && *p->aliases_path) {
+		ab->aliases_path = xstrdup(p->aliases_path);
+		if (read_aliases(ab, &w, e) < 0)
+			goto fail;
+	}
+	if (w.n > WARN_MAX)
+		buf_addf(&w.b, "\n%s: %zu more bad lines skipped",
+			 ab->aliases_path, w.n - WARN_MAX);
+	if (warn && w.n)
+		*warn = buf_detach(&w.b, NULL);
+	buf_release(&w.b);
+	return ab;
+fail:
+	buf_release(&w.b);
+	ui_addrbook_free(ab);
+	return NULL;
+}
+
+static void
+query_forget(struct ui_addrbook *ab)
+{
+	for (size_t i = 0; i < ab->nq; i++) {
+		free(ab->q[i].addr);
+		free(ab->q[i].name);
+	}
+	free(ab->q);
+	free(ab->q_typed);
+	ab->q = NULL;
+	ab->nq = 0;
+	ab->q_typed = NULL;
+}
+
+void
+ui_addrbook_free(struct ui_addrbook *ab)
+{
+	if (!ab)
+		return;
+	for (size_t i = 0; i < ab->nal; i++)
+		alias_release(&ab->al[i]);
+	free(ab->al);
+	argv_free(ab->query_argv);
+	query_forget(ab);
+	free(ab->aliases_path);
+	free(ab);
+}
+
+/* ---------------------------------------------------------------------
+ * Expansion
+ */
+
+/* The addresses already written by one expansion. */
+struct done {
+	const char **v;
+	size_t n, cap;
+};
+
+/* Append the addresses of a, following references to depth
+ * ALIAS_DEPTH_MAX; an address already written is not written again. */
+static void
+expand_into(struct ui_addrbook *ab, const struct alias *a, int depth,
+	    struct buf *out, struct done *d)
+{
+	if (depth >= ALIAS_DEPTH_MAX)
+		return; /* a loop, or a chain too long to be meant */
+	for (size_t i = 0; i < a->n; i++) {
+		const struct member *m = &a->v[i];
+		if (m->ref) {
+			const struct alias *r =
+				alias_find(ab, m->ref, strlen(m->ref));
+			if (r)
+				expand_into(ab, r, depth + 1, out, d);
+			continue;
+		}
+		size_t j;
+		for (j = 0; j < d->n; j++)
+			if (ascii_strcasecmp(d->v[j], m->addr) == 0)
+				break;
+		if (j < d->n)
+			continue;
+		d->v = xgrow(d->v, &d->cap, d->n + 1, sizeof(*d->v));
+		d->v[d->n++] = m->addr;
+		if (d->n > 1)
+			buf_addstr(out, ", ");
+		format_pair(out, m->name, m->addr);
+	}
+}
+
+int
+ui_addrbook_expand(struct ui_addrbook *ab, const char *word, struct buf *out)
+{
+	struct slice w = slice_trim(slice_cstr(word ? word : ""));
+	const struct alias *a = w.len ? alias_find(ab, w.p, w.len) : NULL;
+	struct done d = { 0 };
+
+	if (!a)
+		return 0;
+	expand_into(ab, a, 0, out, &d);
+	free(d.v);
+	return 1;
+}
+
+/* ---------------------------------------------------------------------
+ * Completion
+ */
+
+struct cand {
+	char *addr, *name;
+	const char *alias; /* borrowed from the book */
+	enum ui_addr_source source;
+	unsigned rank;
+	size_t order; /* insertion order: ties keep it */
+};
+
+struct cands {
+	struct cand *v;
+	size_t n, cap;
+};
+
+static void
+cand_add(struct cands *c, const char *addr, const char *name,
+	 const char *alias, enum ui_addr_source src, unsigned rank)
+{
+	c->v = xgrow(c->v, &c->cap, c->n + 1, sizeof(*c->v));
+	struct cand *x = &c->v[c->n];
+	x->addr = xstrdup(addr);
+	x->name = clean_name_dup(name, strlen(name));
+	x->alias = alias;
+	x->source = src;
+	x->rank = rank;
+	x->order = c->n;
+	c->n++;
+}
+
+static void
+cands_release(struct cands *c)
+{
+	for (size_t i = 0; i < c->n; i++) {
+		free(c->v[i].addr);
+		free(c->v[i].name);
+	}
+	free(c->v);
+}
+
+/* Tiers, high bits of the rank. */
+#define TIER_ALIAS (3u << 28)
+#define TIER_SENT (2u << 28)
+#define TIER_QUERY (1u << 28)
+#define TIER_SEEN 0u
+#define TIER_LOW 0x0fffffffu
+
+/* Does a member match what was typed, by address or a word of its
+ * name? */
+static bool
+member_matches(const struct member *m, const char *typed, size_t tlen)
+{
+	return starts_ci(m->addr, typed, tlen) ||
+	       name_matches(m->name, typed, tlen);
+}
+
+/* How alias_members picks the addresses an alias reaches. */
+enum pick {
+	PICK_ALL,    /* its key matched: every address */
+	PICK_DIRECT, /* only its own addresses that match themselves */
+	PICK_NESTED, /* only matching addresses of the aliases it names */
+};
+
+static void
+alias_members(struct ui_addrbook *ab, const struct alias *top,
+	      const struct alias *a, int depth, const char *typed,
+	      size_t tlen, enum pick pick, struct cands *c, unsigned rank)
+{
+	if (depth >= ALIAS_DEPTH_MAX ||
+	    (pick == PICK_DIRECT && depth > 0))
+		return;
+	for (size_t i = 0; i < a->n; i++) {
+		const struct member *m = &a->v[i];
+		if (m->ref) {
+			const struct alias *r =
+				alias_find(ab, m->ref, strlen(m->ref));
+			if (r)
+				alias_members(ab, top, r, depth + 1, typed,
+					      tlen, pick, c, rank);
+			continue;
+		}
+		if (pick == PICK_NESTED && depth == 0)
+			continue;
+		if (pick == PICK_ALL || member_matches(m, typed, tlen))
+			cand_add(c, m->addr, m->name, top->key, UI_ADDR_ALIAS,
+				 rank);
+	}
+}
+
+static void
+complete_aliases(struct ui_addrbook *ab, const char *typed, size_t tlen,
+		 struct cands *c)
+{
+	unsigned pos = 0;
+
+	/* The array is sorted by key. First the key that is what was
+	 * typed, then keys it begins, then the aliases' own addresses
+	 * that match by address or name, then those they reach through
+	 * other aliases (so "zs" comes before a "team" naming it). */
+	for (int pass = 0; pass < 4; pass++)
+		for (size_t i = 0; i < ab->nal; i++) {
+			const struct alias *a = &ab->al[i];
+			bool prefix = starts_ci(a->key, typed, tlen);
+			bool exact = prefix && strlen(a->key) == tlen;
+			if ((pass == 0 && !exact) ||
+			    (pass == 1 && (exact || !prefix)) ||
+			    (pass > 1 && prefix))
+				continue;
+			unsigned rank = TIER_ALIAS | (TIER_LOW - pos++);
+			alias_members(ab, a, a, 0, typed, tlen,
+				      pass < 2    ? PICK_ALL
+				      : pass == 2 ? PICK_DIRECT
+						  : PICK_NESTED,
+				      c, rank);
+		}
+}
+
+static int
+complete_stores(struct ui_addrbook *ab, const char *typed, size_t max,
+		struct cands *c, struct perr *e)
+{
+	int failed = 0;
+
+	if (strlen(typed) > STORE_ADDR_MAX)
+		return 0; /* nothing so long is in a store */
+	int64_t now = (int64_t)time(NULL);
+	for (size_t i = 0; i < ab->nstores; i++) {
+		struct store_addr *v;
+		size_t n;
+		struct perr se = PERR_INIT;
+		/* A few more than asked: some may be duplicates. */
+		if (store_addr_match(ab->stores[i], typed, now, max + 8, &v, &n,
+				     &se) < 0) {
+			if (!failed)
+				*e = se;
+			failed = 1;
+			continue;
+		}
+		for (size_t j = 0; j < n; j++) {
+			double s = v[j].score * 1000.0;
+			unsigned low = s >= TIER_LOW ? TIER_LOW
+				       : s <= 0 ? 0 : (unsigned)s;
+			cand_add(c, v[j].addr, v[j].name, NULL, UI_ADDR_SEEN,
+				 (v[j].sent ? TIER_SENT : TIER_SEEN) | low);
+		}
+		store_addr_list_free(v, n);
+	}
+	return failed ? -1 : 0;
+}
+
+/* Parse the query command's output: a heading, then one
+ * "address<TAB>name<TAB>other" per line. Only complete lines count
+ * (output cut by the size limit ends in half a line). */
+static void
+query_parse(struct ui_addrbook *ab, const char *p, size_t len)
+{
+	const char *end = p + len;
+	size_t lineno = 0, cap = 0;
+
+	while (p < end && ab->nq < QUERY_MAX_LINES) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		if (!nl)
+			break;
+		struct slice line = slice_make(p, (size_t)(nl - p));
+		p = nl + 1;
+		if (lineno++ == 0)
+			continue; /* the heading */
+		if (line.len && line.p[line.len - 1] == '\r')
+			line.len--;
+		struct slice addr, name = slice_make("", 0);
+		const char *tab = memchr(line.p, '\t', line.len);
+		if (tab) {
+			addr = slice_make(line.p, (size_t)(tab - line.p));
+			struct slice rest = slice_make(tab + 1,
+					line.len - (size_t)(tab + 1 - line.p));
+			const char *tab2 = memchr(rest.p, '\t', rest.len);
+			name = slice_make(rest.p, tab2 ? (size_t)(tab2 - rest.p)
+						       : rest.len);
+		} else {
+			addr = line;
+		}
+		addr = slice_trim(addr);
+		if (!store_addr_valid(addr.p, addr.len))
+			continue;
+		ab->q = xgrow(ab->q, &cap, ab->nq + 1, sizeof(*ab->q));
+		ab->q[ab->nq].addr = slice_dup(addr);
+		ab->q[ab->nq].name = clean_name_dup(name.p, name.len);
+		ab->nq++;
+	}
+}
+
+/* Run the query command for typed, unless its answer for the same text
+ * is kept. Returns 0, or -1 with *e set (what it printed before it
+ * failed is still used). */
+static int
+query_run(struct ui_addrbook *ab, const char *typed, struct perr *e)
+{
+	if (ab->q_typed && strcmp(ab->q_typed, typed) == 0)
+		return 0;
+	query_forget(ab);
+
+	size_t argc = 0;
+	while (ab->query_argv[argc])
+		argc++;
+	char **argv = xcalloc(argc + 2, sizeof(*argv));
+	memcpy(argv, ab->query_argv, argc * sizeof(*argv));
+	argv[argc] = (char *)typed;
+
+	struct buf out = BUF_INIT, err = BUF_INIT;
+	struct perr pe = PERR_INIT;
+	int rc = proc_capture(argv, ab->timeout_ms, QUERY_MAX_BYTES, &out,
+			      &err, &pe);
+	free(argv);
+	query_parse(ab, out.data, out.len);
+	int ret = 0;
+	if (rc < 0) {
+		/* Timed out, too much, could not run: not kept, so that the
+		 * next keystroke tries again. */
+		*e = pe;
+		perr_prefix(e, "query-command");
+		ret = -1;
+	} else if (rc != 0 && out.len == 0) {
+		/* Some programs exit 1 when nothing matches, with their
+		 * heading; silence and a status is a failure. */
+		struct buf shown = BUF_INIT;
+		struct slice first = err.len ? slice_make(err.data, err.len)
+					     : slice_make("", 0);
+		struct slice head;
+		slice_split(&first, '\n', &head);
+		text_sanitize(&shown, head.p, head.len, 0);
+		perr_set(e, PERR_LOCAL, "query-command '%s' exited with %d%s%s",
+			 ab->query_argv[0], rc, shown.len ? ": " : "",
+			 shown.data);
+		buf_release(&shown);
+		ret = -1;
+	} else {
+		ab->q_typed = xstrdup(typed);
+	}
+	buf_release(&out);
+	buf_release(&err);
+	return ret;
+}
+
+static int
+cand_cmp(const void *x, const void *y)
+{
+	const struct cand *a = x, *b = y;
+	if (a->rank != b->rank)
+		return a->rank > b->rank ? -1 : 1;
+	return a->order < b->order ? -1 : a->order > b->order;
+}
+
+static size_t
+utf8_chars(const char *s)
+{
+	size_t n = 0;
+	for (; *s; s++)
+		if (((unsigned char)*s & 0xc0) != 0x80)
+			n++;
+	return n;
+}
+
+int
+ui_addrbook_complete(struct ui_addrbook *ab, const char *typed, size_t max,
+		     struct ui_addr **out, size_t *n, struct perr *e)
+{
+	struct cands c = { 0 };
+	bool failed = false;
+	struct perr qe = PERR_INIT;
+
+	*out = NULL;
+	*n = 0;
+	if (max == 0)
+		return 0;
+	struct slice ts = slice_trim(slice_cstr(typed ? typed : ""));
+	char *t = slice_dup(ts);
+
+	complete_aliases(ab, t, ts.len, &c);
+	if (complete_stores(ab, t, max, &c, e) < 0)
+		failed = true;
+	if (ab->query_argv && utf8_chars(t) >= 2) {
+		if (query_run(ab, t, &qe) < 0) {
+			if (!failed)
+				*e = qe;
+			failed = true;
+		}
+		for (size_t i = 0; i < ab->nq; i++)
+			cand_add(&c, ab->q[i].addr, ab->q[i].name, NULL,
+				 UI_ADDR_QUERY,
+				 TIER_QUERY | (TIER_LOW - (unsigned)i));
+	}
+	free(t);
+
+	if (c.n > 1)
+		qsort(c.v, c.n, sizeof(*c.v), cand_cmp);
+	struct ui_addr *v = xcalloc(c.n ? (c.n < max ? c.n : max) : 1,
+				    sizeof(*v));
+	size_t k = 0;
+	for (size_t i = 0; i < c.n && k < max; i++) {
+		struct cand *x = &c.v[i];
+		size_t j;
+		for (j = 0; j < k; j++)
+			if (ascii_strcasecmp(v[j].addr, x->addr) == 0)
+				break;
+		if (j < k) {
+			/* Seen at a better place: lend it a name. */
+			if (!*v[j].name && *x->name) {
+				free(v[j].name);
+				v[j].name = x->name;
+				x->name = NULL;
+			}
+			continue;
+		}
+		v[k].addr = x->addr;
+		v[k].name = x->name;
+		x->addr = x->name = NULL;
+		v[k].alias = x->alias ? xstrdup(x->alias) : NULL;
+		v[k].source = x->source;
+		v[k].rank = x->rank;
+		k++;
+	}
+	/* A duplicate further down may still have the name a kept entry
+	 * lacks. */
+	for (size_t i = 0; i < c.n; i++) {
+		struct cand *x = &c.v[i];
+		if (!x->addr || !x->name || !*x->name)
+			continue;
+		for (size_t j = 0; j < k; j++)
+			if (!*v[j].name &&
+			    ascii_strcasecmp(v[j].addr, x->addr) == 0) {
+				free(v[j].name);
+				v[j].name = x->name;
+				x->name = NULL;
+				break;
+			}
+	}
+	cands_release(&c);
+	if (k == 0) {
+		free(v);
+		v = NULL;
+	}
+	*out = v;
+	*n = k;
+	if (failed)
+		return k ? 1 : -1;
+	return 0;
+}
+
+void
+ui_addr_list_free(struct ui_addr *v, size_t n)
+{
+	if (!v)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		free(v[i].addr);
+		free(v[i].name);
+		free(v[i].alias);
+	}
+	free(v);
+}
