@@ -220,6 +220,11 @@ struct cfg_ui {
 	char *url_command;       /* opens a link; NULL: xdg-open */
 	bool viewer_split;       /* viewer = split: index rows above it */
 	unsigned viewer_index_rows; /* index rows in the split view; 10 */
+	char *aliases;           /* the aliases file, ~ expanded; default
+				    $XDG_CONFIG_HOME/postie/aliases (NULL
+				    when neither that nor HOME is set); a
+				    missing file means no aliases */
+	char *query_command;     /* address lookup program, or NULL */
 };
 
 struct cfg {

@@ -183,6 +183,8 @@ cfg_format(const struct cfg *c, struct buf *out)
 	kv(out, "url-command", ui->url_command);
 	buf_addf(out, "\tviewer = %s\n", ui->viewer_split ? "split" : "full");
 	buf_addf(out, "\tviewer-index-rows = %u\n", ui->viewer_index_rows);
+	kv(out, "aliases", ui->aliases);
+	kv(out, "query-command", ui->query_command);
 
 	for (size_t i = 0; i < c->n_accounts; i++) {
 		buf_addch(out, '\n');

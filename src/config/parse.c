@@ -55,7 +55,8 @@
 	X(DELETE, "delete") X(KEYS, "keys") X(BELL_ON_NEW, "bell-on-new")  \
 	X(SET_TITLE, "set-title") X(NEW_MAIL_COMMAND, "new-mail-command") \
 	X(SAVE_DIR, "save-dir") X(URL_COMMAND, "url-command")              \
-	X(VIEWER, "viewer") X(VIEWER_INDEX_ROWS, "viewer-index-rows")
+	X(VIEWER, "viewer") X(VIEWER_INDEX_ROWS, "viewer-index-rows")      \
+	X(ALIASES, "aliases") X(QUERY_COMMAND, "query-command")
 
 #define KEY_ENUM_A(id, name) AK_##id,
 #define KEY_ENUM_U(id, name) UK_##id,
@@ -958,6 +959,25 @@ set_ui_key(struct parser *ps, enum ui_key k, const char *key,
 		fault(ps, at, "expected error, warn, info or debug, got '%s'",
 		      v);
 		break;
+	case UK_ALIASES: {
+		char *path = cfg_expand_home(v, &e);
+		if (!path) {
+			fault_perr(ps, at, &e);
+			break;
+		}
+		if (!check_oneline(ps, at, key, path)) {
+			free(path);
+			break;
+		}
+		check_readable(ps, at, key, path);
+		take(&ui->aliases, &path);
+		break;
+	}
+	case UK_QUERY_COMMAND:
+		if (check_oneline(ps, at, key, v) &&
+		    check_command(ps, at, key, v))
+			take(&ui->query_command, &v);
+		break;
 	case UK_COUNT:
 		break;
 	}
@@ -1337,6 +1357,12 @@ parse_text(struct cfg *c, const char *name, const char *not_private,
 		ui->date_format = xstrdup("%Y-%m-%d %H:%M");
 	if (!ui->log_level)
 		ui->log_level = xstrdup("info");
+	if (!ui->aliases) {
+		char *dir = xdg_dir("config");
+		if (dir)
+			ui->aliases = xstrfmt("%s/aliases", dir);
+		free(dir);
+	}
 
 	free(ps.pane);
 	free(ps.acct_lines);
@@ -1423,6 +1449,8 @@ cfg_release(struct cfg *c)
 	free(c->ui.log_level);
 	free(c->ui.save_dir);
 	free(c->ui.url_command);
+	free(c->ui.aliases);
+	free(c->ui.query_command);
 	for (size_t i = 0; i < c->n_errors; i++)
 		free(c->errors[i]);
 	free(c->errors);
