@@ -3,10 +3,17 @@
  * The addresses the account has seen, for the composer's completion: one
  * row per address (table addr) with the latest display name, how many
  * messages named it, how many of those were mail one sent to it, and the
- * newest date. The row is kept up to date when a new summary goes in
- * (store_addr_note, one cached upsert per address inside the batch's
- * transaction), and filled from the summaries already there when an
- * older index is upgraded (store_addr_fill).
+ * newest date. The row is kept up to date when new summaries go in, and
+ * filled from the summaries already there when an older index is
+ * upgraded (store_addr_fill).
+ *
+ * A batch of summaries names the same people again and again (every
+ * received mail names oneself; a busy correspondent writes daily), so
+ * the addresses of a batch are first counted in memory (store_addr_note,
+ * a hash table per batch) and written at its end, one cached upsert per
+ * distinct address inside the batch's transaction (store_addr_flush).
+ * A bulk insert of 100,000 summaries then costs a few thousand upserts,
+ * not a few hundred thousand.
  *
  * The store may not use mime/, so To and Cc arrive here as the worker
  * formatted them for display ("张三 <a@qq.com>, Zhang, San <z@qq.com>,
@@ -124,9 +131,9 @@ split_field(struct found *v, size_t *n, const char *s, bool recipient)
 		if (lt && (!comma || lt < comma)) {
 			const char *gt = strchr(lt, '>');
 			if (!gt)
-				return; /* unterminated: nothing more to trust */
-			const char *start = name_at ? name_at : p;
-			add_found(v, n, slice_make(start, (size_t)(lt - start)),
+				return; /* unterminated: trust no more */
+			const char *from = name_at ? name_at : p;
+			add_found(v, n, slice_make(from, (size_t)(lt - from)),
 				  slice_make(lt + 1, (size_t)(gt - lt - 1)),
 				  recipient);
 			name_at = NULL;
@@ -134,7 +141,8 @@ split_field(struct found *v, size_t *n, const char *s, bool recipient)
 			continue;
 		}
 		const char *end = comma ? comma : p + strlen(p);
-		struct slice item = slice_trim(slice_make(p, (size_t)(end - p)));
+		struct slice item =
+			slice_trim(slice_make(p, (size_t)(end - p)));
 		if (memchr(item.p, '@', item.len) &&
 		    !memchr(item.p, ' ', item.len)) {
 			add_found(v, n, slice_make("", 0), item, recipient);
@@ -148,14 +156,149 @@ split_field(struct found *v, size_t *n, const char *s, bool recipient)
 	}
 }
 
-/* Bind a slice; SQLite reads it during the step that follows. */
-static void
-bind_slice(sqlite3_stmt *s, int col, struct slice v)
+/* ---------------------------------------------------------------------
+ * Counting a batch in memory
+ */
+struct acc_ent {
+	char *key;       /* the address, ASCII lower case: the hash key */
+	char *addr;      /* as first seen in the batch */
+	char *name;      /* the newest non-empty name, or NULL */
+	int64_t name_at; /* when that name was seen */
+	int64_t last;
+	uint32_t from;   /* messages it sent */
+	uint32_t rcpt;   /* messages it received (To or Cc) */
+};
+
+struct store_addr_acc {
+	int64_t folder;
+	struct acc_ent *v;
+	size_t n, cap;
+	uint32_t *slot; /* index + 1 into v, 0 empty; nslot a power of 2 */
+	size_t nslot;
+};
+
+static uint32_t
+hash_key(const char *k)
 {
-	sqlite3_bind_text(s, col, v.p, (int)v.len, SQLITE_STATIC);
+	uint32_t h = 2166136261u; /* FNV-1a */
+	for (; *k; k++)
+		h = (h ^ (unsigned char)*k) * 16777619u;
+	return h;
 }
 
-/* Upsert every address of one message. */
+static void
+acc_free(struct store_addr_acc *a)
+{
+	if (!a)
+		return;
+	for (size_t i = 0; i < a->n; i++) {
+		free(a->v[i].key);
+		free(a->v[i].addr);
+		free(a->v[i].name);
+	}
+	free(a->v);
+	free(a->slot);
+	free(a);
+}
+
+static void
+acc_rehash(struct store_addr_acc *a)
+{
+	size_t nslot = a->nslot ? a->nslot * 2 : 256;
+	uint32_t *slot = xcalloc(nslot, sizeof(*slot));
+	for (size_t i = 0; i < a->n; i++) {
+		size_t h = hash_key(a->v[i].key) & (nslot - 1);
+		while (slot[h])
+			h = (h + 1) & (nslot - 1);
+		slot[h] = (uint32_t)i + 1;
+	}
+	free(a->slot);
+	a->slot = slot;
+	a->nslot = nslot;
+}
+
+static void
+acc_add(struct store_addr_acc *a, const struct found *f, int64_t when)
+{
+	char key[STORE_ADDR_MAX + 1];
+
+	for (size_t i = 0; i < f->addr.len; i++)
+		key[i] = (char)ascii_lower((unsigned char)f->addr.p[i]);
+	key[f->addr.len] = '\0';
+	if ((a->n + 1) * 2 > a->nslot)
+		acc_rehash(a);
+	size_t h = hash_key(key) & (a->nslot - 1);
+	struct acc_ent *x = NULL;
+	while (a->slot[h]) {
+		struct acc_ent *y = &a->v[a->slot[h] - 1];
+		if (strcmp(y->key, key) == 0) {
+			x = y;
+			break;
+		}
+		h = (h + 1) & (a->nslot - 1);
+	}
+	if (!x) {
+		a->v = xgrow(a->v, &a->cap, a->n + 1, sizeof(*a->v));
+		x = &a->v[a->n];
+		memset(x, 0, sizeof(*x));
+		x->key = xstrdup(key);
+		x->addr = slice_dup(f->addr);
+		a->slot[h] = (uint32_t)++a->n;
+	}
+	if (f->recipient)
+		x->rcpt++;
+	else
+		x->from++;
+	if (when > x->last)
+		x->last = when;
+	if (f->name.len && (!x->name || when >= x->name_at)) {
+		free(x->name);
+		x->name = slice_dup(f->name);
+		x->name_at = when;
+	}
+}
+
+/* Bind a string; SQLite reads it during the step that follows. */
+static void
+bind_str(sqlite3_stmt *s, int col, const char *v)
+{
+	sqlite3_bind_text(s, col, v ? v : "", -1, SQLITE_STATIC);
+}
+
+int
+store_addr_flush(struct store *st, struct perr *e)
+{
+	struct store_addr_acc *a = st->addr_acc;
+	int rc = 0;
+
+	st->addr_acc = NULL;
+	for (size_t i = 0; a && i < a->n && rc == 0; i++) {
+		const struct acc_ent *x = &a->v[i];
+		sqlite3_stmt *s = store_stmt(st, STMT_ADDR_NOTE, e);
+		if (!s) {
+			rc = -1;
+			break;
+		}
+		bind_str(s, 1, x->addr);
+		bind_str(s, 2, x->name);
+		sqlite3_bind_int64(s, 3, x->from);
+		sqlite3_bind_int64(s, 4, a->folder);
+		sqlite3_bind_int64(s, 5, x->last);
+		sqlite3_bind_int64(s, 6, x->rcpt);
+		rc = store_exec_stmt(st, s, "cannot note an address", e);
+	}
+	acc_free(a);
+	return rc;
+}
+
+void
+store_addr_discard(struct store *st)
+{
+	acc_free(st->addr_acc);
+	st->addr_acc = NULL;
+}
+
+/* Count the addresses of one message in the batch of folder. */
 static int
 note_fields(struct store *st, int64_t folder, const char *from_name,
 	    const char *from_addr, const char *to, const char *cc,
@@ -164,23 +307,20 @@ note_fields(struct store *st, int64_t folder, const char *from_name,
 	struct found v[NOTE_MAX];
 	size_t n = 0;
 
+	if (st->addr_acc && st->addr_acc->folder != folder &&
+	    store_addr_flush(st, e) < 0)
+		return -1;
+	if (!st->addr_acc) {
+		st->addr_acc = xcalloc(1, sizeof(*st->addr_acc));
+		st->addr_acc->folder = folder;
+	}
 	if (from_addr && *from_addr)
 		add_found(v, &n, slice_cstr(from_name ? from_name : ""),
 			  slice_cstr(from_addr), false);
 	split_field(v, &n, to, true);
 	split_field(v, &n, cc, true);
-	for (size_t i = 0; i < n; i++) {
-		sqlite3_stmt *s = store_stmt(st, STMT_ADDR_NOTE, e);
-		if (!s)
-			return -1;
-		bind_slice(s, 1, v[i].addr);
-		bind_slice(s, 2, v[i].name);
-		sqlite3_bind_int(s, 3, v[i].recipient ? 1 : 0);
-		sqlite3_bind_int64(s, 4, folder);
-		sqlite3_bind_int64(s, 5, when);
-		if (store_exec_stmt(st, s, "cannot note an address", e) < 0)
-			return -1;
-	}
+	for (size_t i = 0; i < n; i++)
+		acc_add(st->addr_acc, &v[i], when);
 	return 0;
 }
 
@@ -206,11 +346,12 @@ store_addr_fill(struct store *st, struct perr *e)
 	sqlite3_stmt *s;
 	int rc;
 
-	/* Not cached: it runs once, at an upgrade. */
+	/* Not cached: it runs once, at an upgrade. By folder, so that
+	 * each folder's addresses are counted in one batch. */
 	if (sqlite3_prepare_v2(st->db,
 			       "SELECT folder, from_name, from_addr, to_addr, "
 			       "cc_addr, internal_date, date FROM message "
-			       "ORDER BY id",
+			       "ORDER BY folder, id",
 			       -1, &s, NULL) != SQLITE_OK)
 		return store_dberr(st, e, "cannot read the summaries");
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
@@ -223,16 +364,18 @@ store_addr_fill(struct store *st, struct perr *e)
 					sqlite3_column_int64(s, 6)),
 				e) < 0) {
 			sqlite3_finalize(s);
+			store_addr_discard(st);
 			return -1;
 		}
 	}
 	if (rc != SQLITE_DONE) {
 		store_dberr(st, e, "cannot read the summaries");
 		sqlite3_finalize(s);
+		store_addr_discard(st);
 		return -1;
 	}
 	sqlite3_finalize(s);
-	return 0;
+	return store_addr_flush(st, e);
 }
 
 /* LIKE pattern: before + prefix with % _ and \ escaped + "%". */

@@ -725,6 +725,7 @@ store_close(struct store *st)
 {
 	if (!st)
 		return;
+	store_addr_discard(st);
 	close_db(st);
 	free(st->dir);
 	free(st->db_path);

@@ -99,10 +99,12 @@ store_msg_put(struct store *st, int64_t folder, const struct store_msg *m,
 			perr_prefix(e, "UID %u", m[i].uid);
 			goto fail;
 		}
-	if (store_folder_recount(st, folder, e) < 0)
+	if (store_addr_flush(st, e) < 0 ||
+	    store_folder_recount(st, folder, e) < 0)
 		goto fail;
 	return store_commit(st, e);
 fail:
+	store_addr_discard(st);
 	store_rollback(st);
 	return -1;
 }

@@ -118,14 +118,16 @@
 	X(BODY_SET, "UPDATE message SET body_path = ?2 WHERE id = ?1")    \
 	ADDR_STMTS(X)
 
-/* The address book (addr.c). ?3 says whether the address was a
- * recipient; it counts as sent when the folder ?4 is a Sent folder, and
- * nothing in a Junk folder counts. The newest non-empty name wins. */
-#define ADDR_ROLE "coalesce((SELECT role FROM folder WHERE id = ?4), 0)"
+/* The address book (addr.c): add one address's counts of a batch, ?3
+ * messages from it and ?6 to it, in folder ?4. Mail to it counts as
+ * sent when the folder is a Sent folder, and nothing in a Junk folder
+ * counts. The newest non-empty name wins. */
 #define ADDR_STMTS(X)                                                      \
 	X(ADDR_NOTE, "INSERT INTO addr (addr, name, seen, sent, last) "     \
-		     "SELECT ?1, ?2, 1 - s, s, ?5 FROM (SELECT ?3 AND "     \
-		     ADDR_ROLE " = 3 AS s) WHERE " ADDR_ROLE " <> 5 "       \
+		     "SELECT ?1, ?2, ?3 + CASE WHEN r = 3 THEN 0 ELSE ?6 "  \
+		     "END, CASE WHEN r = 3 THEN ?6 ELSE 0 END, ?5 FROM "    \
+		     "(SELECT coalesce((SELECT role FROM folder "           \
+		     "WHERE id = ?4), 0) AS r) WHERE r <> 5 "               \
 		     "ON CONFLICT (addr) DO UPDATE SET "                    \
 		     "seen = seen + excluded.seen, "                        \
 		     "sent = sent + excluded.sent, "                        \
@@ -155,6 +157,7 @@ struct store {
 	char *db_path;  /* dir/index.db */
 	char *body_dir; /* dir/bodies */
 	sqlite3_stmt *stmt[STMT_COUNT];
+	struct store_addr_acc *addr_acc; /* addresses of the batch going in */
 };
 
 /* The cached statement id, reset and with its bindings cleared, or NULL
@@ -210,10 +213,14 @@ int store_schema_migrate(struct store *st, int from, int up_to,
 			 struct perr *e);
 
 /* Count the addresses of a summary that was just inserted (From, To,
- * Cc) in the address table: one cached upsert per address, inside the
- * caller's transaction. */
+ * Cc) in the batch kept in st->addr_acc (in memory). */
 int store_addr_note(struct store *st, int64_t folder,
 		    const struct store_msg *m, struct perr *e);
+/* Write the batch's counts to the address table (one upsert per
+ * distinct address) inside the caller's transaction, and forget them;
+ * store_addr_discard forgets them unwritten (the transaction failed). */
+int store_addr_flush(struct store *st, struct perr *e);
+void store_addr_discard(struct store *st);
 /* Count the addresses of every summary in the index (the upgrade that
  * adds the table runs it, inside its transaction). */
 int store_addr_fill(struct store *st, struct perr *e);
