@@ -39,6 +39,9 @@ static const struct command commands[] = {
 	{ "setup", cmd_setup,
 	  "setup                         ask for an account, test the login, "
 	  "write the dotfile" },
+	{ "addr", cmd_addr,
+	  "addr [-n MAX] TEXT | --expand ALIAS\n"
+	  "                                the addresses the composer offers for TEXT" },
 	{ "tui", cmd_tui,
 	  "tui                           the screen (also what postie does with no command)" },
 };

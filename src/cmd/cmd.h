@@ -35,6 +35,7 @@ int cmd_send(int argc, char **argv, const struct cmd_ctx *ctx);
 int cmd_outbox(int argc, char **argv, const struct cmd_ctx *ctx);
 int cmd_sync(int argc, char **argv, const struct cmd_ctx *ctx);
 int cmd_check(int argc, char **argv, const struct cmd_ctx *ctx);
+int cmd_addr(int argc, char **argv, const struct cmd_ctx *ctx);
 int cmd_tui(int argc, char **argv, const struct cmd_ctx *ctx);
 int cmd_setup(int argc, char **argv, const struct cmd_ctx *ctx);
 /* Before the screen: with no -F, no dotfile and a terminal, run the setup
