@@ -901,7 +901,9 @@ ui_addrbook_complete(struct ui_addrbook *ab, const char *typed, size_t max,
 	complete_aliases(ab, t, ts.len, &c);
 	if (complete_stores(ab, t, max, &c, e) < 0)
 		failed = true;
-	if (ab->query_argv && utf8_chars(t) >= 2) {
+	/* Text starting with '-' would reach the program as an option
+	 * (no address or name starts so). */
+	if (ab->query_argv && utf8_chars(t) >= 2 && t[0] != '-') {
 		if (query_run(ab, t, &qe) < 0) {
 			if (!failed)
 				*e = qe;

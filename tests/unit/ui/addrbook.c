@@ -334,6 +334,8 @@ test_query(void)
 	if (!ok(ab != NULL, "a book with a query command opens"))
 		goto out;
 	check_complete(ab, "q", 10, "", "one character does not run it");
+	check_complete(ab, "--help", 10, "",
+		       "text that would be an option does not run it");
 	is_int((intmax_t)log_lines(script), 0, "the command did not run");
 	check_complete(ab, "qq", 10,
 		       "query||钱一|qq1@qq.com\n"
