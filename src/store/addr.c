@@ -43,27 +43,44 @@ _Static_assert(STORE_ROLE_SENT == 3 && STORE_ROLE_JUNK == 5,
 /* A display name longer than this is junk, not a name: kept as none. */
 #define NAME_MAX_BYTES 512
 
+/* Bytes that never occur in an address kept here: space, controls and
+ * the characters that end an address in a header. Every address of
+ * every summary going in passes through here, hence no strchr. */
+static inline bool
+addr_byte_bad(unsigned char c)
+{
+	if (c <= ' ' || c == 0x7f)
+		return true;
+	switch (c) {
+	case '<': case '>': case '(': case ')': case '[': case ']':
+	case ',': case ';': case ':': case '"': case '\\':
+		return true;
+	}
+	return false;
+}
+
 bool
 store_addr_valid(const char *p, size_t len)
 {
 	size_t at = len, i;
+	bool high = false;
 
 	if (len == 0 || len > STORE_ADDR_MAX)
 		return false;
 	for (i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)p[i];
-		/* No space, no control, none of the characters that end an
-		 * address in a header; UTF-8 (RFC 6532) is fine. */
-		if (c <= ' ' || c == 0x7f || strchr("<>()[],;:\"\\", c))
+		if (addr_byte_bad(c))
 			return false;
+		high |= c >= 0x80;
 		if (c == '@') {
 			if (at != len)
 				return false;
 			at = i;
 		}
 	}
+	/* UTF-8 (RFC 6532) is fine when it is valid. */
 	return at > 0 && at + 1 < len && p[at + 1] != '.' &&
-	       p[len - 1] != '.' && utf8_valid(p, len);
+	       p[len - 1] != '.' && (!high || utf8_valid(p, len));
 }
 
 /* One address found in a field. Slices into the field's text. */
