@@ -218,6 +218,66 @@ out:
 	free(path);
 }
 
+/* A large file opens in good time (no n^2 lookups), and aliases that
+ * fan out cannot make an expansion or a completion run for ever. */
+static void
+test_big(void)
+{
+	struct buf b = BUF_INIT;
+	for (int i = 0; i < 50000; i++)
+		buf_addf(&b, "alias k%05d Name %d <u%d@x.org>\n", i, i, i);
+	buf_addstr(&b, "alias K00042 Again <again@x.org>\n");
+	for (int d = 0; d < 8; d++) {
+		buf_addf(&b, "alias fan%d", d);
+		for (int j = 0; j < 10; j++)
+			buf_addf(&b, "%s fan%d", j ? "," : "", d + 1);
+		buf_addch(&b, '\n');
+	}
+	buf_addstr(&b, "alias fan8 leaf@x.org\n");
+	char *path = write_file("big-aliases", b.data, 0600);
+	buf_release(&b);
+
+	struct ui_addrbook_params p = { .aliases_path = path };
+	struct perr e = PERR_INIT;
+	char *warn = NULL;
+	int64_t t0 = time_mono_ms();
+	struct ui_addrbook *ab = ui_addrbook_open(&p, &warn, &e);
+	int64_t took = time_mono_ms() - t0;
+	ok(ab && !warn, "50,000 aliases open without a warning");
+	ok(took < 2000, "in %lld ms", (long long)took);
+	free(warn);
+	if (!ab)
+		goto out;
+	check_expand(ab, "k00042", 1, "Again <again@x.org>",
+		     "the last of two definitions wins (case folded)");
+	check_expand(ab, "k49999", 1, "Name 49999 <u49999@x.org>",
+		     "the last alias of the file is found");
+	t0 = time_mono_ms();
+	check_expand(ab, "fan0", 1, "", "nine levels are cut at eight");
+	check_expand(ab, "fan1", 1, "leaf@x.org",
+		     "10^7 paths to the leaf: found once, the walk cut");
+	check_complete(ab, "k4999", 3,
+		       "alias|k49990|Name 49990|u49990@x.org\n"
+		       "alias|k49991|Name 49991|u49991@x.org\n"
+		       "alias|k49992|Name 49992|u49992@x.org",
+		       "keys it begins, in order, max kept");
+	struct ui_addr *v;
+	size_t n;
+	ok(ui_addrbook_complete(ab, "leaf", 5, &v, &n, &e) == 0 && n == 1 &&
+		   strcmp(v[0].addr, "leaf@x.org") == 0,
+	   "a completion through the fan finds the leaf once");
+	ui_addr_list_free(v, n);
+	ok(ui_addrbook_complete(ab, "name 4", 5, &v, &n, &e) == 0 && n == 5,
+	   "a completion over 50,000 names stops at max");
+	ui_addr_list_free(v, n);
+	took = time_mono_ms() - t0;
+	ok(took < 2000, "expansions and completions took %lld ms",
+	   (long long)took);
+	ui_addrbook_free(ab);
+out:
+	free(path);
+}
+
 static void
 test_open_errors(void)
 {
@@ -588,6 +648,7 @@ main(void)
 	}
 	atexit(cleanup);
 	test_aliases();
+	test_big();
 	test_open_errors();
 	test_query();
 	test_rank();
