@@ -122,7 +122,7 @@ add_found(struct found *v, size_t *n, struct slice name, struct slice addr,
 	    seen_before(v, *n, addr))
 		return;
 	name = trim_name(name);
-	if (!utf8_valid(name.p, name.len) || name.len > NAME_MAX_BYTES)
+	if (name.len > NAME_MAX_BYTES || !utf8_valid(name.p, name.len))
 		name = slice_make("", 0);
 	v[*n].name = name;
 	v[*n].addr = addr;
@@ -130,23 +130,30 @@ add_found(struct found *v, size_t *n, struct slice name, struct slice addr,
 	(*n)++;
 }
 
-/* Read a field in the display form ("Name <a@b>, c@d"). */
+/* Read a field in the display form ("Name <a@b>, c@d"). Only what the
+ * index keeps of it counts (STORE_MAX_FIELD bytes), and every byte is
+ * looked at a bounded number of times: a field of a hundred thousand
+ * commas or brackets (hostile-40) costs linear time. */
 static void
 split_field(struct found *v, size_t *n, const char *s, bool recipient)
 {
-	const char *p = s, *name_at = NULL;
-
 	if (!s)
 		return;
-	while (*p) {
-		while (*p == ' ' || *p == ',')
+	const char *p = s, *end = s + strnlen(s, STORE_MAX_FIELD);
+	const char *name_at = NULL, *lt = NULL;
+
+	while (p < end && *n < NOTE_MAX) {
+		while (p < end && (*p == ' ' || *p == ','))
 			p++;
-		if (!*p)
+		if (p == end)
 			break;
-		const char *comma = strchr(p, ',');
-		const char *lt = strchr(p, '<');
-		if (lt && (!comma || lt < comma)) {
-			const char *gt = strchr(lt, '>');
+		const char *comma = memchr(p, ',', (size_t)(end - p));
+		if (!lt || lt < p) /* the next '<', found once */
+			lt = memchr(p, '<', (size_t)(end - p));
+		if (!lt)
+			lt = end;
+		if (lt < end && (!comma || lt < comma)) {
+			const char *gt = memchr(lt, '>', (size_t)(end - lt));
 			if (!gt)
 				return; /* unterminated: trust no more */
 			const char *from = name_at ? name_at : p;
@@ -157,9 +164,9 @@ split_field(struct found *v, size_t *n, const char *s, bool recipient)
 			p = gt + 1;
 			continue;
 		}
-		const char *end = comma ? comma : p + strlen(p);
+		const char *stop = comma ? comma : end;
 		struct slice item =
-			slice_trim(slice_make(p, (size_t)(end - p)));
+			slice_trim(slice_make(p, (size_t)(stop - p)));
 		if (memchr(item.p, '@', item.len) &&
 		    !memchr(item.p, ' ', item.len)) {
 			add_found(v, n, slice_make("", 0), item, recipient);
@@ -169,7 +176,7 @@ split_field(struct found *v, size_t *n, const char *s, bool recipient)
 			 * name; the next "<addr>" decides. */
 			name_at = p;
 		}
-		p = end;
+		p = stop;
 	}
 }
 

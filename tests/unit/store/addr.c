@@ -201,6 +201,30 @@ test_fields(const char *root)
 	   "a message to 300 people adds 32 of them");
 	store_addr_list_free(v, n);
 
+	/* hostile-40: fields of a hundred thousand separators. */
+	struct buf h1 = BUF_INIT, h2 = BUF_INIT, h3 = BUF_INIT;
+	for (int i = 0; i < 100000; i++) {
+		buf_addstr(&h1, "x, ");
+		buf_addstr(&h2, "<");
+		buf_addstr(&h3, "a <");
+	}
+	buf_addstr(&h1, "Far <far@x.org>");
+	int64_t t0 = time_mono_ms();
+	put(st, in, 8, "", "h@x.org", h1.data, h2.data, now);
+	put(st, in, 9, h3.data, "h@x.org", h3.data, h1.data, now);
+	int64_t took = time_mono_ms() - t0;
+	ok(took < 1000, "fields of 100,000 commas or brackets go in in %lld "
+			"ms (hostile-40)",
+	   (long long)took);
+	check(st, "far", 10, "",
+	      "what lies beyond the part of a field the index keeps is not "
+	      "counted");
+	check(st, "h@", 10, "h@x.org||2|0",
+	      "the sender is counted; a name of 300 KB is none");
+	buf_release(&h1);
+	buf_release(&h2);
+	buf_release(&h3);
+
 	check(st, "50%_", 10, "", "% and _ in what is typed are literal");
 	put(st, in, 6, "", "50%_off@shop.com", "", "", now);
 	put(st, in, 7, "", "50xyoff@shop.com", "", "", now);
