@@ -57,7 +57,7 @@ struct member {
 struct alias {
 	char *key;
 	struct member *v;
-	size_t n;
+	size_t n, cap;
 	unsigned line;
 };
 
@@ -68,7 +68,7 @@ struct qhit {
 struct ui_addrbook {
 	char *aliases_path;
 	struct alias *al;
-	size_t nal;
+	size_t nal, al_cap;
 	struct store *const *stores;
 	size_t nstores;
 	char **query_argv; /* without the typed word; NULL when none */
@@ -389,8 +389,7 @@ parse_line(struct slice line, unsigned lineno, struct alias *a,
 		} else {
 			continue;
 		}
-		size_t cap = a->n;
-		a->v = xgrow(a->v, &cap, a->n + 1, sizeof(*a->v));
+		a->v = xgrow(a->v, &a->cap, a->n + 1, sizeof(*a->v));
 		a->v[a->n++] = mb;
 	}
 	mime_addr_list_release(&l);
@@ -408,8 +407,7 @@ parse_line(struct slice line, unsigned lineno, struct alias *a,
 static void
 add_alias(struct ui_addrbook *ab, struct alias *a)
 {
-	size_t cap = ab->nal;
-	ab->al = xgrow(ab->al, &cap, ab->nal + 1, sizeof(*ab->al));
+	ab->al = xgrow(ab->al, &ab->al_cap, ab->nal + 1, sizeof(*ab->al));
 	ab->al[ab->nal++] = *a;
 }
 

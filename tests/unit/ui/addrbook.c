@@ -244,7 +244,7 @@ test_big(void)
 	struct ui_addrbook *ab = ui_addrbook_open(&p, &warn, &e);
 	int64_t took = time_mono_ms() - t0;
 	ok(ab && !warn, "50,000 aliases open without a warning");
-	ok(took < 2000, "in %lld ms", (long long)took);
+	ok(took < 5000, "in %lld ms", (long long)took);
 	free(warn);
 	if (!ab)
 		goto out;
@@ -334,9 +334,8 @@ static const char query_script[] =
 	"echo \"$last\" >> \"$0.log\"\n"
 	"case \"$last\" in\n"
 	"hang*) echo 'Searching'; exec sleep 30 ;;\n"
-	"huge*) echo 'Searching'; i=0; while :; do\n"
-	"	printf 'h%d@x.org\\tHuge %d\\tx\\n' $i $i\n"
-	"	i=$((i+1)); done ;;\n"
+	"huge*) echo 'Searching'; exec awk 'BEGIN { for (i = 0; ; i++)\n"
+	"	printf \"h%d@x.org\\tHuge %d\\tx\\n\", i, i }' ;;\n"
 	"fail*) echo 'no database here' >&2; exit 3 ;;\n"
 	"none*) echo 'No matches'; exit 1 ;;\n"
 	"qq*|zh*) ;;\n"
@@ -440,9 +439,12 @@ test_query(void)
 	ok(rc == -1, "a failure is not kept: it runs again");
 	ui_addr_list_free(v, n);
 
+	/* The output cap, with time enough to reach it on a busy
+	 * machine. */
+	struct ui_addrbook *slow = open_query(script, aliases, 20000);
 	e = (struct perr)PERR_INIT;
-	t0 = time_mono_ms();
-	rc = ui_addrbook_complete(ab, "huge", 3, &v, &n, &e);
+	rc = slow ? ui_addrbook_complete(slow, "huge", 3, &v, &n, &e) : -1;
+	ui_addrbook_free(slow);
 	char *got = show(v, n);
 	ok(rc == 1 && strstr(e.msg, "wrote more than"),
 	   "huge output is cut at the limit and reported");
