@@ -337,9 +337,8 @@ static const char *const migration[] = {
 	"INSERT INTO state (key, value) VALUES ('fts_upto', 0);",
 
 	/* 2 -> 3: the addresses seen, for completion (addr.c). NOCASE
-	 * makes one row of Zhang@QQ.com and zhang@qq.com and lets a LIKE
-	 * prefix use the key. The summaries already there are counted by
-	 * migration_fill below. */
+	 * makes one row of Zhang@QQ.com and zhang@qq.com. The summaries
+	 * already there are counted by migration_fill below. */
 	"CREATE TABLE addr ("
 	" addr TEXT PRIMARY KEY COLLATE NOCASE,"
 	" name TEXT NOT NULL DEFAULT '',"
