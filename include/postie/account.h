@@ -99,7 +99,8 @@ enum acct_req_kind {
 	X(BODY, "body")                                     \
 	X(NEW_MAIL, "new mail")                             \
 	X(FOLDER_CHANGED, "folder changed")                 \
-	X(DATA, "data")
+	X(DATA, "data")                                     \
+	X(OUTBOX, "outbox")
 
 enum acct_ev_kind {
 #define ACCT_EV_ENUM_(name, text) ACCT_EV_##name,
@@ -401,7 +402,12 @@ int acct_sync_imap_session(struct imap_session *s,
  * removed). On an IMAP account the message and folder operations below
  * (acct_op_imap) are run too, with FOLDER_CHANGED for each folder they
  * touched and DATA (payload: a char * note) when there is more to say;
- * other requests are refused with PERR_REJECTED. */
+ * other requests are refused with PERR_REJECTED. ACCT_REQ_SEND flushes
+ * the account's outbox now (postie/send.h: acct_outbox_run): PROGRESS
+ * (folder "Outbox"), then ACCT_EV_OUTBOX, then DONE or FAILED with the
+ * server's reason; it runs even while the receiving side is offline, and
+ * its failure never counts as the receiving connection's. The poll
+ * timer flushes what is due before each sync. */
 extern const struct acct_engine acct_sync_engine;
 /* Its state, for acct_params.state: a (borrowed: it must outlive the
  * worker), the store directory and the data directory (copied), the

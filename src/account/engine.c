@@ -15,6 +15,9 @@
  * POP3 has no lasting session: each sync connects, downloads and QUITs,
  * because a POP3 server locks the mailbox while a session is open and
  * only applies DELE at QUIT.
+ *
+ * Both also flush the account's outbox (postie/send.h): ACCT_REQ_SEND at
+ * once, and the poll timer before each sync.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +27,7 @@
 #include "postie/config.h"
 #include "postie/imap.h"
 #include "postie/log.h"
+#include "postie/send.h"
 #include "postie/store.h"
 
 /* Re-enter IDLE before the 29 minutes RFC 2177 allows. */
@@ -341,6 +345,9 @@ eng_handle(struct acct_worker *w, void *state, const struct acct_request *req,
 	if (req->kind == ACCT_REQ_SEARCH &&
 	    g->a->receive.proto == CFG_PROTO_IMAP)
 		return run_search(w, g, req, e);
+	if (req->kind == ACCT_REQ_SEND)
+		return acct_outbox_run(w, g->a, g->data_dir, g->timeout_ms,
+				       false, e);
 	if (is_op(req->kind) && g->a->receive.proto == CFG_PROTO_IMAP)
 		return run_op(w, g, req, e);
 	perr_set(e, PERR_REJECTED, "the receiving engine cannot %s",
@@ -351,6 +358,14 @@ eng_handle(struct acct_worker *w, void *state, const struct acct_request *req,
 static enum acct_status
 eng_poll_tick(struct acct_worker *w, void *state, struct perr *e)
 {
+	struct sync_engine *g = state;
+	struct perr se = PERR_INIT;
+
+	/* What waits in the outbox first: its failures are the outbox's
+	 * (an ACCT_EV_OUTBOX event), never the receiving connection's. */
+	if (acct_outbox_run(w, g->a, g->data_dir, g->timeout_ms, true,
+			    &se) == ACCT_STOPPED)
+		return ACCT_STOPPED;
 	return run_sync(w, state, NULL, e);
 }
 

@@ -27,6 +27,7 @@
 #include <sys/stat.h>
 
 #include "postie/account.h"
+#include "postie/send.h"
 #include "postie/config.h"
 #include "postie/log.h"
 #include "postie/maildir.h"
@@ -739,6 +740,26 @@ md_change(struct acct_worker *w, struct md_engine *g,
 	return rc == 0 ? ACCT_OK : ACCT_ERROR;
 }
 
+/* The outbox lives in the account's data directory, as for the other
+ * engines ($XDG_DATA_HOME/postie/NAME). */
+static enum acct_status
+md_outbox(struct acct_worker *w, struct md_engine *g, bool tick,
+	  struct perr *e)
+{
+	char *data = xdg_dir("data");
+
+	if (!data) {
+		perr_set(e, PERR_LOCAL, "neither XDG_DATA_HOME nor HOME is "
+			 "set");
+		return ACCT_ERROR;
+	}
+	char *dir = xstrfmt("%s/%s", data, g->a->name);
+	enum acct_status st = acct_outbox_run(w, g->a, dir, 0, tick, e);
+	free(dir);
+	free(data);
+	return st;
+}
+
 static enum acct_status
 md_handle(struct acct_worker *w, void *state, const struct acct_request *req,
 	  struct perr *e)
@@ -747,6 +768,8 @@ md_handle(struct acct_worker *w, void *state, const struct acct_request *req,
 
 	if (req->kind == ACCT_REQ_SYNC)
 		return md_sync(w, g, req->folder, e);
+	if (req->kind == ACCT_REQ_SEND)
+		return md_outbox(w, g, false, e);
 	if (req->kind == ACCT_REQ_SET_FLAGS && req->payload) {
 		const struct acct_op *sf = req->payload;
 		if (md_connect(w, g, e) < 0 ||
@@ -769,6 +792,10 @@ md_handle(struct acct_worker *w, void *state, const struct acct_request *req,
 static enum acct_status
 md_poll_tick(struct acct_worker *w, void *state, struct perr *e)
 {
+	struct perr oe = PERR_INIT;
+
+	if (md_outbox(w, state, true, &oe) == ACCT_STOPPED)
+		return ACCT_STOPPED;
 	return md_sync(w, state, NULL, e);
 }
 

@@ -381,7 +381,11 @@ run_request(struct acct_worker *w, struct acct_request *req)
 	enum acct_state cst = w->st;
 	pthread_mutex_unlock(&w->mu);
 	bool online = cst == ACCT_ST_ONLINE;
-	if (!online && w->eng->connect && req->kind != ACCT_REQ_SYNC) {
+	/* Sending goes over its own SMTP session: the receiving side being
+	 * down is no reason to keep mail in the outbox. */
+	bool own_conn = req->kind == ACCT_REQ_SEND;
+	if (!online && w->eng->connect && req->kind != ACCT_REQ_SYNC &&
+	    !own_conn) {
 		/* Fail fast: fifty flag changes queued while the server is
 		 * down must not become fifty connection timeouts. Only
 		 * "sync now" connects out of turn. */
@@ -406,7 +410,7 @@ run_request(struct acct_worker *w, struct acct_request *req)
 		w->cur_req = 0;
 		return;
 	}
-	if (!online && w->eng->connect) {
+	if (!online && w->eng->connect && !own_conn) {
 		/* "Sync now": try at once, whatever the backoff says. */
 		if (do_connect(w, &e) < 0) {
 			op_end(w);
@@ -452,7 +456,7 @@ run_request(struct acct_worker *w, struct acct_request *req)
 			 (unsigned long long)req->id, acct_req_name(req->kind),
 			 e.msg);
 		emit_terminal(w, ACCT_EV_FAILED, req->id, &e);
-		if (retryable(&e) && w->eng->connect)
+		if (retryable(&e) && w->eng->connect && !own_conn)
 			connection_failed(w, &e, true);
 	}
 	w->cur_req = 0;

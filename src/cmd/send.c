@@ -33,10 +33,10 @@
 #include "postie/mime_text.h"
 #include "postie/net.h"
 #include "postie/outbox.h"
+#include "postie/send.h"
 #include "postie/smtp.h"
 
 #include "cmd.h"
-#include "sent_copy.h"
 
 #define SEND_MAX_BODY ((size_t)64 << 20)
 #define SEND_MAX_FILE ((size_t)256 << 20)
@@ -133,17 +133,9 @@ close_account(struct where *w)
 }
 
 /* ---------------------------------------------------------------------
- * Flushing: one SMTP session for a batch of outbox entries.
+ * Flushing: the account module's flusher (postie/send.h), with its lines
+ * printed on stderr.
  */
-struct flusher {
-	struct where *w;
-	const char *prog;
-	struct smtp_session *s;
-	char *secret;
-	bool open_failed;
-	int status; /* the worst so far: 0, 75, 78 or 1 */
-};
-
 static int
 timeout_ms(void)
 {
@@ -156,304 +148,36 @@ timeout_ms(void)
 }
 
 static void
-worse(struct flusher *f, int status)
+print_note(void *arg, const char *msg)
 {
-	/* A permanent failure outranks a temporary one, which outranks
-	 * success. */
-	if (status == EXIT_OK)
-		return;
-	if (f->status == EXIT_OK || f->status == EXIT_TEMPFAIL)
-		f->status = status;
+	fprintf(stderr, "postie %s: %s\n", (const char *)arg, msg);
 }
 
-/* The EHLO name: this host's name when it looks like a domain. */
-static char *
-hello_name(void)
-{
-	char host[256];
-
-	if (gethostname(host, sizeof(host) - 1) == 0) {
-		host[sizeof(host) - 1] = '\0';
-		bool ok = strchr(host, '.') != NULL;
-		for (const char *p = host; *p && ok; p++)
-			if (!((*p >= 'a' && *p <= 'z') ||
-			      (*p >= 'A' && *p <= 'Z') ||
-			      (*p >= '0' && *p <= '9') || *p == '-' ||
-			      *p == '.'))
-				ok = false;
-		if (ok)
-			return xstrdup(host);
-	}
-	return xstrdup("localhost.localdomain");
-}
-
-/* Connect and log in, once per flush. Returns 0, or -1 with *e set and
- * *how telling the outcome to record. */
 static int
-session_open(struct flusher *f, struct perr *e, enum outbox_outcome *how,
-	     int *status, int *code)
+exit_status(enum acct_flush_status st)
 {
-	const struct cfg_account *a = f->w->a;
-	char fp[65] = "";
-	bool token = a->oauth_token_command != NULL;
-
-	*how = OUTBOX_PERMFAIL;
-	*status = EXIT_CONFIG;
-	if (a->send.proto != CFG_PROTO_SMTP)
-		return perr_set(e, PERR_CONFIG, "account '%s' has no send "
-				"server (send = smtps://HOST)", a->name);
-	if (a->send.tls == CFG_TLS_NONE)
-		return perr_set(e, PERR_CONFIG, "account '%s': postie does "
-				"not send mail over plaintext SMTP; use "
-				"smtp:// (STARTTLS) or smtps://", a->name);
-	if (!f->secret && (a->password || a->password_command || token)) {
-		int rc = token ? cfg_account_oauth_token(a, &f->secret, e)
-			       : cfg_account_password(a, &f->secret, e);
-		if (rc < 0)
-			return -1;
+	switch (st) {
+	case ACCT_FLUSH_OK: return EXIT_OK;
+	case ACCT_FLUSH_TEMP: return EXIT_TEMPFAIL;
+	case ACCT_FLUSH_CONFIG: return EXIT_CONFIG;
+	default: return EXIT_FAIL;
 	}
-	if (a->has_fingerprint)
-		for (int i = 0; i < 32; i++)
-			snprintf(fp + 2 * i, 3, "%02x", a->tls_fingerprint[i]);
-	char port[8];
-	snprintf(port, sizeof(port), "%u", (unsigned)a->send.port);
-	char *hello = hello_name();
-	int t = timeout_ms();
-	struct smtp_params p = {
-		.host = a->send.host,
-		.port = port,
-		.tls = a->send.tls == CFG_TLS_IMPLICIT ? SMTP_TLS_IMPLICIT
-						       : SMTP_TLS_STARTTLS,
-		.ca_file = a->ca_file,
-		.fingerprint = a->has_fingerprint ? fp : NULL,
-		.user = f->secret ? (a->send.user ? a->send.user : a->user)
-				  : NULL,
-		.password = token ? NULL : f->secret,
-		.token = token ? f->secret : NULL,
-		.hello = hello,
-		.connect_timeout_ms = t,
-		.timeout_ms = t,
-		.data_timeout_ms = t,
-		.cancel_fd = -1,
+}
+
+/* Flush w's outbox (only entry id when set) and print what happened.
+ * Returns the exit status. */
+static int
+flush(struct where *w, const char *id, bool due_only, const char *prog,
+      struct acct_flush_result *r)
+{
+	struct acct_flush_params fp = {
+		.account = w->a, .ob = &w->ob, .only_id = id,
+		.due_only = due_only, .timeout_ms = timeout_ms(),
+		.cancel_fd = -1, .note = print_note, .arg = (void *)prog,
 	};
-	f->s = smtp_session_new(&p);
-	free(hello);
-	if (smtp_session_open(f->s, e) < 0) {
-		bool temp = smtp_session_temporary(f->s, e);
-		*how = temp ? OUTBOX_TEMPFAIL : OUTBOX_PERMFAIL;
-		*status = temp ? EXIT_TEMPFAIL : EXIT_FAIL;
-		*code = smtp_session_last_code(f->s);
-		smtp_session_close(f->s);
-		f->s = NULL;
-		return -1;
-	}
-	return 0;
-}
 
-static void
-print_hint(struct flusher *f, const struct perr *e)
-{
-	const struct cfg_account *a = f->w->a;
-
-	if (e->kind == PERR_AUTH && a->login_hint)
-		fprintf(stderr, "postie %s: hint: %s\n", f->prog,
-			a->login_hint);
-}
-
-/* Map the message file (no copy, even for a large one). */
-static const char *
-map_file(const char *path, size_t *len, struct perr *e)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	struct stat st;
-
-	if (fd < 0 || fstat(fd, &st) < 0) {
-		perr_set(e, PERR_LOCAL, "cannot open '%s': %s", path,
-			 strerror(errno));
-		if (fd >= 0)
-			close(fd);
-		return NULL;
-	}
-	*len = (size_t)st.st_size;
-	if (*len == 0) {
-		close(fd);
-		return "";
-	}
-	void *p = mmap(NULL, *len, PROT_READ, MAP_PRIVATE, fd, 0);
-	close(fd);
-	if (p == MAP_FAILED) {
-		perr_set(e, PERR_LOCAL, "cannot map '%s': %s", path,
-			 strerror(errno));
-		return NULL;
-	}
-	return p;
-}
-
-static void
-report_rcpts(struct flusher *f, const struct outbox_entry *ent,
-	     const struct smtp_result *r)
-{
-	for (size_t i = 0; i < r->nrcpt && i < ent->nrcpt; i++) {
-		int c = r->rcpt[i].code;
-		if (c == 250 || c == 251)
-			continue;
-		fprintf(stderr, "postie %s: not delivered to '%s': %d %s\n",
-			f->prog, ent->rcpt[i], c,
-			r->rcpt[i].text ? r->rcpt[i].text : "");
-	}
-}
-
-/* Send one entry. ent is consumed (released). */
-static void
-send_entry(struct flusher *f, struct outbox_entry *ent, int64_t now)
-{
-	struct outbox *ob = &f->w->ob;
-	struct perr e = PERR_INIT;
-	struct smtp_result r;
-	enum outbox_outcome how;
-	int status;
-	int open_code = 0;
-	size_t len = 0;
-	const char *msg;
-
-	smtp_result_init(&r);
-	if (f->open_failed) {
-		outbox_entry_release(ent);
-		return;
-	}
-	if (ent->state == OUTBOX_UNKNOWN) {
-		const struct outbox_attempt *h =
-			ent->nhist ? &ent->hist[ent->nhist - 1] : NULL;
-		fprintf(stderr, "postie %s: warning: message %s may already "
-				"have been delivered (%s); sending it again "
-				"may make a duplicate\n",
-			f->prog, ent->id,
-			h && *h->text ? h->text
-				      : "an earlier attempt was interrupted");
-	}
-	if (outbox_begin(ob, ent, now, &e) < 0) {
-		fprintf(stderr, "postie %s: %s\n", f->prog, e.msg);
-		worse(f, EXIT_FAIL);
-		outbox_entry_release(ent);
-		return;
-	}
-	if (!f->s && session_open(f, &e, &how, &status, &open_code) < 0) {
-		f->open_failed = true;
-		goto failed;
-	}
-	msg = map_file(ent->path, &len, &e);
-	if (!msg) {
-		how = OUTBOX_TEMPFAIL;
-		status = EXIT_FAIL;
-		goto failed;
-	}
-	struct smtp_envelope env = {
-		ent->from, (const char *const *)ent->rcpt, ent->nrcpt
-	};
-	int rc = smtp_session_send(f->s, &env, msg, len, &r, &e);
-	if (len)
-		munmap((void *)msg, len);
-	if (rc == 0) {
-		log_info("outbox: message %s accepted for %zu of %zu "
-			 "recipients: %d %s", ent->id, r.accepted, ent->nrcpt,
-			 r.code, r.text ? r.text : "");
-		report_rcpts(f, ent, &r);
-		/* Recipients refused for now get another try; those
-		 * refused for good are reported and dropped. */
-		const char **again = xcalloc(ent->nrcpt + 1, sizeof(*again));
-		size_t nagain = 0;
-		bool perm = false;
-		for (size_t i = 0; i < r.nrcpt; i++) {
-			int c = r.rcpt[i].code;
-			if (c >= 400 && c < 500)
-				again[nagain++] = ent->rcpt[i];
-			else if (c != 250 && c != 251)
-				perm = true;
-		}
-		if (nagain) {
-			if (outbox_set_rcpts(ob, ent, again, nagain, &e) < 0 ||
-			    outbox_fail(ob, ent, OUTBOX_TEMPFAIL, 0,
-					"some recipients refused for now",
-					now, &e) < 0)
-				fprintf(stderr, "postie %s: %s\n", f->prog,
-					e.msg);
-			worse(f, EXIT_TEMPFAIL);
-			outbox_entry_release(ent);
-		} else {
-			/* the copy on an IMAP server's Sent is made after */
-			sent_copy_mark(f->w->a, ob, ent->id, f->prog);
-			if (outbox_done(ob, ent, &e) < 0) {
-				fprintf(stderr, "postie %s: sent, but %s\n",
-					f->prog, e.msg);
-				worse(f, EXIT_FAIL);
-				outbox_entry_release(ent);
-			}
-		}
-		free(again);
-		if (perm)
-			worse(f, EXIT_FAIL);
-		smtp_result_release(&r);
-		return;
-	}
-	if (r.nrcpt)
-		report_rcpts(f, ent, &r);
-	if (r.unknown) {
-		how = OUTBOX_UNDETERMINED;
-		status = EXIT_TEMPFAIL;
-	} else if (smtp_session_temporary(f->s, &e)) {
-		how = OUTBOX_TEMPFAIL;
-		status = EXIT_TEMPFAIL;
-	} else {
-		how = OUTBOX_PERMFAIL;
-		status = EXIT_FAIL;
-	}
-	if (smtp_session_state(f->s) == SMTP_ST_FAILED) {
-		smtp_session_close(f->s);
-		f->s = NULL;
-		f->open_failed = true;
-	}
-failed:
-	log_warn("outbox: message %s not sent: %s", ent->id, e.msg);
-	fprintf(stderr, "postie %s: %s\n", f->prog, e.msg);
-	print_hint(f, &e);
-	if (how == OUTBOX_UNDETERMINED)
-		fprintf(stderr, "postie %s: the connection broke after the "
-				"end of the message: it may have been "
-				"delivered; kept in the outbox as 'unknown'\n",
-			f->prog);
-	else
-		fprintf(stderr,
-			"postie %s: message kept in the outbox (%s)%s\n",
-			f->prog,
-			how == OUTBOX_TEMPFAIL ? "will retry" : "held",
-			how == OUTBOX_TEMPFAIL ? ""
-					       : "; fix the cause, then "
-						 "'postie outbox flush'");
-	{
-		struct perr e2 = PERR_INIT;
-		int code = r.code ? r.code
-			 : f->s	   ? smtp_session_last_code(f->s)
-				   : open_code;
-		if (code < 200 || code > 599)
-			code = 0;
-		if (outbox_fail(ob, ent, how, code, e.msg, now, &e2) < 0)
-			fprintf(stderr, "postie %s: %s\n", f->prog, e2.msg);
-	}
-	worse(f, status);
-	smtp_result_release(&r);
-	outbox_entry_release(ent);
-}
-
-static void
-flusher_end(struct flusher *f)
-{
-	smtp_session_close(f->s);
-	f->s = NULL;
-	if (f->secret) {
-		memset(f->secret, 0, strlen(f->secret));
-		free(f->secret);
-		f->secret = NULL;
-	}
+	acct_outbox_flush(&fp, r);
+	return exit_status(r->status);
 }
 
 /* ---------------------------------------------------------------------
@@ -740,17 +464,8 @@ cmd_send(int argc, char **argv, const struct cmd_ctx *ctx)
 		goto out;
 	}
 
-	struct flusher f = { .w = &w, .prog = prog };
-	struct outbox_entry ent;
-	if (outbox_get(&w.ob, id, &ent, &e) < 0) {
-		fprintf(stderr, "postie send: %s\n", e.msg);
-		status = EXIT_FAIL;
-		goto out;
-	}
-	send_entry(&f, &ent, (int64_t)time(NULL));
-	flusher_end(&f);
-	status = f.status;
-	sent_copy_flush(w.a, &w.ob, timeout_ms(), prog);
+	struct acct_flush_result fr;
+	status = flush(&w, id, false, prog, &fr);
 out:
 	free(id);
 	mime_strv_free(rcpt);
@@ -906,41 +621,21 @@ outbox_show_cmd(struct where *w, const char *arg)
 static int
 outbox_flush_cmd(struct where *w, bool due_only)
 {
-	struct outbox_entry *v;
-	size_t n, tried = 0;
+	struct acct_flush_result r;
 	struct perr e = PERR_INIT;
-	int64_t now = (int64_t)time(NULL);
+	long n = acct_outbox_count(&w->ob, &e);
 
-	if (outbox_list(&w->ob, &v, &n, &e) < 0) {
+	if (n < 0) {
 		fprintf(stderr, "postie outbox: %s\n", e.msg);
 		return EXIT_FAIL;
 	}
-	struct flusher f = { .w = w, .prog = "outbox" };
-	for (size_t i = 0; i < n; i++) {
-		if (v[i].state == OUTBOX_BROKEN) {
-			fprintf(stderr, "postie outbox: message %s cannot be "
-					"sent: %s\n", v[i].id,
-				v[i].nhist ? v[i].hist[0].text : "broken");
-			worse(&f, EXIT_FAIL);
-			continue;
-		}
-		if (due_only && !outbox_due(&v[i], now))
-			continue;
-		tried++;
-		/* send_entry takes the entry; leave an empty one behind */
-		struct outbox_entry ent = v[i];
-		memset(&v[i], 0, sizeof(v[i]));
-		send_entry(&f, &ent, (int64_t)time(NULL));
-	}
-	flusher_end(&f);
-	sent_copy_flush(w->a, &w->ob, timeout_ms(), "outbox");
-	outbox_list_free(v, n);
-	if (f.open_failed && tried > 1)
+	int status = flush(w, NULL, due_only, "outbox", &r);
+	if (r.open_failed && r.waiting > 1)
 		fprintf(stderr, "postie outbox: stopped after the connection "
 				"failed; the rest stay queued\n");
-	if (tried == 0 && n == 0)
+	if (n == 0)
 		printf("outbox of '%s' is empty\n", w->a->name);
-	return f.status;
+	return status;
 }
 
 int

@@ -8,9 +8,13 @@
  * said OK, so a failed or interrupted APPEND is retried by the next
  * flush, and nothing here ever touches the SMTP side again: the mail is
  * never sent twice for the sake of its copy.
+ *
+ * Shared by the account worker and the commands (postie/send.h); what
+ * the user should read goes to the caller's note callback.
  */
 #include <dirent.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,11 +27,29 @@
 #include "postie/imap.h"
 #include "postie/log.h"
 #include "postie/outbox.h"
+#include "postie/send.h"
 
-#include "sent_copy.h"
+/* A line for the user, through the caller's callback. */
+static void
+say(acct_note_fn note, void *arg, const char *fmt, ...) PRINTF_LIKE(3, 4);
+
+static void
+say(acct_note_fn note, void *arg, const char *fmt, ...)
+{
+	va_list ap;
+	struct buf b = BUF_INIT;
+
+	if (!note)
+		return;
+	va_start(ap, fmt);
+	buf_vaddf(&b, fmt, ap);
+	va_end(ap);
+	note(arg, b.data);
+	buf_release(&b);
+}
 
 bool
-sent_copy_wanted(const struct cfg_account *a)
+acct_sent_copy_wanted(const struct cfg_account *a)
 {
 	return a && a->receive.proto == CFG_PROTO_IMAP && a->sent_copy;
 }
@@ -53,12 +75,12 @@ id_ok(const char *id)
 }
 
 void
-sent_copy_mark(const struct cfg_account *a, const struct outbox *ob,
-	       const char *id, const char *prog)
+acct_sent_copy_mark(const struct cfg_account *a, const struct outbox *ob,
+		    const char *id, acct_note_fn note, void *arg)
 {
 	struct perr e = PERR_INIT;
 
-	if (!sent_copy_wanted(a))
+	if (!acct_sent_copy_wanted(a))
 		return;
 	char *dir = marker_dir(ob);
 	char *path = xstrfmt("%s/%s", dir, id);
@@ -68,9 +90,8 @@ sent_copy_mark(const struct cfg_account *a, const struct outbox *ob,
 		file_write_atomic(path, "", 0, 0600, &e);
 	if (e.kind != PERR_NONE) {
 		log_warn("sent copy: %s", e.msg);
-		fprintf(stderr, "postie %s: no copy of message %s will be "
-				"made in the server's Sent: %s\n", prog, id,
-			e.msg);
+		say(note, arg, "no copy of message %s will be made in the "
+		    "server's Sent: %s", id, e.msg);
 	}
 	free(path);
 	free(dir);
@@ -177,8 +198,8 @@ sent_file(const struct outbox *ob, const char *id)
 }
 
 unsigned
-sent_copy_flush(const struct cfg_account *a, const struct outbox *ob,
-		int timeout_ms, const char *prog)
+acct_sent_copy_flush(const struct cfg_account *a, const struct outbox *ob,
+		     int timeout_ms, acct_note_fn note, void *arg)
 {
 	struct perr e = PERR_INIT;
 	struct imap_session s;
@@ -188,14 +209,14 @@ sent_copy_flush(const struct cfg_account *a, const struct outbox *ob,
 	char **ids = NULL;
 	size_t n = 0, cap = 0;
 
-	if (!sent_copy_wanted(a))
+	if (!acct_sent_copy_wanted(a))
 		return 0;
 	char *dir = marker_dir(ob);
 	DIR *d = opendir(dir);
 	if (!d) {
 		if (errno != ENOENT)
-			fprintf(stderr, "postie %s: cannot read '%s': %s\n",
-				prog, dir, strerror(errno));
+			say(note, arg, "cannot read '%s': %s", dir,
+			    strerror(errno));
 		free(dir);
 		return 0;
 	}
@@ -258,10 +279,9 @@ sent_copy_flush(const struct cfg_account *a, const struct outbox *ob,
 fail:
 		waiting++;
 		log_warn("sent copy: message %s: %s", ids[i], e.msg);
-		fprintf(stderr, "postie %s: sent, but no copy in the server's "
-				"Sent yet: %s; kept in the local Sent, and "
-				"'postie outbox flush' tries again\n", prog,
-			e.msg);
+		say(note, arg, "sent, but no copy in the server's Sent yet: "
+		    "%s; kept in the local Sent, and the next flush tries "
+		    "again", e.msg);
 		{
 			struct perr we = PERR_INIT;
 			file_write_atomic(mark, e.msg, strlen(e.msg), 0600,
