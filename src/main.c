@@ -42,6 +42,9 @@ static const struct command commands[] = {
 	{ "addr", cmd_addr,
 	  "addr [-n MAX] TEXT | --expand ALIAS\n"
 	  "                                the addresses the composer offers for TEXT" },
+	{ "compose", cmd_compose,
+	  "compose [mailto:URL]          the screen with the composer open\n"
+	  "                                (also: postie mailto:URL)" },
 	{ "tui", cmd_tui,
 	  "tui                           the screen (also what postie does with no command)" },
 };
@@ -125,6 +128,14 @@ main(int argc, char **argv)
 		log_to_stderr(true);
 	if (i >= argc)
 		return cmd_tui(0, argv + i, &ctx);
+	if (ascii_strncasecmp(argv[i], "mailto:", 7) == 0) {
+		char *av[] = { (char *)"compose", argv[i], NULL };
+		if (argc - i > 1) {
+			fprintf(stderr, "usage: postie mailto:URL\n");
+			return EXIT_USAGE;
+		}
+		return cmd_compose(2, av, &ctx);
+	}
 	for (size_t c = 0; c < ARRAY_SIZE(commands); c++)
 		if (strcmp(argv[i], commands[c].name) == 0)
 			return commands[c].run(argc - i, argv + i, &ctx);

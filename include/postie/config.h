@@ -195,7 +195,7 @@ struct cfg_color {
 enum cfg_sort { CFG_SORT_DATE, CFG_SORT_ARRIVAL, CFG_SORT_FROM,
 		CFG_SORT_SUBJECT, CFG_SORT_SIZE, CFG_SORT_THREAD };
 
-/* After a load every string here is set except editor; after cfg_init
+/* After a load every string here is set except editor and attribution; after cfg_init
  * alone they are NULL. */
 struct cfg_ui {
 	char *theme;             /* "default" */
@@ -225,6 +225,9 @@ struct cfg_ui {
 				    when neither that nor HOME is set); a
 				    missing file means no aliases */
 	char *query_command;     /* address lookup program, or NULL */
+	char *attribution;       /* the line above a quoted reply, with %d
+				    (date), %n (name), %a (address); NULL:
+				    "On %d, %n wrote:" */
 };
 
 struct cfg {

@@ -105,6 +105,8 @@ long acct_outbox_count(struct outbox *ob, struct perr *e);
  * counts of this flush and what waits now, and its first failure. */
 struct acct_outbox_report {
 	unsigned sent, failed, waiting;
+	unsigned held;   /* of those waiting, held until the user acts
+			    (refused for good): the timer leaves them */
 	bool tick;       /* from the poll timer (req_id 0) */
 	struct perr err; /* PERR_NONE when nothing failed */
 };

@@ -325,6 +325,9 @@ struct ui_screen_params {
 	int timeout_ms;                      /* network; <= 0: defaults */
 	int64_t start_ms;                    /* time_mono_ms at start, for
 						the log's timing line */
+	const char *compose_url;             /* open the composer at start:
+						a mailto: URL, or "" for an
+						empty message; NULL: no */
 };
 
 /* Run the screen on the terminal (stdin and stdout) until the user

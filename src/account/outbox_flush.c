@@ -514,8 +514,18 @@ acct_outbox_run(struct acct_worker *w, const struct cfg_account *a,
 	};
 	/* log_note ignores its argument; emit_count needs the worker */
 	int rc = acct_outbox_flush(&fp, &r);
-	outbox_release(&ob);
 	struct acct_outbox_report *rep = xcalloc(1, sizeof(*rep));
+	struct outbox_entry *v;
+	size_t n;
+	struct perr le = PERR_INIT;
+	if (outbox_list(&ob, &v, &n, &le) == 0) {
+		for (size_t i = 0; i < n; i++)
+			if (v[i].state == OUTBOX_HELD ||
+			    v[i].state == OUTBOX_BROKEN)
+				rep->held++;
+		outbox_list_free(v, n);
+	}
+	outbox_release(&ob);
 	rep->sent = r.sent;
 	rep->failed = r.failed;
 	rep->waiting = r.waiting;

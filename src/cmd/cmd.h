@@ -42,5 +42,6 @@ int cmd_setup(int argc, char **argv, const struct cmd_ctx *ctx);
  * wizard. EXIT_OK when there is a dotfile to load now (or nothing was
  * needed), else the exit status to end with (the user left the wizard). */
 int cmd_setup_first_run(const struct cmd_ctx *ctx);
+int cmd_compose(int argc, char **argv, const struct cmd_ctx *ctx);
 
 #endif

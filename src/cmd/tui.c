@@ -6,7 +6,8 @@
  * ui_screen_run, which shows the start folder from the index at once and
  * lets the account workers sync behind it. -A picks the start account,
  * -f the start folder. With no dotfile at all (and no -F) on a
- * terminal, the setup wizard runs first and writes one.
+ * terminal, the setup wizard runs first and writes one. `postie compose
+ * [mailto:URL]` and `postie mailto:URL` start it with the composer open.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +16,7 @@
 #include "postie/base.h"
 #include "postie/config.h"
 #include "postie/log.h"
+#include "postie/mime_text.h"
 #include "postie/ui.h"
 
 #include "cmd.h"
@@ -31,8 +33,8 @@ network_timeout_ms(void)
 	return 0;
 }
 
-int
-cmd_tui(int argc, char **argv, const struct cmd_ctx *ctx)
+static int
+run_screen(const struct cmd_ctx *ctx, const char *compose_url)
 {
 	int64_t t0 = time_mono_ms();
 	struct cfg c;
@@ -41,11 +43,6 @@ cmd_tui(int argc, char **argv, const struct cmd_ctx *ctx)
 	size_t n = 0, start = 0;
 	int status = EXIT_FAIL;
 
-	if (argc > 1) {
-		fprintf(stderr, "usage: postie [-F FILE] [-A ACCOUNT] "
-				"[-f FOLDER] [tui]\n");
-		return EXIT_USAGE;
-	}
 	/* first run: no dotfile anywhere, so ask for one */
 	if ((status = cmd_setup_first_run(ctx)) != EXIT_OK)
 		return status;
@@ -95,6 +92,7 @@ cmd_tui(int argc, char **argv, const struct cmd_ctx *ctx)
 		.cfg = &c, .accounts = ua, .n_accounts = c.n_accounts,
 		.start_account = start, .start_folder = ctx->folder,
 		.timeout_ms = network_timeout_ms(), .start_ms = t0,
+		.compose_url = compose_url,
 	};
 	if (ui_screen_run(&p, &e) < 0) {
 		fprintf(stderr, "postie: %s\n", e.msg);
@@ -111,4 +109,39 @@ out:
 	free(ua);
 	cfg_release(&c);
 	return status;
+}
+
+int
+cmd_tui(int argc, char **argv, const struct cmd_ctx *ctx)
+{
+	if (argc > 1) {
+		fprintf(stderr, "usage: postie [-F FILE] [-A ACCOUNT] "
+				"[-f FOLDER] [tui]\n");
+		return EXIT_USAGE;
+	}
+	return run_screen(ctx, NULL);
+}
+
+/* postie compose [mailto:URL], and postie mailto:URL: the screen with
+ * the composer open. The URL is checked here first, so that a bad link
+ * is refused before the terminal changes; only To, Cc, Subject, Body and
+ * In-Reply-To are taken from it (hostile-46). */
+int
+cmd_compose(int argc, char **argv, const struct cmd_ctx *ctx)
+{
+	struct mime_mailto mt;
+	struct perr e = PERR_INIT;
+
+	if (argc > 2) {
+		fprintf(stderr, "usage: postie compose [mailto:URL]\n");
+		return EXIT_USAGE;
+	}
+	if (argc == 2) {
+		if (mime_mailto_parse(argv[1], &mt, &e) < 0) {
+			fprintf(stderr, "postie compose: %s\n", e.msg);
+			return EXIT_DATAERR;
+		}
+		mime_mailto_release(&mt);
+	}
+	return run_screen(ctx, argc == 2 ? argv[1] : "");
 }

@@ -185,6 +185,7 @@ cfg_format(const struct cfg *c, struct buf *out)
 	buf_addf(out, "\tviewer-index-rows = %u\n", ui->viewer_index_rows);
 	kv(out, "aliases", ui->aliases);
 	kv(out, "query-command", ui->query_command);
+	kv(out, "attribution", ui->attribution);
 
 	for (size_t i = 0; i < c->n_accounts; i++) {
 		buf_addch(out, '\n');

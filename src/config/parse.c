@@ -56,7 +56,8 @@
 	X(SET_TITLE, "set-title") X(NEW_MAIL_COMMAND, "new-mail-command") \
 	X(SAVE_DIR, "save-dir") X(URL_COMMAND, "url-command")              \
 	X(VIEWER, "viewer") X(VIEWER_INDEX_ROWS, "viewer-index-rows")      \
-	X(ALIASES, "aliases") X(QUERY_COMMAND, "query-command")
+	X(ALIASES, "aliases") X(QUERY_COMMAND, "query-command")  \
+	X(ATTRIBUTION, "attribution")
 
 #define KEY_ENUM_A(id, name) AK_##id,
 #define KEY_ENUM_U(id, name) UK_##id,
@@ -841,6 +842,10 @@ set_ui_key(struct parser *ps, enum ui_key k, const char *key,
 		if (check_command(ps, at, key, v))
 			take(&ui->editor, &v);
 		break;
+	case UK_ATTRIBUTION:
+		if (check_oneline(ps, at, key, v))
+			take(&ui->attribution, &v);
+		break;
 	case UK_SORT: {
 		const char *s = v;
 		bool rev = strncmp(s, "reverse-", 8) == 0;
@@ -1445,6 +1450,7 @@ cfg_release(struct cfg *c)
 	free(c->ui.keys);
 	free(c->ui.new_mail_command);
 	free(c->ui.editor);
+	free(c->ui.attribution);
 	free(c->ui.date_format);
 	free(c->ui.log_level);
 	free(c->ui.save_dir);

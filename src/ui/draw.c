@@ -19,6 +19,7 @@
 #include "postie/store.h"
 #include "postie/ui.h"
 
+#include "compose.h"
 #include "private.h"
 #include "screen.h"
 #include "view.h"
@@ -67,6 +68,7 @@ draw_bar(struct screen *s)
 			buf_addstr(&b, " | syncing");
 			break;
 		}
+	scr_compose_bar(s, &b);
 	if (s->last_error) {
 		buf_addstr(&b, " | error: ");
 		ui_sanitize(&b, s->last_error, strlen(s->last_error),
@@ -374,11 +376,14 @@ scr_draw(struct screen *s)
 		draw_index(s, 0, s->cols, 1, ir);
 		mvhline(1 + ir, 0, ACS_HLINE, s->cols);
 		draw_pager(s, 2 + ir, body - ir - 1);
-	} else {
+	} else if (s->view != VIEW_COMPOSE) {
 		draw_pager(s, 1, body);
 	}
 	draw_bottom(s);
 	curs_set(s->prompt != PROMPT_NONE ? 1 : 0);
+	/* last: the composer places the cursor, and its questions take
+	 * the bottom line */
+	scr_compose_draw(s);
 	refresh();
 	scr_notify_title(s);
 }

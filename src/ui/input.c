@@ -18,6 +18,7 @@
 #include "postie/store.h"
 #include "postie/ui.h"
 
+#include "compose.h"
 #include "private.h"
 #include "query.h"
 #include "screen.h"
@@ -140,9 +141,21 @@ scr_run_command(struct screen *s, const char *line)
 			scr_set_theme(s, argv[1]);
 		else
 			scr_say(s, false, "theme %s", s->theme.name);
+	} else if ((strcmp(argv[0], "compose") == 0 ||
+		    strcmp(argv[0], "mail") == 0) && argc <= 2) {
+		scr_compose_new(s, argc == 2 ? argv[1] : NULL);
+	} else if (strcmp(argv[0], "recall") == 0) {
+		scr_compose_recall(s);
+	} else if (strcmp(argv[0], "edit-as-new") == 0) {
+		scr_compose_from(s, UI_DRAFT_EDIT_AS_NEW);
+	} else if (strcmp(argv[0], "forward-attached") == 0) {
+		scr_compose_from(s, UI_DRAFT_FORWARD_ATTACH);
+	} else if (strcmp(argv[0], "flush") == 0) {
+		scr_compose_flush(s);
 	} else {
 		scr_say(s, true, "unknown command '%s' (quit, sync, sort KEY, "
-			     "folder NAME, theme NAME)", argv[0]);
+			     "folder NAME, theme NAME, compose, recall, "
+			     "edit-as-new, forward-attached, flush)", argv[0]);
 	}
 	argv_free(argv);
 }
@@ -382,6 +395,22 @@ index_key(struct screen *s, int type, wint_t ch)
 	case 'F': scr_toggle(s, STORE_F_FLAGGED); break;
 	case '$': scr_post_sync(s, &s->acc[s->cur_acc], NULL); break;
 	case ':': scr_prompt_start(s, PROMPT_COMMAND); break;
+	case 'm': scr_compose_new(s, NULL); break;
+	case 'r': scr_compose_from(s, UI_DRAFT_REPLY); break;
+	case 'a': scr_compose_from(s, UI_DRAFT_REPLY_ALL); break;
+	case 'L': scr_compose_from(s, UI_DRAFT_REPLY_LIST); break;
+	case 'f': scr_compose_from(s, UI_DRAFT_FORWARD); break;
+	case 'R': scr_compose_recall(s); break;
+	case 'e': {
+		const struct store_folder *f = scr_cur_folder(s);
+		if (f && (f->role == STORE_ROLE_SENT ||
+			  f->role == STORE_ROLE_DRAFTS))
+			scr_compose_from(s, UI_DRAFT_EDIT_AS_NEW);
+		else
+			scr_say(s, false, "e edits as new in Sent and Drafts; "
+				      ":edit-as-new does it anywhere");
+		break;
+	}
 	case '?': scr_show_help(s); break;
 	case 'q': scr_quit_key(s); break;
 	case 12: clearok(curscr, TRUE); break; /* Ctrl-L */
@@ -457,6 +486,21 @@ pager_key(struct screen *s, int type, wint_t ch)
 		if (s->view == VIEW_PAGER)
 			scr_act_pager_key(s, ch);
 		break;
+	case 'm':
+	case 'r':
+	case 'a':
+	case 'L':
+	case 'f':
+		if (s->view != VIEW_PAGER)
+			break;
+		if (ch == 'm')
+			scr_compose_new(s, NULL);
+		else
+			scr_compose_from(s, ch == 'r'	? UI_DRAFT_REPLY
+					    : ch == 'a' ? UI_DRAFT_REPLY_ALL
+					    : ch == 'L' ? UI_DRAFT_REPLY_LIST
+							: UI_DRAFT_FORWARD);
+		break;
 	case 'q':
 	case 'i':
 		s->view = VIEW_INDEX;
@@ -525,6 +569,11 @@ scr_on_key(struct screen *s, int type, wint_t ch)
 	}
 	if (type == KEY_CODE_YES && ch == KEY_RESIZE)
 		return;
+	if (s->view == VIEW_COMPOSE || scr_compose_asking(s)) {
+		/* the composer has its own keys ([bind "compose"] waits) */
+		scr_compose_key(s, type, ch);
+		return;
+	}
 	free(s->message);
 	s->message = NULL;
 	if (s->npending == UI_KEYSEQ_MAX)

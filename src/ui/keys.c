@@ -102,6 +102,20 @@ static const struct action {
 	  "open link [N] with url-command" },
 	{ "toggle-split", NONE, C('S'), NONE, NULL, NULL,
 	  "split view (index rows above) / full" },
+	{ "compose", C('m'), C('m'), NONE, NULL, NULL,
+	  "write a new message" },
+	{ "reply", C('r'), C('r'), NONE, NULL, NULL,
+	  "reply to the sender (Reply-To when set)" },
+	{ "reply-all", C('a'), C('a'), NONE, NULL, NULL,
+	  "reply to the sender and all but oneself" },
+	{ "reply-list", C('L'), C('L'), NONE, NULL, NULL,
+	  "reply to the mailing list (List-Post)" },
+	{ "forward", C('f'), C('f'), NONE, NULL, NULL,
+	  "forward (:forward-attached as an attachment)" },
+	{ "recall", C('R'), NONE, NONE, NULL, NULL,
+	  "recall a postponed message" },
+	{ "edit-as-new", C('e'), NONE, NONE, NULL, NULL,
+	  "edit as new (in Sent and Drafts)" },
 #undef C
 #undef K
 #undef NONE
@@ -319,7 +333,9 @@ ui_action_key(const char *action, enum ui_pane pane, struct ui_key *out,
 
 /* The : commands a binding may run (input.c's scr_run_command). */
 static const char *const commands[] = { "quit", "q", "sync", "sort",
-					"folder", "theme", NULL };
+					"folder", "theme", "compose", "mail",
+					"recall", "edit-as-new",
+					"forward-attached", "flush", NULL };
 
 int
 ui_command_check(const char *line, struct perr *e)
@@ -549,9 +565,23 @@ scr_help_text(const struct screen *s, struct buf *out)
 	help_pane(s, UI_PANE_FOLDERS, "Folder list",
 		  "  l / h                  unfold or open / fold or go to "
 		  "the parent\n", out);
+	buf_addstr(out, "Composer\n"
+			"  y send (asks first without subject or text)\n"
+			"  e edit the text ($VISUAL, $EDITOR or built in; "
+			"Esc ends the built-in one)\n"
+			"  t / c / b / s  edit To / Cc / Bcc / Subject (Enter "
+			"keeps, Esc cancels;\n"
+			"                 Ctrl-A/E/K/U/W, arrows)\n"
+			"  f From (the next account)   a / D  attach / remove "
+			"(j, k choose)\n"
+			"  p preview   P postpone (R or :recall)   q abort "
+			"(asks; the draft is kept)\n"
+			"\n");
 	buf_addstr(out, "Commands (:)\n"
 			"  quit, sync [FOLDER], sort KEY, folder NAME, "
 			"theme NAME\n"
+			"  compose [mailto:URL], recall, edit-as-new, "
+			"forward-attached, flush (send the outbox now)\n"
 			"  sort keys: date, arrival, from, subject, size, "
 			"thread (reverse-KEY turns it round)\n");
 }

@@ -34,6 +34,7 @@
 #include "postie/store.h"
 #include "postie/ui.h"
 
+#include "compose.h"
 #include "private.h"
 #include "screen.h"
 #include "view.h"
@@ -432,6 +433,8 @@ cb_wake(void *arg)
 		struct acct *a = acct_by_name(s, ev->account);
 		if (!a)
 			continue;
+		if (scr_compose_event(s, (size_t)(a - s->acc), ev))
+			continue;
 		bool cur = a == &s->acc[s->cur_acc];
 		scr_notify_event(s, (size_t)(a - s->acc), ev);
 		int act = scr_act_event(s, a, ev);
@@ -675,6 +678,7 @@ ui_screen_run(const struct ui_screen_params *p, struct perr *e)
 	}
 	if (!s.cur_fid && s.acc[s.cur_acc].st == NULL)
 		scr_say(&s, false, "building the index...");
+	scr_compose_start(&s);
 	const struct store_folder *sf = scr_cur_folder(&s);
 	if (p->start_folder && sf && strcmp(s.cur_raw, p->start_folder) != 0 &&
 	    ascii_strcasecmp(sf->name, p->start_folder) != 0)
@@ -712,6 +716,7 @@ out:
 		scr_ftree_free(&s.acc[i]);
 		free(s.acc[i].assumed);
 	}
+	scr_compose_free(&s);
 	acct_hub_free(s.hub);
 	store_thread_release(&s.th);
 	store_summaries_release(&s.sum);

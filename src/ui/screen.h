@@ -37,7 +37,7 @@ enum {
 };
 
 enum focus { FOCUS_INDEX, FOCUS_FOLDERS };
-enum view { VIEW_INDEX, VIEW_PAGER, VIEW_HELP, VIEW_PARTS };
+enum view { VIEW_INDEX, VIEW_PAGER, VIEW_HELP, VIEW_PARTS, VIEW_COMPOSE };
 enum prompt_kind { PROMPT_NONE, PROMPT_SEARCH, PROMPT_FOLDER,
 		   PROMPT_COMMAND, PROMPT_QUIT,
 		   /* actions.c */
@@ -125,6 +125,7 @@ struct screen {
 
 	struct theme theme;        /* in use (theme.c) */
 	struct scr_notify *notify; /* new mail: markers, title (notify.c) */
+	struct ui_composer *cmp;   /* the composer (compose_screen.c) */
 };
 
 /* ---------------------------------------------------------------------

@@ -1,0 +1,1687 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * The composer's pane: a message being written in the screen, its keys
+ * (mutt's compose menu: y send, e edit the body, t/c/b/s edit To, Cc,
+ * Bcc and Subject, a attach, D remove, P postpone, q abort, p preview),
+ * the external editor run with curses suspended, the built-in body
+ * editor, sending through the outbox, postponing and recalling, and the
+ * offer at start to recover what a crash left.
+ *
+ * What is typed is never only in memory: the draft file (compose.h's
+ * text format, 0600, written atomically) is written when the composer
+ * opens, before the editor starts and after every change, in the From
+ * account's data directory under drafts/. "draft-*" files belong to an
+ * open composer (a crash leaves them, and the next start offers them);
+ * "postponed-*" ones were put aside by P or q and come back with R or
+ * :recall. Sending builds the message, puts it in the outbox (fsynced)
+ * and only then closes the composer and removes the draft; the account
+ * worker is asked to flush (ACCT_REQ_SEND) and its answer shows on the
+ * status line. A message that could not go stays in the outbox, counted
+ * on the status bar, and the worker's poll timer tries it again.
+ */
+#include <curses.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <spawn.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include <wchar.h>
+
+#include "postie/account.h"
+#include "postie/config.h"
+#include "postie/log.h"
+#include "postie/mime.h"
+#include "postie/mime_text.h"
+#include "postie/outbox.h"
+#include "postie/send.h"
+#include "postie/store.h"
+#include "postie/ui.h"
+
+#include "compose.h"
+#include "private.h"
+#include "screen.h"
+
+extern char **environ;
+
+/* What a key edits now. */
+enum cfield { CF_NONE, CF_TO, CF_CC, CF_BCC, CF_SUBJECT, CF_BODY,
+	      CF_ATTACH };
+/* The question on the bottom line. */
+enum cask { ASK_NONE, ASK_ABORT, ASK_SEND_EMPTY, ASK_RECOVER };
+
+struct sending {
+	uint64_t req;
+	size_t acc;
+	bool is_reply;
+	size_t reply_acc;
+	char *reply_folder;
+	uint32_t reply_uid;
+};
+
+struct ui_composer {
+	bool open;
+	struct ui_draft d;
+	char *draft_path;       /* the draft file of the open composer */
+	enum cfield field;
+	struct ui_lineed saved; /* the field before editing, for Esc */
+	struct ui_lineed path;  /* the attach prompt */
+	struct ui_texted te;    /* the built-in body editor */
+	size_t te_top;
+	enum cask ask;
+	char *question;         /* the words of ask, on the bottom line */
+	size_t att_sel;
+	bool preview;
+	struct ui_pager pv;
+	size_t pv_top;
+	enum view back;         /* where q goes */
+	/* sends waiting for the worker's answer */
+	struct sending *sends;
+	size_t nsends, sends_cap;
+	unsigned *waiting;      /* per account: messages in the outbox */
+	unsigned *held;         /* of those, held until the user acts */
+	/* drafts a crash left, offered at start */
+	char **recover;
+	size_t nrecover;
+};
+
+#define ATTACH_MAX ((size_t)64 << 20)
+#define BODY_MAX ((size_t)16 << 20)
+
+static struct ui_composer *
+cmp_of(struct screen *s)
+{
+	if (!s->cmp) {
+		s->cmp = xcalloc(1, sizeof(*s->cmp));
+		ui_draft_init(&s->cmp->d);
+		ui_lineed_init(&s->cmp->saved);
+		ui_lineed_init(&s->cmp->path);
+		s->cmp->waiting = xcalloc(s->nacc + 1,
+					  sizeof(*s->cmp->waiting));
+		s->cmp->held = xcalloc(s->nacc + 1, sizeof(*s->cmp->held));
+	}
+	return s->cmp;
+}
+
+static void
+ask(struct ui_composer *c, enum cask a, const char *fmt, ...) PRINTF_LIKE(3, 4);
+
+/* Put a y/n question on the bottom line; it stays there (whatever the
+ * workers say meanwhile) until a key answers it. */
+static void
+ask(struct ui_composer *c, enum cask a, const char *fmt, ...)
+{
+	va_list ap;
+	struct buf b = BUF_INIT;
+
+	va_start(ap, fmt);
+	buf_vaddf(&b, fmt, ap);
+	va_end(ap);
+	free(c->question);
+	c->question = buf_detach(&b, NULL);
+	c->ask = a;
+}
+
+static const struct cfg_account *
+acc_cfg(const struct screen *s, size_t i)
+{
+	return s->acc[i].ua->cfg;
+}
+
+/* ---------------------------------------------------------------------
+ * Files
+ */
+static char *
+drafts_dir(const struct screen *s, size_t acc)
+{
+	return xstrfmt("%s/drafts", s->acc[acc].ua->data_dir);
+}
+
+/* Write the draft file (the open composer's state). A failure is said:
+ * the user should know that the safety net is missing. */
+static void
+save_draft(struct screen *s)
+{
+	struct ui_composer *c = s->cmp;
+	struct buf b = BUF_INIT;
+	struct perr e = PERR_INIT;
+
+	if (!c || !c->open)
+		return;
+	if (!c->draft_path) {
+		char *dir = drafts_dir(s, c->d.from);
+		static unsigned seq;
+		if (file_mkdirs(dir, 0700, &e) < 0) {
+			scr_say(s, true, "cannot keep a draft: %s", e.msg);
+			free(dir);
+			return;
+		}
+		c->draft_path = xstrfmt("%s/draft-%lld-%ld-%u", dir,
+					(long long)time(NULL), (long)getpid(),
+					++seq);
+		free(dir);
+	}
+	if (c->field == CF_BODY) {
+		/* the built-in editor's text is the body being typed */
+		buf_reset(&c->d.body);
+		buf_add(&c->d.body, c->te.text.data, c->te.text.len);
+	}
+	ui_draft_format(&c->d, acc_cfg(s, c->d.from)->name, &b);
+	if (file_write_atomic(c->draft_path, b.data, b.len, 0600, &e) < 0)
+		scr_say(s, true, "cannot write the draft: %s", e.msg);
+	buf_release(&b);
+}
+
+static void
+close_composer(struct screen *s, bool remove_draft)
+{
+	struct ui_composer *c = s->cmp;
+
+	if (remove_draft && c->draft_path) {
+		char *edit = xstrfmt("%s.edit", c->draft_path);
+		unlink(edit);
+		free(edit);
+		unlink(c->draft_path);
+	}
+	free(c->draft_path);
+	c->draft_path = NULL;
+	ui_draft_release(&c->d);
+	ui_draft_init(&c->d);
+	ui_texted_release(&c->te);
+	ui_pager_release(&c->pv);
+	c->open = false;
+	c->field = CF_NONE;
+	c->preview = false;
+	s->view = c->back == VIEW_PAGER ? VIEW_PAGER : VIEW_INDEX;
+}
+
+/* Rename the open draft to a postponed one. Returns the new path. */
+static char *
+postpone_file(struct screen *s, struct perr *e)
+{
+	struct ui_composer *c = s->cmp;
+
+	save_draft(s);
+	if (!c->draft_path)
+		return NULL;
+	const char *base = strrchr(c->draft_path, '/');
+	char *dir = xstrndup(c->draft_path, (size_t)(base - c->draft_path));
+	char *to = xstrfmt("%s/postponed-%s", dir, base + 1 + 6);
+	free(dir);
+	if (rename(c->draft_path, to) < 0) {
+		perr_set(e, PERR_LOCAL, "cannot keep the draft as '%s': %s",
+			 to, strerror(errno));
+		free(to);
+		return NULL;
+	}
+	char *edit = xstrfmt("%s.edit", c->draft_path);
+	unlink(edit);
+	free(edit);
+	file_fsync_dir(to, e);
+	return to;
+}
+
+/* ---------------------------------------------------------------------
+ * Opening
+ */
+static bool
+has_signature(const struct screen *s, size_t acc)
+{
+	const char *sig = acc_cfg(s, acc)->signature;
+
+	return sig && *sig;
+}
+
+/* Append "-- \n" and the account's signature file to the body, once. */
+static void
+add_signature(struct screen *s)
+{
+	struct ui_composer *c = s->cmp;
+	struct buf sig = BUF_INIT;
+	struct perr e = PERR_INIT;
+
+	if (c->d.signed_ || !has_signature(s, c->d.from))
+		return;
+	c->d.signed_ = true;
+	if (file_read_all(acc_cfg(s, c->d.from)->signature, &sig, 64 * 1024,
+			  &e) < 0) {
+		scr_say(s, true, "signature: %s", e.msg);
+		buf_release(&sig);
+		return;
+	}
+	if (!utf8_valid(sig.data, sig.len)) {
+		scr_say(s, true, "signature: '%s' is not UTF-8; left out",
+			acc_cfg(s, c->d.from)->signature);
+		buf_release(&sig);
+		return;
+	}
+	if (c->d.body.len && c->d.body.data[c->d.body.len - 1] != '\n')
+		buf_addch(&c->d.body, '\n');
+	buf_addstr(&c->d.body, "\n-- \n");
+	buf_add(&c->d.body, sig.data, sig.len);
+	if (sig.len && sig.data[sig.len - 1] != '\n')
+		buf_addch(&c->d.body, '\n');
+	buf_release(&sig);
+}
+
+/* Open the composer on c->d as filled by the caller. */
+static void
+open_composer(struct screen *s)
+{
+	struct ui_composer *c = s->cmp;
+
+	c->open = true;
+	c->field = CF_NONE;
+	c->ask = ASK_NONE;
+	c->att_sel = 0;
+	c->preview = false;
+	c->back = s->view == VIEW_PAGER ? VIEW_PAGER : VIEW_INDEX;
+	s->view = VIEW_COMPOSE;
+	save_draft(s);
+}
+
+static bool
+busy(struct screen *s)
+{
+	if (s->cmp && s->cmp->open) {
+		scr_say(s, true, "a message is being written already");
+		s->view = VIEW_COMPOSE;
+		return true;
+	}
+	return false;
+}
+
+void
+scr_compose_new(struct screen *s, const char *url)
+{
+	if (busy(s))
+		return;
+	struct ui_composer *c = cmp_of(s);
+	ui_draft_release(&c->d);
+	ui_draft_init(&c->d);
+	c->d.from = s->cur_acc;
+	if (url && *url) {
+		struct mime_mailto mt;
+		struct perr e = PERR_INIT;
+		if (mime_mailto_parse(url, &mt, &e) < 0) {
+			scr_say(s, true, "mailto: %s", e.msg);
+			return;
+		}
+		struct buf b = BUF_INIT;
+		for (size_t i = 0; i < mt.nto; i++)
+			buf_addf(&b, "%s%s", i ? ", " : "", mt.to[i]);
+		ui_lineed_set(&c->d.to, b.data);
+		buf_reset(&b);
+		for (size_t i = 0; i < mt.ncc; i++)
+			buf_addf(&b, "%s%s", i ? ", " : "", mt.cc[i]);
+		ui_lineed_set(&c->d.cc, b.data);
+		buf_release(&b);
+		ui_lineed_set(&c->d.subject, mt.subject);
+		if (mt.body)
+			buf_addstr(&c->d.body, mt.body);
+		if (mt.in_reply_to)
+			c->d.in_reply_to = xstrdup(mt.in_reply_to);
+		if (mt.nignored) {
+			struct buf ig = BUF_INIT;
+			for (size_t i = 0; i < mt.nignored &&
+					   i < MIME_MAILTO_IGNORED_MAX; i++)
+				buf_addf(&ig, "%s%s", i ? ", " : "",
+					 mt.ignored[i]);
+			scr_say(s, false, "from the link, not taken: %s",
+				ig.data);
+			buf_release(&ig);
+		}
+		mime_mailto_release(&mt);
+	}
+	open_composer(s);
+}
+
+/* The raw message under the cursor (or in the viewer), into raw. */
+static bool
+current_message(struct screen *s, struct buf *raw, uint32_t *uid)
+{
+	struct acct *a = &s->acc[s->cur_acc];
+	const struct store_summary *m = NULL;
+	struct perr e = PERR_INIT;
+
+	if (s->view == VIEW_PAGER) {
+		for (size_t i = 0; i < s->sum.n; i++)
+			if (s->sum.v[i].uid == s->pg_uid)
+				m = &s->sum.v[i];
+	} else {
+		m = scr_at(s, s->cursor);
+	}
+	if (!m || !a->st) {
+		scr_say(s, true, "no message here");
+		return false;
+	}
+	int got = store_body_get(a->st, s->cur_fid, m->uid, raw, &e);
+	if (got < 0) {
+		scr_say(s, true, "cannot read the message: %s", e.msg);
+		return false;
+	}
+	if (got == 0) {
+		scr_fetch_body(s, m->uid);
+		scr_say(s, true, "the message is being downloaded; try again "
+			"in a moment");
+		return false;
+	}
+	*uid = m->uid;
+	return true;
+}
+
+void
+scr_compose_from(struct screen *s, enum ui_draft_mode mode)
+{
+	struct buf raw = BUF_INIT;
+	uint32_t uid = 0;
+	struct perr e = PERR_INIT;
+
+	if (busy(s) || !current_message(s, &raw, &uid)) {
+		buf_release(&raw);
+		return;
+	}
+	struct ui_composer *c = cmp_of(s);
+	const char **own = xcalloc(s->nacc + 1, sizeof(*own));
+	for (size_t i = 0; i < s->nacc; i++)
+		own[i] = acc_cfg(s, i)->address;
+	struct ui_draft_source src = {
+		.raw = raw.data, .len = raw.len,
+		.assumed = s->acc[s->cur_acc].assumed,
+		.own = own, .nown = s->nacc,
+		.attribution = s->p->cfg->ui.attribution,
+	};
+	ui_draft_release(&c->d);
+	ui_draft_init(&c->d);
+	c->d.from = s->cur_acc;
+	int rc = ui_draft_from_message(&c->d, mode, &src, &e);
+	free(own);
+	buf_release(&raw);
+	if (rc < 0) {
+		scr_say(s, true, "%s", e.msg);
+		ui_draft_release(&c->d);
+		ui_draft_init(&c->d);
+		return;
+	}
+	if (mode == UI_DRAFT_REPLY || mode == UI_DRAFT_REPLY_ALL ||
+	    mode == UI_DRAFT_REPLY_LIST) {
+		c->d.is_reply = true;
+		c->d.reply_acc = s->cur_acc;
+		c->d.reply_folder = xstrdup(s->cur_raw);
+		c->d.reply_uid = uid;
+	}
+	open_composer(s);
+}
+
+/* ---------------------------------------------------------------------
+ * Drafts kept on disk: recall and recovery
+ */
+struct found {
+	char *path;
+	time_t mtime;
+};
+
+static int
+cmp_found(const void *a, const void *b)
+{
+	const struct found *x = a, *y = b;
+
+	return x->mtime < y->mtime ? 1 : x->mtime > y->mtime ? -1 : 0;
+}
+
+/* Draft files named prefix* in every account's drafts directory, the
+ * newest first. */
+static struct found *
+find_drafts(struct screen *s, const char *prefix, size_t *n)
+{
+	struct found *v = NULL;
+	size_t cap = 0;
+
+	*n = 0;
+	for (size_t i = 0; i < s->nacc; i++) {
+		char *dir = drafts_dir(s, i);
+		DIR *d = opendir(dir);
+		for (struct dirent *de; d && (de = readdir(d));) {
+			size_t l = strlen(de->d_name);
+			struct stat st;
+			if (strncmp(de->d_name, prefix, strlen(prefix)) != 0 ||
+			    (l > 5 && strcmp(de->d_name + l - 5, ".edit") == 0))
+				continue;
+			char *p = xstrfmt("%s/%s", dir, de->d_name);
+			if (stat(p, &st) < 0 || !S_ISREG(st.st_mode)) {
+				free(p);
+				continue;
+			}
+			v = xgrow(v, &cap, *n + 1, sizeof(*v));
+			v[*n].path = p;
+			v[*n].mtime = st.st_mtime;
+			(*n)++;
+		}
+		if (d)
+			closedir(d);
+		free(dir);
+	}
+	if (*n)
+		qsort(v, *n, sizeof(*v), cmp_found);
+	return v;
+}
+
+static void
+found_free(struct found *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i].path);
+	free(v);
+}
+
+/* Open the draft file at path in the composer; it becomes the open
+ * draft (a postponed file is renamed back to draft-*). */
+static bool
+open_draft_file(struct screen *s, const char *path)
+{
+	struct ui_composer *c = cmp_of(s);
+	struct buf text = BUF_INIT, edit = BUF_INIT;
+	struct perr e = PERR_INIT;
+	char *account = NULL;
+
+	if (file_read_all(path, &text, BODY_MAX, &e) < 0) {
+		scr_say(s, true, "cannot read the draft: %s", e.msg);
+		buf_release(&text);
+		return false;
+	}
+	ui_draft_release(&c->d);
+	ui_draft_init(&c->d);
+	if (ui_draft_parse(&c->d, text.data, text.len, &account, &e) < 0) {
+		scr_say(s, true, "'%s': %s", path, e.msg);
+		buf_release(&text);
+		ui_draft_release(&c->d);
+		ui_draft_init(&c->d);
+		return false;
+	}
+	buf_release(&text);
+	c->d.from = s->cur_acc;
+	for (size_t i = 0; account && i < s->nacc; i++)
+		if (strcmp(acc_cfg(s, i)->name, account) == 0)
+			c->d.from = i;
+	free(account);
+	/* what an editor had saved when the crash came is newer */
+	char *ep = xstrfmt("%s.edit", path);
+	struct perr ee = PERR_INIT;
+	if (file_read_all(ep, &edit, BODY_MAX, &ee) == 0 && edit.len &&
+	    utf8_valid(edit.data, edit.len)) {
+		buf_reset(&c->d.body);
+		buf_add(&c->d.body, edit.data, edit.len);
+	}
+	unlink(ep);
+	free(ep);
+	buf_release(&edit);
+	for (size_t i = 0; i < c->d.natt; i++) {
+		struct stat st;
+		if (c->d.att[i].path && stat(c->d.att[i].path, &st) == 0)
+			c->d.att[i].size = (uint64_t)st.st_size;
+	}
+	/* the same file goes on holding it */
+	const char *base = strrchr(path, '/');
+	if (base && strncmp(base + 1, "postponed-", 10) == 0) {
+		char *dir = xstrndup(path, (size_t)(base - path));
+		char *to = xstrfmt("%s/draft-%s", dir, base + 11);
+		free(dir);
+		if (rename(path, to) == 0) {
+			c->draft_path = to;
+		} else {
+			free(to);
+			c->draft_path = NULL;
+		}
+	} else {
+		c->draft_path = xstrdup(path);
+	}
+	open_composer(s);
+	return true;
+}
+
+void
+scr_compose_recall(struct screen *s)
+{
+	size_t n;
+
+	if (busy(s))
+		return;
+	struct found *v = find_drafts(s, "postponed-", &n);
+	if (!n) {
+		found_free(v, n);
+		scr_say(s, false, "no postponed message");
+		return;
+	}
+	if (open_draft_file(s, v[0].path))
+		scr_say(s, false, "recalled the newest postponed message%s",
+			n > 1 ? " (more are waiting: :recall again)" : "");
+	found_free(v, n);
+}
+
+static void
+offer_recovery(struct screen *s)
+{
+	size_t n;
+	struct found *v = find_drafts(s, "draft-", &n);
+
+	if (!n) {
+		free(v);
+		return;
+	}
+	struct ui_composer *c = cmp_of(s);
+	c->recover = xcalloc(n, sizeof(*c->recover));
+	for (size_t i = 0; i < n; i++) {
+		c->recover[i] = v[i].path;
+		v[i].path = NULL;
+	}
+	c->nrecover = n;
+	char when[32] = "";
+	struct tm tm;
+	if (localtime_r(&v[0].mtime, &tm))
+		strftime(when, sizeof(when), "%Y-%m-%d %H:%M", &tm);
+	found_free(v, n);
+	ask(c, ASK_RECOVER, "%zu unsent draft%s from %s: recover? (y/n)", n,
+	    n == 1 ? "" : "s", when);
+}
+
+/* ---------------------------------------------------------------------
+ * The external editor
+ */
+static char *
+editor_command(const struct screen *s)
+{
+	const char *ed = s->p->cfg->ui.editor;
+
+	if (!ed || !*ed)
+		ed = getenv("VISUAL");
+	if (!ed || !*ed)
+		ed = getenv("EDITOR");
+	return ed && *ed ? xstrdup(ed) : NULL;
+}
+
+/* Run the editor on the body: the draft file first, then a file with the
+ * body, curses suspended while the editor has the terminal. An editor
+ * that fails or leaves the file empty or gone changes nothing
+ * (hostile-49). */
+static void
+run_editor(struct screen *s, const char *cmd)
+{
+	struct ui_composer *c = s->cmp;
+	struct perr e = PERR_INIT;
+	char **argv = argv_split(cmd, &e);
+
+	if (!argv) {
+		scr_say(s, true, "editor '%s': %s", cmd, e.msg);
+		return;
+	}
+	add_signature(s);
+	save_draft(s);
+	if (!c->draft_path) {
+		argv_free(argv);
+		return;
+	}
+	char *path = xstrfmt("%s.edit", c->draft_path);
+	if (file_write_atomic(path, c->d.body.data, c->d.body.len, 0600,
+			      &e) < 0) {
+		scr_say(s, true, "cannot hand the text to the editor: %s",
+			e.msg);
+		free(path);
+		argv_free(argv);
+		return;
+	}
+	size_t argc = 0;
+	while (argv[argc])
+		argc++;
+	argv = xrealloc(argv, (argc + 2) * sizeof(*argv));
+	argv[argc] = xstrdup(path);
+	argv[argc + 1] = NULL;
+
+	def_prog_mode();
+	endwin();
+	pid_t pid;
+	int err = posix_spawnp(&pid, argv[0], NULL, NULL, argv, environ);
+	int status = 0;
+	if (err == 0)
+		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+			;
+	reset_prog_mode();
+	clearok(curscr, TRUE);
+	refresh();
+
+	struct buf text = BUF_INIT;
+	struct perr re = PERR_INIT;
+	if (err != 0) {
+		scr_say(s, true, "cannot run the editor '%s': %s; the text is "
+			"as it was", argv[0], strerror(err));
+	} else if (WIFSIGNALED(status)) {
+		scr_say(s, true, "the editor was killed by signal %d; the "
+			"text is as it was", WTERMSIG(status));
+	} else if (WEXITSTATUS(status) != 0) {
+		scr_say(s, true, "the editor exited with status %d; the text "
+			"is as it was", WEXITSTATUS(status));
+	} else if (file_read_all(path, &text, BODY_MAX, &re) < 0) {
+		scr_say(s, true, "the editor's file is gone (%s); the text is "
+			"as it was", re.msg);
+	} else if (text.len == 0) {
+		scr_say(s, true, "the editor left the file empty; the text is "
+			"as it was");
+	} else if (!utf8_valid(text.data, text.len)) {
+		scr_say(s, true, "the edited text is not UTF-8; the text is "
+			"as it was");
+	} else {
+		buf_reset(&c->d.body);
+		buf_add(&c->d.body, text.data, text.len);
+		save_draft(s);
+	}
+	unlink(path);
+	buf_release(&text);
+	free(path);
+	argv_free(argv);
+}
+
+static void
+edit_body(struct screen *s)
+{
+	struct ui_composer *c = s->cmp;
+	char *cmd = editor_command(s);
+
+	if (cmd) {
+		run_editor(s, cmd);
+		free(cmd);
+		return;
+	}
+	add_signature(s);
+	ui_texted_release(&c->te);
+	ui_texted_init(&c->te, c->d.body.data, c->d.body.len);
+	c->te_top = 0;
+	c->field = CF_BODY;
+	save_draft(s);
+}
+
+/* ---------------------------------------------------------------------
+ * Sending
+ */
+struct addrs {
+	char **names, **addrs;
+	struct mime_draft_addr *v;
+	size_t n;
+};
+
+static int
+get_addrs(const char *field, const struct ui_lineed *le, struct addrs *a,
+	  struct perr *e)
+{
+	long n = ui_draft_split_addrs(field, le->text.data, &a->names,
+				      &a->addrs, e);
+	if (n < 0)
+		return -1;
+	a->n = (size_t)n;
+	a->v = xcalloc(a->n + 1, sizeof(*a->v));
+	for (size_t i = 0; i < a->n; i++) {
+		a->v[i].name = a->names[i];
+		a->v[i].addr = a->addrs[i];
+	}
+	return 0;
+}
+
+static void
+addrs_release(struct addrs *a)
+{
+	mime_strv_free(a->names);
+	mime_strv_free(a->addrs);
+	free(a->v);
+	memset(a, 0, sizeof(*a));
+}
+
+/* Build the message as it would go out. Returns 0, or -1 with *e. On
+ * success *rcpt gets the envelope recipients (mime_strv_free). */
+static int
+build(struct screen *s, struct buf *msg, char ***rcpt, size_t *nrcpt,
+      struct perr *e)
+{
+	struct ui_composer *c = s->cmp;
+	const struct cfg_account *ca = acc_cfg(s, c->d.from);
+	struct addrs to = { 0 }, cc = { 0 }, bcc = { 0 };
+	struct mime_draft_file *files = NULL;
+	struct buf *data = NULL;
+	unsigned char rnd[32];
+	int rc = -1;
+
+	if (get_addrs("To", &c->d.to, &to, e) < 0 ||
+	    get_addrs("Cc", &c->d.cc, &cc, e) < 0 ||
+	    get_addrs("Bcc", &c->d.bcc, &bcc, e) < 0)
+		goto out;
+	files = xcalloc(c->d.natt + 1, sizeof(*files));
+	data = xcalloc(c->d.natt + 1, sizeof(*data));
+	for (size_t i = 0; i < c->d.natt; i++) {
+		const struct ui_attach *at = &c->d.att[i];
+		buf_init(&data[i]);
+		if (at->path && file_read_all(at->path, &data[i], ATTACH_MAX,
+					      e) < 0) {
+			perr_prefix(e, "cannot attach '%s'", at->name);
+			goto out;
+		}
+		files[i].filename = at->name;
+		files[i].data = at->path ? data[i].data : at->data.data;
+		files[i].len = at->path ? data[i].len : at->data.len;
+		files[i].type = at->type;
+	}
+	if (getrandom(rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd)) {
+		perr_set(e, PERR_LOCAL, "no random bytes for the Message-ID");
+		goto out;
+	}
+	time_t now = time(NULL);
+	struct tm tm;
+	localtime_r(&now, &tm);
+	struct mime_draft md = {
+		.from = { ca->real_name, ca->address },
+		.to = to.v, .nto = to.n,
+		.cc = cc.v, .ncc = cc.n,
+		.bcc = bcc.v, .nbcc = bcc.n,
+		.subject = c->d.subject.text.data,
+		.in_reply_to = c->d.in_reply_to,
+		.references = c->d.references,
+		.body = c->d.body.data, .body_len = c->d.body.len,
+		.files = files, .nfiles = c->d.natt,
+		.date = (int64_t)now,
+		.zone_min = (int)(tm.tm_gmtoff / 60),
+		.random = rnd, .random_len = sizeof(rnd),
+	};
+	if (mime_draft_build(&md, msg, e) < 0)
+		goto out;
+	if (rcpt && !(*rcpt = mime_draft_recipients(&md, nrcpt, e)))
+		goto out;
+	rc = 0;
+out:
+	for (size_t i = 0; data && i < c->d.natt; i++)
+		buf_release(&data[i]);
+	free(data);
+	free(files);
+	addrs_release(&to);
+	addrs_release(&cc);
+	addrs_release(&bcc);
+	return rc;
+}
+
+static void
+count_outbox(struct screen *s, size_t acc)
+{
+	struct ui_composer *c = cmp_of(s);
+	char *dir = xstrfmt("%s/outbox/new", s->acc[acc].ua->data_dir);
+	DIR *d = opendir(dir);
+	unsigned n = 0;
+
+	for (struct dirent *de; d && (de = readdir(d));)
+		if (de->d_name[0] != '.')
+			n++;
+	if (d)
+		closedir(d);
+	free(dir);
+	c->waiting[acc] = n;
+}
+
+static void
+post_send(struct screen *s, size_t acc, struct sending *sd)
+{
+	struct ui_composer *c = cmp_of(s);
+	struct perr e = PERR_INIT;
+	uint64_t id = 0;
+
+	if (!s->acc[acc].w ||
+	    acct_post(s->acc[acc].w, ACCT_REQ_SEND, NULL, NULL, NULL, &id,
+		      &e) < 0) {
+		scr_say(s, true, "queued in the outbox, but the account "
+			"cannot send now: %s", s->acc[acc].w ? e.msg
+							     : "not running");
+		if (sd)
+			free(sd->reply_folder);
+		return;
+	}
+	c->sends = xgrow(c->sends, &c->sends_cap, c->nsends + 1,
+			 sizeof(*c->sends));
+	struct sending *n = &c->sends[c->nsends++];
+	memset(n, 0, sizeof(*n));
+	if (sd)
+		*n = *sd;
+	n->req = id;
+	n->acc = acc;
+}
+
+static void
+do_send(struct screen *s)
+{
+	struct ui_composer *c = s->cmp;
+	struct buf msg = BUF_INIT;
+	struct perr e = PERR_INIT;
+	char **rcpt = NULL;
+	size_t nrcpt = 0;
+	char *id = NULL;
+	struct outbox ob;
+	size_t acc = c->d.from;
+
+	save_draft(s);
+	if (build(s, &msg, &rcpt, &nrcpt, &e) < 0) {
+		scr_say(s, true, "not sent: %s", e.msg);
+		goto out;
+	}
+	memset(&ob, 0, sizeof(ob));
+	if (acct_outbox_open(&ob, s->acc[acc].ua->data_dir, &e) < 0 ||
+	    outbox_add(&ob, acc_cfg(s, acc)->address,
+		       (const char *const *)rcpt, nrcpt, msg.data, msg.len,
+		       (int64_t)time(NULL), &id, &e) < 0) {
+		outbox_release(&ob);
+		scr_say(s, true, "not sent: %s (the draft is kept)", e.msg);
+		goto out;
+	}
+	outbox_release(&ob);
+	log_info("compose: message %s queued in the outbox of '%s'", id,
+		 acc_cfg(s, acc)->name);
+	/* safe in the outbox: the draft may go */
+	struct sending sd = {
+		.is_reply = c->d.is_reply, .reply_acc = c->d.reply_acc,
+		.reply_folder = c->d.reply_folder ? xstrdup(c->d.reply_folder)
+						  : NULL,
+		.reply_uid = c->d.reply_uid,
+	};
+	close_composer(s, true);
+	count_outbox(s, acc);
+	scr_say(s, false, "sending...");
+	post_send(s, acc, &sd);
+out:
+	free(id);
+	mime_strv_free(rcpt);
+	buf_release(&msg);
+}
+
+static void
+try_send(struct screen *s)
+{
+	struct ui_composer *c = s->cmp;
+	struct slice body = slice_trim(slice_make(c->d.body.data,
+						  c->d.body.len));
+	struct slice subj = slice_trim(slice_make(c->d.subject.text.data,
+						  c->d.subject.text.len));
+
+	if (!c->d.to.text.len && !c->d.cc.text.len && !c->d.bcc.text.len) {
+		scr_say(s, true, "no recipient: t edits To");
+		return;
+	}
+	if (!body.len || !subj.len) {
+		ask(c, ASK_SEND_EMPTY, "%s: send anyway? (y/n)",
+		    !body.len && !subj.len ? "no subject and no text"
+		    : !body.len		   ? "the message has no text"
+					   : "no subject");
+		return;
+	}
+	do_send(s);
+}
+
+/* The APPEND of a postponed message to an IMAP account's Drafts. */
+static void
+append_draft(struct screen *s)
+{
+	struct ui_composer *c = s->cmp;
+	const struct cfg_account *ca = acc_cfg(s, c->d.from);
+	struct buf msg = BUF_INIT;
+	struct perr e = PERR_INIT;
+
+	if (ca->receive.proto != CFG_PROTO_IMAP || !s->acc[c->d.from].w)
+		return;
+	if (build(s, &msg, NULL, NULL, &e) < 0) {
+		log_info("compose: postponed draft not copied to the "
+			 "server: %s", e.msg);
+		buf_release(&msg);
+		return;
+	}
+	struct acct_op *op = acct_op_new();
+	op->len = msg.len;
+	op->msg = buf_detach(&msg, NULL);
+	op->flags = STORE_F_DRAFT | STORE_F_SEEN;
+	if (acct_post(s->acc[c->d.from].w, ACCT_REQ_APPEND,
+		      ca->drafts && *ca->drafts ? ca->drafts : "Drafts", op,
+		      acct_op_free, NULL, &e) < 0)
+		scr_say(s, true, "postponed here, but not on the server: %s",
+			e.msg);
+}
+
+static void
+postpone(struct screen *s, bool abort)
+{
+	struct perr e = PERR_INIT;
+
+	if (!abort)
+		append_draft(s);
+	char *to = postpone_file(s, &e);
+	if (!to) {
+		scr_say(s, true, "%s", e.msg[0] ? e.msg
+					       : "the draft could not be kept");
+		return;
+	}
+	free(to);
+	close_composer(s, false);
+	scr_say(s, false, abort ? "message not sent; kept with the postponed "
+				  "ones (R recalls it)"
+				: "postponed (R recalls it)");
+}
+
+/* ---------------------------------------------------------------------
+ * Worker answers
+ */
+bool
+scr_compose_event(struct screen *s, size_t acc, const struct acct_event *ev)
+{
+	struct ui_composer *c = s->cmp;
+
+	if (ev->kind == ACCT_EV_OUTBOX) {
+		const struct acct_outbox_report *r = ev->payload;
+		cmp_of(s)->waiting[acc] = r ? r->waiting : 0;
+		cmp_of(s)->held[acc] = r ? r->held : 0;
+		if (r && r->tick && r->sent)
+			scr_say(s, false, "%s: %u message%s from the outbox "
+				"sent", acc_cfg(s, acc)->name, r->sent,
+				r->sent == 1 ? "" : "s");
+		else if (r && r->tick && r->failed)
+			scr_say(s, true, "%s: still not sent: %s; %u waiting "
+				"in the outbox", acc_cfg(s, acc)->name,
+				r->err.msg, r->waiting);
+		return true;
+	}
+	if (ev->kind == ACCT_EV_PROGRESS && ev->folder &&
+	    strcmp(ev->folder, "Outbox") == 0) {
+		scr_say(s, false, "%s: sending %llu of %llu",
+			acc_cfg(s, acc)->name,
+			(unsigned long long)ev->n1 + 1,
+			(unsigned long long)ev->n2);
+		return true;
+	}
+	if (!c || !acct_ev_is_terminal(ev->kind))
+		return false;
+	for (size_t i = 0; i < c->nsends; i++) {
+		struct sending *sd = &c->sends[i];
+		if (sd->req != ev->req_id || sd->acc != acc)
+			continue;
+		if (ev->kind == ACCT_EV_DONE) {
+			scr_say(s, false, "%s: sent", acc_cfg(s, acc)->name);
+			if (sd->is_reply && sd->reply_folder &&
+			    s->acc[sd->reply_acc].w) {
+				struct acct_op *op = acct_op_new();
+				struct perr e = PERR_INIT;
+				op->uids = xmalloc(sizeof(*op->uids));
+				op->uids[0] = sd->reply_uid;
+				op->n = 1;
+				op->set = STORE_F_ANSWERED;
+				if (acct_post(s->acc[sd->reply_acc].w,
+					      ACCT_REQ_SET_FLAGS,
+					      sd->reply_folder, op,
+					      acct_op_free, NULL, &e) < 0)
+					log_warn("compose: cannot mark the "
+						 "original answered: %s",
+						 e.msg);
+			}
+		} else if (ev->kind == ACCT_EV_FAILED) {
+			scr_say(s, true, "%s: not sent: %s; %s",
+				acc_cfg(s, acc)->name, ev->err.msg,
+				c->held[acc]
+					? "held in the outbox: fix the cause, "
+					  "then :flush"
+					: "it waits in the outbox and is tried "
+					  "again at the next check");
+		}
+		free(sd->reply_folder);
+		c->sends[i] = c->sends[--c->nsends];
+		return true;
+	}
+	return false;
+}
+
+void
+scr_compose_bar(struct screen *s, struct buf *b)
+{
+	unsigned n = 0;
+
+	if (!s->cmp)
+		return;
+	for (size_t i = 0; i < s->nacc; i++)
+		n += s->cmp->waiting[i];
+	if (n)
+		buf_addf(b, " | outbox: %u waiting", n);
+}
+
+void
+scr_compose_start(struct screen *s)
+{
+	cmp_of(s);
+	for (size_t i = 0; i < s->nacc; i++)
+		count_outbox(s, i);
+	if (s->p->compose_url)
+		scr_compose_new(s, s->p->compose_url);
+	else
+		offer_recovery(s);
+}
+
+void
+scr_compose_flush(struct screen *s)
+{
+	post_send(s, s->cur_acc, NULL);
+	scr_say(s, false, "%s: flushing the outbox",
+		acc_cfg(s, s->cur_acc)->name);
+}
+
+void
+scr_compose_free(struct screen *s)
+{
+	struct ui_composer *c = s->cmp;
+
+	if (!c)
+		return;
+	/* the draft file stays: it is offered at the next start */
+	free(c->draft_path);
+	ui_draft_release(&c->d);
+	ui_lineed_release(&c->saved);
+	ui_lineed_release(&c->path);
+	ui_texted_release(&c->te);
+	ui_pager_release(&c->pv);
+	for (size_t i = 0; i < c->nsends; i++)
+		free(c->sends[i].reply_folder);
+	free(c->sends);
+	free(c->waiting);
+	free(c->held);
+	free(c->question);
+	for (size_t i = 0; i < c->nrecover; i++)
+		free(c->recover[i]);
+	free(c->recover);
+	free(c);
+	s->cmp = NULL;
+}
+
+/* ---------------------------------------------------------------------
+ * Keys
+ */
+static struct ui_lineed *
+field_ed(struct ui_composer *c)
+{
+	switch (c->field) {
+	case CF_TO: return &c->d.to;
+	case CF_CC: return &c->d.cc;
+	case CF_BCC: return &c->d.bcc;
+	case CF_SUBJECT: return &c->d.subject;
+	case CF_ATTACH: return &c->path;
+	default: return NULL;
+	}
+}
+
+static void
+start_field(struct ui_composer *c, enum cfield f)
+{
+	c->field = f;
+	struct ui_lineed *le = field_ed(c);
+	ui_lineed_set(&c->saved, le->text.data);
+}
+
+static void
+add_attachment(struct screen *s, const char *typed)
+{
+	struct ui_composer *c = s->cmp;
+	struct stat st;
+	char *path;
+
+	if (typed[0] == '~' && typed[1] == '/' && getenv("HOME"))
+		path = xstrfmt("%s%s", getenv("HOME"), typed + 1);
+	else
+		path = xstrdup(typed);
+	if (stat(path, &st) < 0 || !S_ISREG(st.st_mode) ||
+	    access(path, R_OK) < 0) {
+		scr_say(s, true, "cannot attach '%s': %s", typed,
+			errno ? strerror(errno) : "not a regular file");
+		free(path);
+		return;
+	}
+	if ((uint64_t)st.st_size > ATTACH_MAX) {
+		scr_say(s, true, "cannot attach '%s': larger than %zu MiB",
+			typed, ATTACH_MAX >> 20);
+		free(path);
+		return;
+	}
+	c->d.att = xgrow(c->d.att, &c->d.att_cap, c->d.natt + 1,
+			 sizeof(*c->d.att));
+	struct ui_attach *a = &c->d.att[c->d.natt++];
+	memset(a, 0, sizeof(*a));
+	buf_init(&a->data);
+	a->path = path;
+	const char *base = strrchr(path, '/');
+	a->name = mime_safe_filename(base ? base + 1 : path);
+	struct buf head = BUF_INIT;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		buf_grow(&head, 512);
+		ssize_t r = read(fd, head.data, 512);
+		head.len = r > 0 ? (size_t)r : 0;
+		close(fd);
+	}
+	a->type = mime_type_guess(a->name, head.data, head.len);
+	buf_release(&head);
+	a->size = (uint64_t)st.st_size;
+	c->att_sel = c->d.natt - 1;
+	save_draft(s);
+}
+
+static bool
+enter_key(int type, wint_t ch)
+{
+	return (type == OK && (ch == '\n' || ch == '\r')) ||
+	       (type == KEY_CODE_YES && ch == KEY_ENTER);
+}
+
+static void
+line_key(struct screen *s, int type, wint_t ch)
+{
+	struct ui_composer *c = s->cmp;
+	struct ui_lineed *le = field_ed(c);
+
+	if (enter_key(type, ch)) {
+		enum cfield f = c->field;
+		c->field = CF_NONE;
+		if (f == CF_ATTACH) {
+			struct slice t = slice_trim(slice_make(
+				le->text.data, le->text.len));
+			char *p = slice_dup(t);
+			if (*p)
+				add_attachment(s, p);
+			free(p);
+		} else {
+			save_draft(s);
+		}
+		return;
+	}
+	if (type == OK && (ch == 27 || ch == 7)) { /* Esc, Ctrl-G */
+		if (c->field != CF_ATTACH)
+			ui_lineed_set(le, c->saved.text.data);
+		c->field = CF_NONE;
+		return;
+	}
+	if (type == KEY_CODE_YES) {
+		switch (ch) {
+		case KEY_LEFT: ui_lineed_op(le, UI_LE_LEFT); break;
+		case KEY_RIGHT: ui_lineed_op(le, UI_LE_RIGHT); break;
+		case KEY_HOME: ui_lineed_op(le, UI_LE_HOME); break;
+		case KEY_END: ui_lineed_op(le, UI_LE_END); break;
+		case KEY_BACKSPACE: ui_lineed_op(le, UI_LE_BACKSPACE); break;
+		case KEY_DC: ui_lineed_op(le, UI_LE_DELETE); break;
+		default: break;
+		}
+		return;
+	}
+	switch (ch) {
+	case 1: ui_lineed_op(le, UI_LE_HOME); break;       /* Ctrl-A */
+	case 5: ui_lineed_op(le, UI_LE_END); break;        /* Ctrl-E */
+	case 2: ui_lineed_op(le, UI_LE_LEFT); break;       /* Ctrl-B */
+	case 6: ui_lineed_op(le, UI_LE_RIGHT); break;      /* Ctrl-F */
+	case 4: ui_lineed_op(le, UI_LE_DELETE); break;     /* Ctrl-D */
+	case 11: ui_lineed_op(le, UI_LE_KILL_END); break;  /* Ctrl-K */
+	case 21: ui_lineed_op(le, UI_LE_KILL_START); break; /* Ctrl-U */
+	case 23: ui_lineed_op(le, UI_LE_WORD_BACK); break; /* Ctrl-W */
+	case 8:
+	case 127: ui_lineed_op(le, UI_LE_BACKSPACE); break;
+	default:
+		ui_lineed_insert(le, (uint32_t)ch);
+		break;
+	}
+}
+
+static void
+body_key(struct screen *s, int type, wint_t ch)
+{
+	struct ui_composer *c = s->cmp;
+	struct ui_texted *te = &c->te;
+
+	if (type == OK && (ch == 27 || ch == 7)) {
+		/* Esc ends the editing and keeps the text */
+		buf_reset(&c->d.body);
+		buf_add(&c->d.body, te->text.data, te->text.len);
+		c->field = CF_NONE;
+		save_draft(s);
+		return;
+	}
+	if (enter_key(type, ch)) {
+		ui_texted_op(te, UI_TE_NEWLINE);
+		save_draft(s);
+		return;
+	}
+	if (type == KEY_CODE_YES) {
+		switch (ch) {
+		case KEY_LEFT: ui_texted_op(te, UI_TE_LEFT); break;
+		case KEY_RIGHT: ui_texted_op(te, UI_TE_RIGHT); break;
+		case KEY_UP: ui_texted_op(te, UI_TE_UP); break;
+		case KEY_DOWN: ui_texted_op(te, UI_TE_DOWN); break;
+		case KEY_HOME: ui_texted_op(te, UI_TE_HOME); break;
+		case KEY_END: ui_texted_op(te, UI_TE_END); break;
+		case KEY_BACKSPACE: ui_texted_op(te, UI_TE_BACKSPACE); break;
+		case KEY_DC: ui_texted_op(te, UI_TE_DELETE); break;
+		default: return;
+		}
+		save_draft(s);
+		return;
+	}
+	switch (ch) {
+	case 1: ui_texted_op(te, UI_TE_HOME); break;
+	case 5: ui_texted_op(te, UI_TE_END); break;
+	case 11: ui_texted_op(te, UI_TE_KILL_END); break;
+	case 8:
+	case 127: ui_texted_op(te, UI_TE_BACKSPACE); break;
+	default:
+		if (!ui_texted_insert(te, (uint32_t)ch))
+			return;
+		break;
+	}
+	save_draft(s);
+}
+
+static void
+preview(struct screen *s)
+{
+	struct ui_composer *c = s->cmp;
+	struct buf msg = BUF_INIT;
+	struct perr e = PERR_INIT;
+
+	if (build(s, &msg, NULL, NULL, &e) < 0) {
+		scr_say(s, true, "cannot build the message: %s", e.msg);
+		buf_release(&msg);
+		return;
+	}
+	ui_pager_render(&c->pv, msg.data, msg.len,
+			s->acc[c->d.from].assumed, s->cols);
+	buf_release(&msg);
+	c->pv_top = 0;
+	c->preview = true;
+}
+
+static void
+preview_key(struct screen *s, int type, wint_t ch)
+{
+	struct ui_composer *c = s->cmp;
+	size_t page = s->rows > 4 ? (size_t)s->rows - 3 : 1;
+	size_t max = c->pv.n > page ? c->pv.n - page : 0;
+
+	if (type == KEY_CODE_YES)
+		ch = ch == KEY_DOWN ? 'j' : ch == KEY_UP ? 'k'
+		     : ch == KEY_NPAGE ? ' ' : ch == KEY_PPAGE ? 'b' : 0;
+	switch (ch) {
+	case 'j': if (c->pv_top < max) c->pv_top++; break;
+	case 'k': if (c->pv_top) c->pv_top--; break;
+	case ' ': c->pv_top = c->pv_top + page < max ? c->pv_top + page
+						   : max; break;
+	case 'b': c->pv_top = c->pv_top > page ? c->pv_top - page : 0; break;
+	case 'q':
+	case 'i':
+		c->preview = false;
+		ui_pager_release(&c->pv);
+		break;
+	default:
+		scr_say(s, false, "preview: j/k scroll, q returns to the "
+			"message");
+		break;
+	}
+}
+
+static void
+ask_key(struct screen *s, int type, wint_t ch)
+{
+	struct ui_composer *c = s->cmp;
+	bool yes = type == OK && (ch == 'y' || ch == 'Y');
+	enum cask a = c->ask;
+
+	c->ask = ASK_NONE;
+	free(c->question);
+	c->question = NULL;
+	free(s->message);
+	s->message = NULL;
+	if (a == ASK_ABORT && yes)
+		postpone(s, true);
+	else if (a == ASK_SEND_EMPTY && yes)
+		do_send(s);
+	else if (a == ASK_RECOVER) {
+		char **v = c->recover;
+		size_t n = c->nrecover;
+		c->recover = NULL;
+		c->nrecover = 0;
+		if (yes && n) {
+			/* the newest in the composer; the others become
+			 * postponed ones for R */
+			for (size_t i = 1; i < n; i++) {
+				const char *base = strrchr(v[i], '/');
+				char *dir = xstrndup(v[i],
+						     (size_t)(base - v[i]));
+				char *to = xstrfmt("%s/postponed-%s", dir,
+						   base + 7);
+				if (rename(v[i], to) < 0)
+					log_warn("compose: cannot keep '%s': "
+						 "%s", v[i], strerror(errno));
+				free(to);
+				free(dir);
+			}
+			if (open_draft_file(s, v[0]))
+				scr_say(s, false, "draft recovered%s",
+					n > 1 ? "; the others wait for R"
+					      : "");
+		} else if (n) {
+			scr_say(s, false, "the drafts are kept; they are "
+				"offered again at the next start");
+		}
+		for (size_t i = 0; i < n; i++)
+			free(v[i]);
+		free(v);
+	}
+}
+
+/* The index's question at start, before any composer opens. */
+bool
+scr_compose_asking(struct screen *s)
+{
+	return s->cmp && s->cmp->ask != ASK_NONE;
+}
+
+void
+scr_compose_key(struct screen *s, int type, wint_t ch)
+{
+	struct ui_composer *c = cmp_of(s);
+
+	if (c->ask != ASK_NONE) {
+		ask_key(s, type, ch);
+		return;
+	}
+	if (!c->open) {
+		s->view = VIEW_INDEX;
+		return;
+	}
+	if (c->preview) {
+		preview_key(s, type, ch);
+		return;
+	}
+	if (c->field == CF_BODY) {
+		body_key(s, type, ch);
+		return;
+	}
+	if (c->field != CF_NONE) {
+		line_key(s, type, ch);
+		return;
+	}
+	free(s->message);
+	s->message = NULL;
+	if (type == KEY_CODE_YES) {
+		if (ch == KEY_DOWN && c->att_sel + 1 < c->d.natt)
+			c->att_sel++;
+		else if (ch == KEY_UP && c->att_sel > 0)
+			c->att_sel--;
+		return;
+	}
+	switch (ch) {
+	case 'y': try_send(s); break;
+	case 'e': edit_body(s); break;
+	case 't': start_field(c, CF_TO); break;
+	case 'c': start_field(c, CF_CC); break;
+	case 'b': start_field(c, CF_BCC); break;
+	case 's': start_field(c, CF_SUBJECT); break;
+	case 'a':
+		ui_lineed_set(&c->path, NULL);
+		c->field = CF_ATTACH;
+		break;
+	case 'D':
+		if (c->d.natt) {
+			struct ui_attach *a = &c->d.att[c->att_sel];
+			free(a->path);
+			free(a->name);
+			buf_release(&a->data);
+			memmove(a, a + 1, (c->d.natt - c->att_sel - 1) *
+						  sizeof(*a));
+			c->d.natt--;
+			if (c->att_sel >= c->d.natt && c->att_sel)
+				c->att_sel--;
+			save_draft(s);
+		} else {
+			scr_say(s, false, "no attachment to remove");
+		}
+		break;
+	case 'j': if (c->att_sel + 1 < c->d.natt) c->att_sel++; break;
+	case 'k': if (c->att_sel > 0) c->att_sel--; break;
+	case 'f':
+		/* the identity: the next account's address */
+		c->d.from = (c->d.from + 1) % s->nacc;
+		save_draft(s);
+		break;
+	case 'p': preview(s); break;
+	case 'P': postpone(s, false); break;
+	case 'q':
+		ask(c, ASK_ABORT, "abort this message? it is kept with the "
+		    "postponed ones (y/n)");
+		break;
+	case 12: clearok(curscr, TRUE); break;
+	case '?': scr_say(s, false, "y send  e edit text  t To  c Cc  b Bcc  "
+			  "s Subject  f From  a attach  D remove  p preview  "
+			  "P postpone  q abort"); break;
+	default:
+		scr_say(s, false, "y send, e edit, t/c/b/s fields, a attach, "
+			"P postpone, q abort, ? keys");
+		break;
+	}
+}
+
+/* ---------------------------------------------------------------------
+ * Drawing
+ */
+static void
+put_fit(int y, int x, const char *p, size_t len, int cells, int attr)
+{
+	struct buf safe = BUF_INIT, fit = BUF_INIT;
+
+	if (cells <= 0)
+		return;
+	ui_sanitize(&safe, p, len, UI_TAB_SPACE);
+	ui_fit(&fit, safe.data, safe.len, cells, UI_LEFT);
+	attron(attr);
+	scr_put_cells(y, x, fit.data, fit.len);
+	attroff(attr);
+	buf_release(&safe);
+	buf_release(&fit);
+}
+
+/* A header row "Label: value" with the value editable; returns the
+ * cursor's column when this field is being edited, else -1. */
+static int
+draw_field(struct screen *s, int y, const char *label,
+	   const struct ui_lineed *le, bool editing)
+{
+	int lw = 10;
+	int w = s->cols - lw;
+	size_t cur = ui_lineed_cursor_cells(le);
+	size_t skip = 0;
+
+	put_fit(y, 0, label, strlen(label), lw, COLOR_PAIR(PAIR_HDR) | A_BOLD);
+	/* a long value scrolls so the cursor stays in sight */
+	if (editing && w > 2 && cur >= (size_t)w - 1)
+		skip = cur - (size_t)w + 2;
+	size_t off = 0, cells = 0;
+	while (off < le->text.len && cells < skip) {
+		uint32_t cp;
+		size_t k = utf8_decode(le->text.data + off,
+				       le->text.len - off, &cp);
+		if (!k)
+			k = 1;
+		int cw = k ? ui_cp_width(cp) : 1;
+		cells += cw > 0 ? (size_t)cw : 0;
+		off += k;
+	}
+	put_fit(y, lw, le->text.data + off, le->text.len - off, w,
+		editing ? A_UNDERLINE : 0);
+	return editing ? lw + (int)(cur - cells) : -1;
+}
+
+static void
+draw_question(struct screen *s)
+{
+	struct ui_composer *c = s->cmp;
+
+	move(s->rows - 1, 0);
+	clrtoeol();
+	put_fit(s->rows - 1, 0, c->question, strlen(c->question),
+		s->cols - 1, A_BOLD);
+	curs_set(0);
+}
+
+void
+scr_compose_draw(struct screen *s)
+{
+	struct ui_composer *c = s->cmp;
+	int cy = -1, cx = -1;
+	int body_h = s->rows - 2;
+
+	if (c && c->ask != ASK_NONE && c->question && !c->open) {
+		draw_question(s);
+		return;
+	}
+	if (!c || !c->open)
+		return;
+	for (int y = 1; y < s->rows - 1; y++) {
+		move(y, 0);
+		clrtoeol();
+	}
+	if (c->preview) {
+		for (int y = 0; y < body_h; y++) {
+			size_t i = c->pv_top + (size_t)y;
+			if (i >= c->pv.n)
+				break;
+			const struct ui_pager_line *l = &c->pv.v[i];
+			int attr = l->header && i < c->pv.nheader
+					   ? COLOR_PAIR(PAIR_HDR) | A_BOLD
+					   : 0;
+			attron(attr);
+			scr_put_cells(1 + y, 0, c->pv.text.data + l->off,
+				      l->len);
+			attroff(attr);
+		}
+		put_fit(s->rows - 1, 0, "-- preview: the message as it will "
+			"be sent; q returns --", 57, s->cols - 1, A_BOLD);
+		curs_set(0);
+		return;
+	}
+	const struct cfg_account *ca = acc_cfg(s, c->d.from);
+	struct buf from = BUF_INIT;
+	if (ca->real_name)
+		buf_addf(&from, "%s <%s>", ca->real_name, ca->address);
+	else
+		buf_addstr(&from, ca->address);
+	buf_addf(&from, "   (account %s%s)", ca->name,
+		 s->nacc > 1 ? "; f changes" : "");
+	put_fit(1, 0, "From:", 5, 10, COLOR_PAIR(PAIR_HDR) | A_BOLD);
+	put_fit(1, 10, from.data, from.len, s->cols - 10, 0);
+	buf_release(&from);
+	int x;
+	if ((x = draw_field(s, 2, "To:", &c->d.to, c->field == CF_TO)) >= 0)
+		cy = 2, cx = x;
+	if ((x = draw_field(s, 3, "Cc:", &c->d.cc, c->field == CF_CC)) >= 0)
+		cy = 3, cx = x;
+	if ((x = draw_field(s, 4, "Bcc:", &c->d.bcc, c->field == CF_BCC)) >= 0)
+		cy = 4, cx = x;
+	if ((x = draw_field(s, 5, "Subject:", &c->d.subject,
+			    c->field == CF_SUBJECT)) >= 0)
+		cy = 5, cx = x;
+	int y = 6;
+	for (size_t i = 0; i < c->d.natt && y < s->rows - 3; i++, y++) {
+		struct buf b = BUF_INIT;
+		buf_addf(&b, "%s %zu ", i == c->att_sel ? ">" : " ", i + 1);
+		buf_addstr(&b, c->d.att[i].name);
+		buf_addstr(&b, "  [");
+		buf_addstr(&b, c->d.att[i].type);
+		buf_addstr(&b, ", ");
+		ui_format_size(&b, c->d.att[i].size);
+		buf_addstr(&b, "]");
+		put_fit(y, 0, b.data, b.len, s->cols,
+			i == c->att_sel ? A_BOLD : 0);
+		buf_release(&b);
+	}
+	attron(A_REVERSE);
+	put_fit(y, 0, "-- text (e edits) --", 20, s->cols, A_REVERSE);
+	attroff(A_REVERSE);
+	y++;
+	int h = s->rows - 1 - y;
+	if (c->field == CF_BODY) {
+		struct ui_textrow *rows;
+		size_t n, crow, ccol;
+		ui_texted_rows(&c->te, s->cols - 1, &rows, &n, &crow, &ccol);
+		if (h > 0) {
+			if (crow < c->te_top)
+				c->te_top = crow;
+			if (crow >= c->te_top + (size_t)h)
+				c->te_top = crow - (size_t)h + 1;
+			for (int r = 0; r < h; r++) {
+				size_t i = c->te_top + (size_t)r;
+				if (i >= n)
+					break;
+				struct buf safe = BUF_INIT;
+				ui_sanitize(&safe, c->te.text.data + rows[i].off,
+					    rows[i].len, UI_TAB_SPACE);
+				scr_put_cells(y + r, 0, safe.data, safe.len);
+				buf_release(&safe);
+			}
+			cy = y + (int)(crow - c->te_top);
+			cx = (int)ccol;
+		}
+		free(rows);
+	} else if (h > 0) {
+		struct ui_pager pg = { 0 };
+		struct buf t = BUF_INIT;
+		/* the text as it stands, through the viewer's renderer */
+		buf_addstr(&t, "\n");
+		buf_add(&t, c->d.body.data, c->d.body.len);
+		ui_pager_render(&pg, t.data, t.len, NULL, s->cols);
+		for (int r = 0; r < h && (size_t)r + 1 < pg.n; r++) {
+			const struct ui_pager_line *l = &pg.v[(size_t)r + 1];
+			int attr = l->quote ? COLOR_PAIR(PAIR_Q1 +
+					       (int)((l->quote - 1) % 3))
+					    : 0;
+			attron(attr);
+			scr_put_cells(y + r, 0, pg.text.data + l->off, l->len);
+			attroff(attr);
+		}
+		ui_pager_release(&pg);
+		buf_release(&t);
+	}
+	/* the bottom line: a question, the attach prompt, or the keys */
+	move(s->rows - 1, 0);
+	clrtoeol();
+	if (c->field == CF_ATTACH) {
+		cx = draw_field(s, s->rows - 1, "Attach:", &c->path, true);
+		cy = s->rows - 1;
+	} else if (s->message) {
+		put_fit(s->rows - 1, 0, s->message, strlen(s->message),
+			s->cols - 1,
+			s->message_err ? COLOR_PAIR(PAIR_ERR) | A_BOLD : 0);
+	} else if (c->field == CF_BODY) {
+		put_fit(s->rows - 1, 0, "-- editing the text: Esc ends --", 32,
+			s->cols - 1, A_BOLD);
+	} else if (c->field != CF_NONE) {
+		put_fit(s->rows - 1, 0, "-- Enter keeps, Esc cancels --", 30,
+			s->cols - 1, A_BOLD);
+	} else {
+		const char *k = "y:send e:edit t:To c:Cc b:Bcc s:Subject "
+				"a:attach D:remove p:preview P:postpone "
+				"q:abort";
+		put_fit(s->rows - 1, 0, k, strlen(k), s->cols - 1, A_BOLD);
+	}
+	if (c->ask != ASK_NONE && c->question) {
+		draw_question(s);
+		return;
+	}
+	if (cy >= 0 && cx >= 0 && cx < s->cols) {
+		curs_set(1);
+		move(cy, cx);
+	} else {
+		curs_set(0);
+	}
+}
