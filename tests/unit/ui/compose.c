@@ -1,0 +1,325 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * The composer's pure half: the line editor and the body editor on UTF-8
+ * and CJK text (cursor by character, cells by width), replies, forwards
+ * and edit-as-new built from raw messages (a GBK one among them),
+ * address fields split and checked, and the draft file read back.
+ */
+#include <string.h>
+
+#include "harness.h"
+#include "postie/base.h"
+#include "postie/mime_text.h"
+#include "postie/ui.h"
+
+#include "compose.h"
+
+static const char *const assumed[] = { "gb18030", NULL };
+
+static void
+test_lineed(void)
+{
+	struct ui_lineed le;
+
+	ui_lineed_init(&le);
+	ui_lineed_set(&le, "张三 <z@qq.com>");
+	is_int((intmax_t)ui_lineed_cursor_cells(&le), 15,
+	       "cursor at the end: 2 wide characters count 4 cells, 11 more");
+	ui_lineed_op(&le, UI_LE_HOME);
+	is_int((intmax_t)le.cur, 0, "Home: byte 0");
+	ui_lineed_op(&le, UI_LE_RIGHT);
+	is_int((intmax_t)le.cur, 3, "Right steps over a whole CJK character");
+	is_int((intmax_t)ui_lineed_cursor_cells(&le), 2, "and 2 cells");
+	ui_lineed_op(&le, UI_LE_DELETE);
+	is_str(le.text.data, "张 <z@qq.com>", "Delete removes 三 whole");
+	ui_lineed_op(&le, UI_LE_BACKSPACE);
+	is_str(le.text.data, " <z@qq.com>", "Backspace removes 张 whole");
+	is_int((intmax_t)le.cur, 0, "cursor at the start");
+	ok(ui_lineed_insert(&le, 0x674e), "insert 李");
+	ok(ui_lineed_insert(&le, 0x56db), "insert 四");
+	is_str(le.text.data, "李四 <z@qq.com>", "inserted at the cursor");
+	ok(!ui_lineed_insert(&le, 0x1b), "ESC is refused");
+	ok(!ui_lineed_insert(&le, '\n'), "a line feed is refused");
+	ok(!ui_lineed_insert(&le, 0x9b), "a C1 control is refused");
+	is_str(le.text.data, "李四 <z@qq.com>", "nothing was inserted");
+	ui_lineed_op(&le, UI_LE_KILL_END);
+	is_str(le.text.data, "李四", "Ctrl-K deletes to the end");
+	ui_lineed_op(&le, UI_LE_LEFT);
+	ui_lineed_op(&le, UI_LE_KILL_START);
+	is_str(le.text.data, "四", "Ctrl-U deletes to the start");
+	ui_lineed_set(&le, "one two  three");
+	ui_lineed_op(&le, UI_LE_WORD_BACK);
+	is_str(le.text.data, "one two  ", "Ctrl-W deletes the last word");
+	ui_lineed_op(&le, UI_LE_WORD_BACK);
+	is_str(le.text.data, "one ", "and the spaces before the next");
+	ui_lineed_set(&le, "a\x1b[2Jb\xff\xfe c");
+	is_str(le.text.data, "a [2Jb c", "set: a control becomes a space, "
+	       "invalid UTF-8 goes");
+	ui_lineed_op(&le, UI_LE_END);
+	ui_lineed_op(&le, UI_LE_RIGHT);
+	is_int((intmax_t)le.cur, (intmax_t)le.text.len,
+	       "Right at the end stays");
+	ui_lineed_set(&le, NULL);
+	ui_lineed_op(&le, UI_LE_BACKSPACE);
+	ui_lineed_op(&le, UI_LE_LEFT);
+	is_int((intmax_t)le.text.len, 0, "editing an empty line is safe");
+	ui_lineed_release(&le);
+}
+
+static void
+test_texted(void)
+{
+	struct ui_texted te;
+	struct ui_textrow *rows;
+	size_t n, crow, ccol;
+
+	ui_texted_init(&te, "中文中文\r\nab\tc\x07\n", 20);
+	is_str(te.text.data, "中文中文\nab\tc \n",
+	       "init: CR dropped, a bell becomes a space, tab kept");
+	te.cur = 0;
+	ui_texted_op(&te, UI_TE_END);
+	is_int((intmax_t)te.cur, 12, "End of a CJK line");
+	ui_texted_op(&te, UI_TE_LEFT);
+	ui_texted_op(&te, UI_TE_DOWN);
+	/* goal: 6 cells; the second line's "ab<tab>" reaches cell 8 */
+	is_int((intmax_t)te.cur, 15, "Down keeps the cell column (a tab is "
+	       "wider than the goal)");
+	ui_texted_op(&te, UI_TE_UP);
+	is_int((intmax_t)te.cur, 9, "Up comes back to cell 6 of the CJK "
+	       "line");
+	ui_texted_op(&te, UI_TE_HOME);
+	ui_texted_op(&te, UI_TE_NEWLINE);
+	is_str(te.text.data, "\n中文中文\nab\tc \n", "Enter splits the line");
+	ui_texted_op(&te, UI_TE_BACKSPACE);
+	is_str(te.text.data, "中文中文\nab\tc \n", "Backspace joins again");
+	ui_texted_op(&te, UI_TE_END);
+	ui_texted_op(&te, UI_TE_KILL_END);
+	is_str(te.text.data, "中文中文ab\tc \n",
+	       "Ctrl-K at the end of a line joins the next");
+	ui_texted_release(&te);
+
+	ui_texted_init(&te, "一二三四五六", strlen("一二三四五六"));
+	te.cur = te.text.len;
+	ui_texted_rows(&te, 5, &rows, &n, &crow, &ccol);
+	is_int((intmax_t)n, 3, "6 wide characters in 5 cells: 3 rows");
+	ok(n == 3 && rows[0].len == 6 && rows[1].len == 6 && rows[2].len == 6,
+	   "two characters a row, none split");
+	is_int((intmax_t)crow, 2, "cursor on the last row");
+	is_int((intmax_t)ccol, 4, "after its 4 cells");
+	free(rows);
+	ok(ui_texted_insert(&te, 'x'), "insert at the end");
+	ok(!ui_texted_insert(&te, 0x1b), "ESC refused in the body");
+	ui_texted_release(&te);
+}
+
+static const char gbk_msg[] =
+	"From: =?GBK?B?wO7EyA==?= <lina@163.com>\r\n"
+	"To: demo@postie.example, =?UTF-8?B?546L5LqU?= <wang@qq.com>\r\n"
+	"Cc: DEMO@POSTIE.EXAMPLE, other@126.com, wang@qq.com\r\n"
+	"Subject: =?GBK?B?u9i4tDogz+7Ev8bAyfM=?=\r\n"
+	"Date: Wed, 14 Oct 2026 10:00:00 +0800\r\n"
+	"Message-ID: <gbk1@163.com>\r\n"
+	"References: <root@163.com>\r\n"
+	"Content-Type: text/plain; charset=GBK\r\n"
+	"Content-Transfer-Encoding: 8bit\r\n"
+	"\r\n"
+	"\xb8\xf7\xce\xbb\xcd\xac\xca\xc2\r\n"
+	"> \xd2\xfd\xd3\xc3\r\n";
+
+static void
+test_reply(void)
+{
+	static const char *const own[] = { "demo@postie.example",
+					   "me@other.example" };
+	struct ui_draft_source src = {
+		gbk_msg, sizeof(gbk_msg) - 1, assumed, own, 2, NULL
+	};
+	struct ui_draft d;
+	struct perr e = PERR_INIT;
+
+	ui_draft_init(&d);
+	ok(ui_draft_from_message(&d, UI_DRAFT_REPLY, &src, &e) == 0, "reply");
+	is_str(d.to.text.data, "李娜 <lina@163.com>", "reply goes to From");
+	is_str(d.cc.text.data, "", "no Cc on a plain reply");
+	is_str(d.subject.text.data, "Re: 项目评审",
+	       "回复: is taken as a reply prefix; GBK subject decoded");
+	is_str(d.in_reply_to, "<gbk1@163.com>", "In-Reply-To");
+	is_str(d.references, "<root@163.com> <gbk1@163.com>", "References");
+	like(d.body.data, "On Wed, 14 Oct 2026 10:00:00 +0800, 李娜 wrote:\n",
+	     "the attribution line");
+	like(d.body.data, "\n> 各位同事\n", "the GBK text quoted, decoded");
+	like(d.body.data, "\n>> 引用\n", "a quoted line quoted again");
+	ui_draft_release(&d);
+
+	ui_draft_init(&d);
+	ok(ui_draft_from_message(&d, UI_DRAFT_REPLY_ALL, &src, &e) == 0,
+	   "reply to all");
+	is_str(d.to.text.data, "李娜 <lina@163.com>, 王五 <wang@qq.com>",
+	       "To: the sender and the other recipients, not oneself");
+	is_str(d.cc.text.data, "other@126.com",
+	       "Cc: one's own address (any case) and a repeat are dropped");
+	ui_draft_release(&d);
+
+	ui_draft_init(&d);
+	ok(ui_draft_from_message(&d, UI_DRAFT_REPLY_LIST, &src, &e) < 0,
+	   "reply to the list without List-Post fails");
+	like(e.msg, "List-Post", "and says why");
+	ui_draft_release(&d);
+
+	src.attribution = "%n <%a> schrieb am %d:";
+	ui_draft_init(&d);
+	ok(ui_draft_from_message(&d, UI_DRAFT_REPLY, &src, &e) == 0,
+	   "reply with an attribution of one's own");
+	like(d.body.data, "李娜 <lina@163.com> schrieb am Wed, 14 Oct",
+	     "the attribution format is used");
+	ui_draft_release(&d);
+}
+
+static void
+test_reply_to_and_list(void)
+{
+	static const char msg[] =
+		"From: Alice <alice@example.org>\n"
+		"Reply-To: \"Alice, at home\" <alice@home.example>\n"
+		"To: dev@lists.example\n"
+		"List-Post: <mailto:dev@lists.example?subject=x>\n"
+		"Subject: Re: [dev] Re: build\n"
+		"Content-Type: text/html; charset=utf-8\n"
+		"\n"
+		"<p>Hello <b>there</b></p>\n";
+	struct ui_draft_source src = { msg, sizeof(msg) - 1, NULL, NULL, 0,
+				       NULL };
+	struct ui_draft d;
+	struct perr e = PERR_INIT;
+
+	ui_draft_init(&d);
+	ok(ui_draft_from_message(&d, UI_DRAFT_REPLY, &src, &e) == 0, "reply");
+	is_str(d.to.text.data, "\"Alice, at home\" <alice@home.example>",
+	       "Reply-To wins; a name with a comma is quoted");
+	is_str(d.subject.text.data, "Re: [dev] build",
+	       "the prefixes after a list tag go");
+	like(d.body.data, "> Hello there", "an HTML-only message quoted as "
+	     "text");
+	ok(!d.in_reply_to, "no Message-ID: no In-Reply-To");
+	char **names, **addrs;
+	is_int(ui_draft_split_addrs("To", d.to.text.data, &names, &addrs, &e),
+	       1, "the quoted name splits as one address");
+	is_str(names[0], "Alice, at home", "its name");
+	is_str(addrs[0], "alice@home.example", "its address");
+	mime_strv_free(names);
+	mime_strv_free(addrs);
+	ui_draft_release(&d);
+
+	ui_draft_init(&d);
+	ok(ui_draft_from_message(&d, UI_DRAFT_REPLY_LIST, &src, &e) == 0,
+	   "reply to the list");
+	is_str(d.to.text.data, "dev@lists.example", "to the List-Post address");
+	ui_draft_release(&d);
+
+	ui_draft_init(&d);
+	ok(ui_draft_from_message(&d, UI_DRAFT_FORWARD, &src, &e) == 0,
+	   "forward");
+	is_str(d.subject.text.data, "Fwd: [dev] build", "Fwd: subject");
+	like(d.body.data, "---------- Forwarded message ----------\n"
+	     "From: Alice <alice@example.org>\n", "the forward heading");
+	like(d.body.data, "Hello there", "and the text");
+	is_str(d.to.text.data, "", "no recipient yet");
+	ui_draft_release(&d);
+
+	ui_draft_init(&d);
+	ok(ui_draft_from_message(&d, UI_DRAFT_FORWARD_ATTACH, &src, &e) == 0,
+	   "forward as an attachment");
+	ok(d.natt == 1 && strcmp(d.att[0].type, "message/rfc822") == 0,
+	   "one message/rfc822 attachment");
+	ok(d.natt == 1 && d.att[0].data.len == sizeof(msg) - 1 &&
+	   memcmp(d.att[0].data.data, msg, sizeof(msg) - 1) == 0,
+	   "holding the message exactly");
+	ok(d.natt == 1 && strstr(d.att[0].name, ".eml") != NULL,
+	   "named .eml");
+	ok(d.body.len == 0, "no text");
+	ui_draft_release(&d);
+
+	ui_draft_init(&d);
+	ok(ui_draft_from_message(&d, UI_DRAFT_EDIT_AS_NEW, &src, &e) == 0,
+	   "edit as new");
+	is_str(d.to.text.data, "dev@lists.example", "its recipients");
+	is_str(d.subject.text.data, "Re: [dev] Re: build",
+	       "its subject unchanged");
+	like(d.body.data, "Hello there", "its text, not quoted");
+	ui_draft_release(&d);
+}
+
+static void
+test_split(void)
+{
+	char **names, **addrs;
+	struct perr e = PERR_INIT;
+
+	is_int(ui_draft_split_addrs("To", "张三 <zhang@qq.com>, b@c.d,",
+				    &names, &addrs, &e),
+	       2, "two addresses, a trailing comma ignored");
+	is_str(names[0], "张三", "a CJK name");
+	is_str(addrs[1], "b@c.d", "a bare address");
+	is_str(names[1], "", "with no name");
+	mime_strv_free(names);
+	mime_strv_free(addrs);
+	is_int(ui_draft_split_addrs("Cc", "ok@x.y, not an address", &names,
+				    &addrs, &e),
+	       -1, "a bad address fails");
+	like(e.msg, "Cc: bad address", "naming the field");
+	is_int(ui_draft_split_addrs("To", "", &names, &addrs, &e), 0,
+	       "an empty field has none");
+	mime_strv_free(names);
+	mime_strv_free(addrs);
+}
+
+static void
+test_file(void)
+{
+	struct ui_draft d, back;
+	struct buf b = BUF_INIT;
+	struct perr e = PERR_INIT;
+	char *acct = NULL;
+
+	ui_draft_init(&d);
+	ui_lineed_set(&d.to, "张三 <zhang@qq.com>");
+	ui_lineed_set(&d.subject, "测试");
+	d.in_reply_to = xstrdup("<a@b>");
+	d.is_reply = true;
+	d.reply_folder = xstrdup("INBOX");
+	d.reply_uid = 42;
+	buf_addstr(&d.body, "正文\n\nFrom: not a header\n");
+	ui_draft_format(&d, "qq", &b);
+	ui_draft_init(&back);
+	ok(ui_draft_parse(&back, b.data, b.len, &acct, &e) == 0,
+	   "the draft file reads back");
+	is_str(acct, "qq", "its account");
+	is_str(back.to.text.data, "张三 <zhang@qq.com>", "To");
+	is_str(back.subject.text.data, "测试", "Subject");
+	is_str(back.in_reply_to, "<a@b>", "In-Reply-To");
+	ok(back.is_reply && back.reply_uid == 42 &&
+	   strcmp(back.reply_folder, "INBOX") == 0, "the message answered");
+	is_str(back.body.data, "正文\n\nFrom: not a header\n",
+	       "the body, header-like lines and all");
+	free(acct);
+	ui_draft_release(&back);
+	ui_draft_init(&back);
+	ok(ui_draft_parse(&back, "hello world\n\nx", 14, &acct, &e) < 0,
+	   "a file that is not a draft is refused");
+	like(e.msg, "not a postie draft", "and said so");
+	ui_draft_release(&back);
+	ui_draft_release(&d);
+	buf_release(&b);
+}
+
+int
+main(void)
+{
+	test_lineed();
+	test_texted();
+	test_reply();
+	test_reply_to_and_list();
+	test_split();
+	test_file();
+	return done_testing();
+}
