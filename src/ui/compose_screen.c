@@ -77,6 +77,7 @@ struct ui_composer {
 	size_t te_top;
 	enum cask ask;
 	char *question;         /* the words of ask, on the bottom line */
+	char *note;             /* shown under the fields while open */
 	size_t att_sel;
 	bool preview;
 	struct ui_pager pv;
@@ -196,6 +197,8 @@ close_composer(struct screen *s, bool remove_draft)
 	ui_draft_init(&c->d);
 	ui_texted_release(&c->te);
 	ui_pager_release(&c->pv);
+	free(c->note);
+	c->note = NULL;
 	c->open = false;
 	c->field = CF_NONE;
 	c->preview = false;
@@ -334,8 +337,9 @@ scr_compose_new(struct screen *s, const char *url)
 					   i < MIME_MAILTO_IGNORED_MAX; i++)
 				buf_addf(&ig, "%s%s", i ? ", " : "",
 					 mt.ignored[i]);
-			scr_say(s, false, "from the link, not taken: %s",
-				ig.data);
+			free(c->note);
+			c->note = xstrfmt("Not taken from the link: %s",
+					  ig.data);
 			buf_release(&ig);
 		}
 		mime_mailto_release(&mt);
@@ -1094,6 +1098,7 @@ scr_compose_free(struct screen *s)
 	free(c->waiting);
 	free(c->held);
 	free(c->question);
+	free(c->note);
 	for (size_t i = 0; i < c->nrecover; i++)
 		free(c->recover[i]);
 	free(c->recover);
@@ -1592,6 +1597,11 @@ scr_compose_draw(struct screen *s)
 			    c->field == CF_SUBJECT)) >= 0)
 		cy = 5, cx = x;
 	int y = 6;
+	if (c->note) {
+		put_fit(y, 0, c->note, strlen(c->note), s->cols,
+			COLOR_PAIR(PAIR_ERR));
+		y++;
+	}
 	for (size_t i = 0; i < c->d.natt && y < s->rows - 3; i++, y++) {
 		struct buf b = BUF_INIT;
 		buf_addf(&b, "%s %zu ", i == c->att_sel ? ">" : " ", i + 1);
