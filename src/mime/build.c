@@ -490,9 +490,48 @@ filename_params(struct params *p, const char *s, size_t n)
 	buf_release(&pct);
 }
 
+/* How (p, len) may go unencoded: 7 (ASCII), 8 (with 8-bit bytes) or 0
+ * (not at all: a NUL, a bare CR or a line over 998 octets). */
+static int
+body_class(const char *p, size_t len)
+{
+	size_t col = 0;
+	int cls = 7;
+
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)p[i];
+		if (c == 0 ||
+		    (c == '\r' && (i + 1 >= len || p[i + 1] != '\n')))
+			return 0;
+		if (c >= 0x80)
+			cls = 8;
+		if (c == '\n') {
+			col = 0;
+			continue;
+		}
+		if (c != '\r' && ++col > 998)
+			return 0;
+	}
+	return cls;
+}
+
+/* Append (p, len) with every line ending in CRLF. */
+static void
+put_crlf(struct buf *out, const char *p, size_t len)
+{
+	for (size_t i = 0; i < len; i++) {
+		if (p[i] == '\n' && (i == 0 || p[i - 1] != '\r'))
+			buf_addch(out, '\r');
+		buf_addch(out, p[i]);
+	}
+	if (len && p[len - 1] != '\n')
+		buf_add(out, "\r\n", 2);
+}
+
 static int
 put_file(struct buf *out, const char *boundary,
-	 const struct mime_draft_file *fl, size_t idx, struct perr *e)
+	 const struct mime_draft_file *fl, size_t idx, bool eightbit,
+	 struct perr *e)
 {
 	const char *fname = fl->filename ? fl->filename : "";
 	size_t fn = strlen(fname);
@@ -534,8 +573,21 @@ put_file(struct buf *out, const char *boundary,
 	buf_addf(out, "--%s\r\n", boundary);
 	put_params(out, "Content-Type", type, &ct);
 	put_params(out, "Content-Disposition", "attachment", &cd);
-	buf_addstr(out, "Content-Transfer-Encoding: base64\r\n\r\n");
-	b64_lines(out, fl->data, fl->len);
+	/* RFC 2046 5.2.1: a message/rfc822 body is 7bit, 8bit or binary,
+	 * never base64 or quoted-printable. A message that is neither 7bit
+	 * nor allowed as 8bit (no 8BITMIME) goes in base64 all the same:
+	 * readers take it, and changing its bytes would break signatures. */
+	int cls = ascii_strcasecmp(type, "message/rfc822") == 0 && fl->len
+			  ? body_class(fl->data, fl->len)
+			  : 0;
+	if (cls == 7 || (cls == 8 && eightbit)) {
+		buf_addf(out, "Content-Transfer-Encoding: %dbit\r\n\r\n",
+			 cls);
+		put_crlf(out, fl->data, fl->len);
+	} else {
+		buf_addstr(out, "Content-Transfer-Encoding: base64\r\n\r\n");
+		b64_lines(out, fl->data, fl->len);
+	}
 	params_release(&ct);
 	params_release(&cd);
 	return 0;
@@ -664,7 +716,8 @@ mime_draft_build(const struct mime_draft *d, struct buf *out,
 	buf_add(out, body.data, body.len);
 	for (size_t i = 0; i < d->nfiles; i++) {
 		buf_add(out, "\r\n", 2);
-		if (put_file(out, boundary.data, &d->files[i], i, e) < 0)
+		if (put_file(out, boundary.data, &d->files[i], i, d->eightbit,
+			     e) < 0)
 			goto out;
 	}
 	buf_addf(out, "\r\n--%s--\r\n", boundary.data);

@@ -237,6 +237,31 @@ test_reply_to_and_list(void)
 	ok(d.natt == 1 && strstr(d.att[0].name, ".eml") != NULL,
 	   "named .eml");
 	ok(d.body.len == 0, "no text");
+	{
+		/* RFC 2046 5.2.1: the forwarded message goes as it is */
+		static const unsigned char rnd[32] = { 1, 2, 3 };
+		struct mime_draft_addr from = { "Me", "me@example.org" };
+		struct mime_draft_addr to = { NULL, "you@example.org" };
+		struct mime_draft_file file = {
+			d.att[0].name, d.att[0].data.data, d.att[0].data.len,
+			d.att[0].type
+		};
+		struct mime_draft md = {
+			.from = from, .to = &to, .nto = 1, .subject = "Fwd",
+			.body = "see below\n", .body_len = 10,
+			.files = &file, .nfiles = 1, .date = 1790000000,
+			.random = rnd, .random_len = sizeof(rnd),
+		};
+		struct buf out = BUF_INIT;
+		ok(mime_draft_build(&md, &out, &e) == 0, "built");
+		like(out.data, "Content-Type: message/rfc822",
+		     "the part is message/rfc822");
+		like(out.data, "Content-Transfer-Encoding: 7bit\r\n\r\n"
+		     "From: Alice <alice@example.org>\r\n",
+		     "7bit, the message itself with CRLF line ends, not "
+		     "base64");
+		buf_release(&out);
+	}
 	ui_draft_release(&d);
 
 	ui_draft_init(&d);
