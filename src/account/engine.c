@@ -378,8 +378,16 @@ eng_idle_wait(struct acct_worker *w, void *state, int64_t deadline_ms,
 
 	if (g->a->receive.proto != CFG_PROTO_IMAP)
 		return 0;
-	if (imap_login(w, g, e) < 0)
-		return acct_cancelled(w) ? 0 : -1;
+	if (imap_login(w, g, e) < 0) {
+		/* A request posted while logging in to idle pokes the
+		 * cancel fd: that is no connection failure, the request
+		 * runs next (and logs in again). */
+		if (acct_cancelled(w) || e->kind == PERR_CANCELLED) {
+			perr_clear(e);
+			return 0;
+		}
+		return -1;
+	}
 	if (!(g->s.caps & IMAP_CAP(IDLE)))
 		return 0; /* nothing to wait on: the poll timer does the work */
 	if (!g->inbox_selected || g->s.state != IMAP_SS_SELECTED) {

@@ -88,6 +88,12 @@ struct ui_composer {
 	size_t nsends, sends_cap;
 	unsigned *waiting;      /* per account: messages in the outbox */
 	unsigned *held;         /* of those, held until the user acts */
+	/* a reply or forward waiting for its message to be downloaded */
+	bool pending;
+	enum ui_draft_mode pend_mode;
+	size_t pend_acc;
+	int64_t pend_fid;
+	uint32_t pend_uid;
 	/* drafts a crash left, offered at start */
 	char **recover;
 	size_t nrecover;
@@ -347,13 +353,11 @@ scr_compose_new(struct screen *s, const char *url)
 	open_composer(s);
 }
 
-/* The raw message under the cursor (or in the viewer), into raw. */
-static bool
-current_message(struct screen *s, struct buf *raw, uint32_t *uid)
+/* The message under the cursor (or in the viewer): its UID, or 0. */
+static uint32_t
+current_uid(struct screen *s)
 {
-	struct acct *a = &s->acc[s->cur_acc];
 	const struct store_summary *m = NULL;
-	struct perr e = PERR_INIT;
 
 	if (s->view == VIEW_PAGER) {
 		for (size_t i = 0; i < s->sum.n; i++)
@@ -362,37 +366,55 @@ current_message(struct screen *s, struct buf *raw, uint32_t *uid)
 	} else {
 		m = scr_at(s, s->cursor);
 	}
-	if (!m || !a->st) {
+	return m ? m->uid : 0;
+}
+
+/* The raw message uid of the open folder into raw. A message not yet
+ * downloaded is asked of the worker, and the composer opens when it
+ * comes (scr_compose_event). */
+static bool
+message_raw(struct screen *s, uint32_t uid, enum ui_draft_mode mode,
+	    struct buf *raw)
+{
+	struct acct *a = &s->acc[s->cur_acc];
+	struct perr e = PERR_INIT;
+
+	if (!uid || !a->st) {
 		scr_say(s, true, "no message here");
 		return false;
 	}
-	int got = store_body_get(a->st, s->cur_fid, m->uid, raw, &e);
+	int got = store_body_get(a->st, s->cur_fid, uid, raw, &e);
 	if (got < 0) {
 		scr_say(s, true, "cannot read the message: %s", e.msg);
 		return false;
 	}
 	if (got == 0) {
-		scr_fetch_body(s, m->uid);
-		scr_say(s, true, "the message is being downloaded; try again "
-			"in a moment");
+		struct ui_composer *c = cmp_of(s);
+		if (scr_fetch_body(s, uid)) {
+			c->pending = true;
+			c->pend_mode = mode;
+			c->pend_acc = s->cur_acc;
+			c->pend_fid = s->cur_fid;
+			c->pend_uid = uid;
+			scr_say(s, false, "downloading the message...");
+		}
 		return false;
 	}
-	*uid = m->uid;
 	return true;
 }
 
-void
-scr_compose_from(struct screen *s, enum ui_draft_mode mode)
+static void
+compose_from_uid(struct screen *s, enum ui_draft_mode mode, uint32_t uid)
 {
 	struct buf raw = BUF_INIT;
-	uint32_t uid = 0;
 	struct perr e = PERR_INIT;
 
-	if (busy(s) || !current_message(s, &raw, &uid)) {
+	if (busy(s) || !message_raw(s, uid, mode, &raw)) {
 		buf_release(&raw);
 		return;
 	}
 	struct ui_composer *c = cmp_of(s);
+	c->pending = false;
 	const char **own = xcalloc(s->nacc + 1, sizeof(*own));
 	for (size_t i = 0; i < s->nacc; i++)
 		own[i] = acc_cfg(s, i)->address;
@@ -422,6 +444,12 @@ scr_compose_from(struct screen *s, enum ui_draft_mode mode)
 		c->d.reply_uid = uid;
 	}
 	open_composer(s);
+}
+
+void
+scr_compose_from(struct screen *s, enum ui_draft_mode mode)
+{
+	compose_from_uid(s, mode, current_uid(s));
 }
 
 /* ---------------------------------------------------------------------
@@ -781,10 +809,22 @@ build(struct screen *s, struct buf *msg, char ***rcpt, size_t *nrcpt,
 		perr_set(e, PERR_LOCAL, "no random bytes for the Message-ID");
 		goto out;
 	}
+	/* A forwarded message with 8-bit text can only go as it is (RFC
+	 * 2046 5.2.1) in an 8bit part: the SMTP client asks for
+	 * BODY=8BITMIME, which every server of today takes. */
+	bool eightbit = false;
+	for (size_t i = 0; i < c->d.natt; i++) {
+		const struct ui_attach *at = &c->d.att[i];
+		if (!at->path && strcmp(at->type, "message/rfc822") == 0)
+			for (size_t k = 0; k < at->data.len && !eightbit; k++)
+				eightbit = (unsigned char)at->data.data[k] >=
+					   0x80;
+	}
 	time_t now = time(NULL);
 	struct tm tm;
 	localtime_r(&now, &tm);
 	struct mime_draft md = {
+		.eightbit = eightbit,
 		.from = { ca->real_name, ca->address },
 		.to = to.v, .nto = to.n,
 		.cc = cc.v, .ncc = cc.n,
@@ -1004,6 +1044,14 @@ scr_compose_event(struct screen *s, size_t acc, const struct acct_event *ev)
 			(unsigned long long)ev->n1 + 1,
 			(unsigned long long)ev->n2);
 		return true;
+	}
+	if (c && c->pending && ev->kind == ACCT_EV_BODY &&
+	    acc == c->pend_acc && (uint32_t)ev->n1 == c->pend_uid &&
+	    s->cur_acc == c->pend_acc && s->cur_fid == c->pend_fid) {
+		/* the message to answer came: the viewer may want it too */
+		c->pending = false;
+		compose_from_uid(s, c->pend_mode, c->pend_uid);
+		return false;
 	}
 	if (!c || !acct_ev_is_terminal(ev->kind))
 		return false;
