@@ -1561,12 +1561,12 @@ draw_field(struct screen *s, int y, const char *label,
 		skip = cur - (size_t)w + 2;
 	size_t off = 0, cells = 0;
 	while (off < le->text.len && cells < skip) {
-		uint32_t cp;
+		uint32_t cp = 0xfffd;
 		size_t k = utf8_decode(le->text.data + off,
 				       le->text.len - off, &cp);
 		if (!k)
-			k = 1;
-		int cw = k ? ui_cp_width(cp) : 1;
+			k = 1; /* shown as U+FFFD, one cell */
+		int cw = ui_cp_width(cp);
 		cells += cw > 0 ? (size_t)cw : 0;
 		off += k;
 	}
