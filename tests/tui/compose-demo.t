@@ -110,6 +110,22 @@ tui_keys q
 ok "q asks before aborting" tui_wait "abort this message?"
 tui_keys y
 ok "aborted, kept with the postponed ones" tui_wait "message not sent; kept"
+
+# reply to the list without a List-Post address; edit as new in Sent
+tui_keys g L
+ok "L without List-Post says why" tui_wait "has no List-Post address"
+tui_keys e
+ok "e outside Sent and Drafts says where it works" \
+	tui_wait "e edits as new in Sent and Drafts"
+tui_keys c Sent Enter
+ok "the Sent folder" tui_wait "postie: demo | Sent"
+tui_keys g e
+ok "e in Sent: edit as new" tui_wait "(account demo)"
+ok "with the message's recipient" tui_wait "To:       lina@163.com"
+ok "its subject as it was, no Re: added" \
+	tui_wait "Subject:  回复：关于下周项目评审的安排"
+tui_keys q y
+ok "aborted" tui_wait "message not sent; kept"
 tui_keys q y
 ok "q quits" tui_wait "postie exited: 0"
 tui_stop
