@@ -894,6 +894,61 @@ test_offline_fail_fast(void)
 	free(s);
 }
 
+/* Sending goes over its own SMTP session: ACCT_REQ_SEND runs while the
+ * receiving side is offline, without a connect, and its failure is not
+ * taken for the receiving connection's. */
+static void
+test_send_own_connection(void)
+{
+	struct perr e = PERR_INIT;
+	struct acct_hub *hub = acct_hub_new(0, &e);
+	struct fake *f = fake_new();
+	f->connect_fail = 1;
+	f->connect_err = PERR_AUTH;
+	struct acct_worker *w = start(hub, &conn_engine, f, 0, 0);
+	struct seen *s = calloc(1, sizeof(*s));
+	uint64_t id = 0;
+
+	ok(collect_until(hub, s, 2000, has_kind, ACCT_EV_DISCONNECTED),
+	   "send: the receiving side is offline (login refused)");
+	struct job *j = job_new();
+	j->result = ACCT_ERROR;
+	j->err = PERR_CONN;
+	acct_post(w, ACCT_REQ_SEND, NULL, j, job_free, &id, &e);
+	ok(collect_until(hub, s, 2000, has_terminal, id) &&
+		   s->last[id] == ACCT_EV_FAILED,
+	   "send while offline runs and answers FAILED with its own error");
+	pthread_mutex_lock(&f->mu);
+	int n = f->nconnect, ran = f->nran;
+	pthread_mutex_unlock(&f->mu);
+	is_int(ran, 1, "the engine ran the send");
+	is_int(n, 1, "without connecting the receiving side");
+	is_int(count_kind(s, ACCT_EV_RECONNECTING), 0,
+	       "its connection error starts no reconnect");
+	id = 0;
+	acct_post(w, ACCT_REQ_SYNC, NULL, NULL, NULL, &id, &e);
+	ok(collect_until(hub, s, 2000, has_terminal, id) &&
+		   s->last[id] == ACCT_EV_DONE,
+	   "sync now connects (the second login works)");
+	int disc = count_kind(s, ACCT_EV_DISCONNECTED);
+	j = job_new();
+	j->result = ACCT_ERROR;
+	j->err = PERR_CONN;
+	acct_post(w, ACCT_REQ_SEND, NULL, j, job_free, &id, &e);
+	ok(collect_until(hub, s, 2000, has_terminal, id) &&
+		   s->last[id] == ACCT_EV_FAILED,
+	   "a send that cannot reach its server fails");
+	is_int(count_kind(s, ACCT_EV_DISCONNECTED), disc,
+	       "and the online account stays connected");
+	stop(w);
+	seen_release(s);
+	acct_event_free_list(acct_hub_drain(hub));
+	acct_hub_free(hub);
+	is_int(atomic_load(&payloads_live), 0, "every payload freed");
+	free(f);
+	free(s);
+}
+
 static void
 test_quit_pending(void)
 {
@@ -1347,6 +1402,7 @@ main(void)
 	test_backoff();
 	test_auth_not_retried();
 	test_offline_fail_fast();
+	test_send_own_connection();
 	test_quit_pending();
 	test_stop_deadline();
 	test_folder_changed_merged();
