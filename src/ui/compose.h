@@ -193,6 +193,9 @@ void scr_compose_bar(struct screen *s, struct buf *b);
  * and the outbox's progress. Returns true when it was the composer's. */
 bool scr_compose_event(struct screen *s, size_t acc,
 		       const struct acct_event *ev);
+/* The keys stopped for a moment: write the draft file if typing
+ * changed it since. */
+void scr_compose_idle(struct screen *s);
 void scr_compose_free(struct screen *s);
 
 #endif

@@ -78,6 +78,8 @@ struct ui_composer {
 	enum cask ask;
 	char *question;         /* the words of ask, on the bottom line */
 	char *note;             /* shown under the fields while open */
+	bool dirty;             /* typed since the draft file was written */
+	int64_t saved_at;       /* time_mono_ms of that write */
 	size_t att_sel;
 	bool preview;
 	struct ui_pager pv;
@@ -184,6 +186,28 @@ save_draft(struct screen *s)
 	if (file_write_atomic(c->draft_path, b.data, b.len, 0600, &e) < 0)
 		scr_say(s, true, "cannot write the draft: %s", e.msg);
 	buf_release(&b);
+	c->dirty = false;
+	c->saved_at = time_mono_ms();
+}
+
+/* After a typed character: the draft file is written at most once a
+ * second while typing goes on (each write is an fsync), and when the
+ * keys stop (scr_compose_idle); a crash loses at most that second. */
+static void
+soon_save(struct screen *s)
+{
+	struct ui_composer *c = s->cmp;
+
+	c->dirty = true;
+	if (time_mono_ms() - c->saved_at >= 1000)
+		save_draft(s);
+}
+
+void
+scr_compose_idle(struct screen *s)
+{
+	if (s->cmp && s->cmp->open && s->cmp->dirty)
+		save_draft(s);
 }
 
 static void
@@ -1254,9 +1278,12 @@ line_key(struct screen *s, int type, wint_t ch)
 		return;
 	}
 	if (type == OK && (ch == 27 || ch == 7)) { /* Esc, Ctrl-G */
-		if (c->field != CF_ATTACH)
-			ui_lineed_set(le, c->saved.text.data);
+		enum cfield f = c->field;
 		c->field = CF_NONE;
+		if (f != CF_ATTACH) {
+			ui_lineed_set(le, c->saved.text.data);
+			save_draft(s);
+		}
 		return;
 	}
 	if (type == KEY_CODE_YES) {
@@ -1286,6 +1313,8 @@ line_key(struct screen *s, int type, wint_t ch)
 		ui_lineed_insert(le, (uint32_t)ch);
 		break;
 	}
+	if (c->field != CF_ATTACH)
+		soon_save(s);
 }
 
 static void
@@ -1319,7 +1348,7 @@ body_key(struct screen *s, int type, wint_t ch)
 		case KEY_DC: ui_texted_op(te, UI_TE_DELETE); break;
 		default: return;
 		}
-		save_draft(s);
+		soon_save(s);
 		return;
 	}
 	switch (ch) {
@@ -1333,7 +1362,7 @@ body_key(struct screen *s, int type, wint_t ch)
 			return;
 		break;
 	}
-	save_draft(s);
+	soon_save(s);
 }
 
 static void

@@ -551,6 +551,7 @@ cb_timeout(void *arg)
 {
 	scr_notify_tick(arg);
 	view_reap(arg);
+	scr_compose_idle(arg);
 	check_signal(arg);
 }
 

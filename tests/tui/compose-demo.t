@@ -129,6 +129,8 @@ ok "aborted" tui_wait "message not sent; kept"
 tui_keys q y
 ok "q quits" tui_wait "postie exited: 0"
 tui_stop
+# a tmux server of its own: the last one may still be going away
+TUI_SOCK=postie-test-$$-1
 
 export EDITOR="$ED"
 tui_start 120 40 -F "$D/postierc"
@@ -171,6 +173,8 @@ ok "postie runs" test -n "$pid"
 kill -9 "$pid"
 ok "killed" tui_wait "postie exited: 137"
 tui_stop
+# a tmux server of its own: the last one may still be going away
+TUI_SOCK=postie-test-$$-2
 tui_start 120 40 -F "$D/postierc"
 ok "at the next start the draft is offered" \
 	tui_wait "1 unsent draft from "
@@ -182,6 +186,8 @@ ok "and its text" tui_wait "编辑器写的正文"
 tui_keys q y q y
 ok "quit" tui_wait "postie exited: 0"
 tui_stop
+# a tmux server of its own: the last one may still be going away
+TUI_SOCK=postie-test-$$-3
 
 # hostile-46: a mailto: link on the command line
 tui_start 120 40 -F "$D/postierc" \
@@ -198,6 +204,8 @@ ok "what was not taken is said" \
 tui_keys q y q y
 ok "quit" tui_wait "postie exited: 0"
 tui_stop
+# a tmux server of its own: the last one may still be going away
+TUI_SOCK=postie-test-$$-4
 
 "$POSTIE" -F "$D/postierc" 'mailto:bob@lab.test?subject=a%0D%0ABcc:%20evil@x' \
 	>"$TEST_TMP/out" 2>&1
