@@ -96,6 +96,8 @@ void net_close(struct net_conn *c);
 
 /* Settings that may change during a session. */
 void net_set_io_timeout(struct net_conn *c, int ms);
+/* The io timeout in force, in ms. */
+int net_io_timeout(const struct net_conn *c);
 /* Every wait after this fails with PERR_CONN "timed out" once ms have
  * passed from now; ms <= 0 removes the deadline. */
 void net_set_deadline(struct net_conn *c, int ms);

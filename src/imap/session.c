@@ -620,10 +620,11 @@ imap_session_idle(struct imap_session *s, int wait_ms, imap_fetch_fn fn,
 	char tag[IMAP_TAG_SIZE];
 	struct imap_resp r;
 	struct buf line = BUF_INIT;
-	int changed = 0, rc = -1;
+	int changed = 0, rc = -1, io_ms = 0;
 
 	if (!s->conn || s->state != IMAP_SS_SELECTED)
 		return perr_set(e, PERR_CONN, "no folder is open");
+	io_ms = net_io_timeout(s->conn);
 	if (!(s->caps & IMAP_CAP(IDLE)))
 		return perr_set(e, PERR_REJECTED, "server has no IDLE");
 	imap_tag_next(&s->tags, tag);
@@ -651,6 +652,11 @@ imap_session_idle(struct imap_session *s, int wait_ms, imap_fetch_fn fn,
 		changed |= is_change(&r);
 	}
 	int64_t end = time_mono_ms() + wait_ms;
+	/* A quiet server is what IDLE waits for: the io timeout, meant for
+	 * a server that stops half-way through a reply, would end the wait
+	 * long before the deadline. The deadline bounds it instead. */
+	io_ms = net_io_timeout(s->conn);
+	net_set_io_timeout(s->conn, wait_ms + 1000);
 	net_set_deadline(s->conn, wait_ms);
 	while (!changed) {
 		struct perr why = PERR_INIT;
@@ -680,6 +686,7 @@ imap_session_idle(struct imap_session *s, int wait_ms, imap_fetch_fn fn,
 			break;
 		changed |= is_change(&r);
 	}
+	net_set_io_timeout(s->conn, io_ms);
 	net_set_deadline(s->conn, 0);
 	trace("DONE", 4, true);
 	if (net_write(s->conn, "DONE\r\n", 6, e) < 0 ||
@@ -704,6 +711,7 @@ imap_session_idle(struct imap_session *s, int wait_ms, imap_fetch_fn fn,
 		changed |= is_change(&r);
 	}
 tagged:
+	net_set_io_timeout(s->conn, io_ms);
 	net_set_deadline(s->conn, 0);
 	if (strcmp(r.tag, tag) != 0) {
 		set_state(s, IMAP_SS_DISCONNECTED);
@@ -719,8 +727,10 @@ tagged:
 	}
 	rc = changed;
 out:
-	if (s->conn)
+	if (s->conn) {
+		net_set_io_timeout(s->conn, io_ms);
 		net_set_deadline(s->conn, 0);
+	}
 	imap_resp_release(&r);
 	return rc;
 }

@@ -60,6 +60,12 @@ net_set_io_timeout(struct net_conn *c, int ms)
 	c->io_timeout_ms = ms > 0 ? ms : 60000;
 }
 
+int
+net_io_timeout(const struct net_conn *c)
+{
+	return c->io_timeout_ms;
+}
+
 void
 net_set_deadline(struct net_conn *c, int ms)
 {

@@ -146,6 +146,49 @@ idle_script(const char *tail, size_t chunk, int want_rc, const char *name,
 	buf_release(&in);
 }
 
+/* A quiet IDLE times out, sends DONE and reads the reply, which a
+ * server process sends only later. io_ms is the connection's io timeout:
+ * one shorter than the IDLE's wait must not end it early. */
+static void
+quiet_idle(int io_ms, int wait_ms, const char *name)
+{
+	int sv[2];
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) < 0) {
+		ok(0, "socketpair");
+		return;
+	}
+	if (write(sv[1], idle_open, strlen(idle_open)) < 0 ||
+	    write(sv[1], "+ idling\r\n", 10) < 0)
+		ok(0, "write script");
+	pid_t pid = fork();
+	if (pid == 0) {
+		usleep((useconds_t)(wait_ms + 50) * 1000);
+		if (write(sv[1], "A4 OK IDLE terminated\r\n", 23) < 0)
+			_exit(1);
+		_exit(0);
+	}
+	struct net_params np = { .host = "h", .cancel_fd = -1,
+				 .io_timeout_ms = io_ms };
+	struct imap_session s;
+	struct perr e = PERR_INIT;
+	int64_t t0 = time_mono_ms();
+	int rc = idle_run(net_conn_from_fd_take(sv[0], &np), wait_ms, &s, &e);
+	int64_t dt = time_mono_ms() - t0;
+	waitpid(pid, NULL, 0);
+	is_int(rc, 0, "%s: quiet IDLE ends after its wait: %s", name, e.msg);
+	ok(dt >= wait_ms && dt < wait_ms + 4000, "%s: after %lld ms", name,
+	   (long long)dt);
+	char sent[512];
+	fcntl(sv[1], F_SETFL, O_NONBLOCK);
+	ssize_t n = read(sv[1], sent, sizeof(sent) - 1);
+	sent[n > 0 ? n : 0] = '\0';
+	like(sent, "A4 IDLE\r\nDONE\r\n", "%s: DONE was sent", name);
+	ok(s.state == IMAP_SS_SELECTED, "%s: the session is still usable",
+	   name);
+	imap_session_close(&s);
+	close(sv[1]);
+}
+
 static void
 check_idle(void)
 {
@@ -160,41 +203,8 @@ check_idle(void)
 			    "IDLE refused", "not now");
 	}
 
-	/* a quiet IDLE times out, sends DONE and reads the reply, which a
-	 * server process sends only later */
-	int sv[2];
-	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) < 0) {
-		ok(0, "socketpair");
-		return;
-	}
-	if (write(sv[1], idle_open, strlen(idle_open)) < 0 ||
-	    write(sv[1], "+ idling\r\n", 10) < 0)
-		ok(0, "write script");
-	pid_t pid = fork();
-	if (pid == 0) {
-		usleep(600 * 1000);
-		if (write(sv[1], "A4 OK IDLE terminated\r\n", 23) < 0)
-			_exit(1);
-		_exit(0);
-	}
-	struct net_params np = { .host = "h", .cancel_fd = -1,
-				 .io_timeout_ms = 5000 };
-	struct imap_session s;
-	struct perr e = PERR_INIT;
-	int64_t t0 = time_mono_ms();
-	int rc = idle_run(net_conn_from_fd_take(sv[0], &np), 200, &s, &e);
-	int64_t dt = time_mono_ms() - t0;
-	waitpid(pid, NULL, 0);
-	is_int(rc, 0, "quiet IDLE ends after its wait: %s", e.msg);
-	ok(dt >= 200 && dt < 4000, "after %lld ms", (long long)dt);
-	char sent[512];
-	fcntl(sv[1], F_SETFL, O_NONBLOCK);
-	ssize_t n = read(sv[1], sent, sizeof(sent) - 1);
-	sent[n > 0 ? n : 0] = '\0';
-	like(sent, "A4 IDLE\r\nDONE\r\n", "DONE was sent");
-	ok(s.state == IMAP_SS_SELECTED, "the session is still usable");
-	imap_session_close(&s);
-	close(sv[1]);
+	quiet_idle(5000, 200, "io timeout longer");
+	quiet_idle(100, 500, "io timeout shorter than the wait");
 }
 
 static const char good_server[] =
