@@ -330,6 +330,46 @@ run_search(struct acct_worker *w, struct sync_engine *g,
 	return ACCT_OK;
 }
 
+/* Flags of POP3 mail: POP3 has none on the server, so they are the
+ * local index's alone (the mail itself is in the account's own Maildir).
+ * No password and no connection are needed. */
+static enum acct_status
+run_local_flags(struct acct_worker *w, struct sync_engine *g,
+		const struct acct_request *req, struct perr *e)
+{
+	const struct acct_op *op = req->payload;
+	struct store_folder sf = { 0 };
+
+	if (!op || !op->n || !req->folder) {
+		perr_set(e, PERR_MESSAGE, "set flags: no messages given");
+		return ACCT_ERROR;
+	}
+	if (!g->store) {
+		struct store_open_info info;
+		g->store = store_open(g->cache_dir, STORE_WRITE, &info, e);
+		if (!g->store)
+			return ACCT_ERROR;
+		if (info.rebuilt)
+			log_warn("index rebuilt: %s", info.reason);
+	}
+	int found = store_folder_find(g->store, req->folder,
+				      strlen(req->folder), &sf, e);
+	if (found <= 0) {
+		if (found == 0)
+			perr_set(e, PERR_FOLDER, "no folder '%s' in the index",
+				 req->folder);
+		return ACCT_ERROR;
+	}
+	int rc = store_flags_update(g->store, sf.id, op->uids, op->n, op->set,
+				    op->clear, e);
+	store_folder_release(&sf);
+	if (rc < 0)
+		return ACCT_ERROR;
+	acct_emit(w, ACCT_EV_FOLDER_CHANGED, req->folder, op->n, 0, NULL,
+		  NULL);
+	return ACCT_OK;
+}
+
 static enum acct_status
 eng_handle(struct acct_worker *w, void *state, const struct acct_request *req,
 	   struct perr *e)
@@ -350,6 +390,9 @@ eng_handle(struct acct_worker *w, void *state, const struct acct_request *req,
 				       false, e);
 	if (is_op(req->kind) && g->a->receive.proto == CFG_PROTO_IMAP)
 		return run_op(w, g, req, e);
+	if (req->kind == ACCT_REQ_SET_FLAGS &&
+	    g->a->receive.proto == CFG_PROTO_POP3)
+		return run_local_flags(w, g, req, e);
 	perr_set(e, PERR_REJECTED, "the receiving engine cannot %s",
 		 acct_req_name(req->kind));
 	return ACCT_ERROR;
