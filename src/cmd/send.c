@@ -354,6 +354,7 @@ send_entry(struct flusher *f, struct outbox_entry *ent, int64_t now)
 	if (len)
 		munmap((void *)msg, len);
 	if (rc == 0) {
+		crashpoint("smtp.after-250");
 		log_info("outbox: message %s accepted for %zu of %zu "
 			 "recipients: %d %s", ent->id, r.accepted, ent->nrcpt,
 			 r.code, r.text ? r.text : "");

@@ -248,6 +248,7 @@ sent_copy_flush(const struct cfg_account *a, const struct outbox *ob,
 				failed = true;
 			goto fail;
 		}
+		crashpoint("sent.after-append");
 		if (unlink(mark) < 0 && errno != ENOENT)
 			log_warn("sent copy: cannot remove '%s': %s", mark,
 				 strerror(errno));

@@ -648,6 +648,7 @@ outbox_done(struct outbox *ob, struct outbox_entry *ent, struct perr *e)
 	}
 	if (fsync_parent(dst, e) < 0 || fsync_parent(ent->path, e) < 0)
 		goto out;
+	crashpoint("outbox.after-sent");
 	/* The message is in Sent; a crash here leaves an orphan side file,
 	 * which no listing shows (listings start from new/). */
 	if (unlink(mpath) < 0 && errno != ENOENT)
