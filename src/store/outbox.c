@@ -550,8 +550,11 @@ outbox_due(const struct outbox_entry *ent, int64_t now)
 	case OUTBOX_QUEUED:
 		return true;
 	case OUTBOX_RETRY:
-	case OUTBOX_UNKNOWN:
 		return now >= ent->next_try;
+	case OUTBOX_UNKNOWN:
+		/* It may have been delivered: sending it again by itself
+		 * would make a duplicate nobody asked for (hostile-48). */
+		return false;
 	default:
 		return false;
 	}
