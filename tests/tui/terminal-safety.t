@@ -13,7 +13,9 @@
 # save modes); no OSC, DCS, APC, PM or SOS, no C1 control, no bidi
 # control, none of the CSI sequences planted in the mail, and no
 # overstrike. The visible forms (^[, <U+202E>) must be there, which
-# shows the hostile text was drawn, not dropped.
+# shows the hostile text was drawn, not dropped. The same holds for a
+# server's text: an IMAP server's NO [ALERT] with OSC 52, CSI, C1 and
+# RLO is shown on the status line as text.
 
 . "$(dirname "$0")/../lib.sh"
 
@@ -64,12 +66,14 @@ for i, m in enumerate([m1, m2, m3], 1):
         f.write(m)
 PY
 
-# The driver: postie on a 120x40 pty; after each key, read until the
-# output has been quiet for a while; q y at the end, then wait for exit.
+# The driver: postie on a 120x40 pty; after each key (one character
+# each of KEYS), read until the output has been quiet for a while, then
+# wait for the exit.
+#	drive.py CAPTURE KEYS POSTIE ARGS...
 cat >"$TEST_TMP/drive.py" <<'PY'
 import fcntl, os, pty, select, struct, sys, termios, time
 
-cap_path, argv = sys.argv[1], sys.argv[2:]
+cap_path, keys, argv = sys.argv[1], sys.argv[2], sys.argv[3:]
 pid, fd = pty.fork()
 if pid == 0:
     fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
@@ -95,7 +99,7 @@ def drain(quiet, limit):
     return True
 
 drain(1.0, 10)
-for k in ["g", "\r", "q", "j", "\r", "q", "j", "\r", "q", "q", "y"]:
+for k in keys:
     os.write(fd, k.encode())
     if not drain(0.4, 5):
         break
@@ -164,7 +168,9 @@ for b in bad[:20]:
 PY
 
 CAP=$TEST_TMP/capture
-run=$(python3 "$TEST_TMP/drive.py" "$CAP" "$POSTIE" -F "$D/rc" 2>&1)
+# g Enter q j Enter q j Enter q: open each message; q y: quit
+run=$(python3 "$TEST_TMP/drive.py" "$CAP" "$(printf 'g\rqj\rqj\rqqy')" \
+	"$POSTIE" -F "$D/rc" 2>&1)
 is "$run" "exit 0" "postie ran on the pty and quit with q y"
 size=$(wc -c <"$CAP" | tr -d ' ')
 ok "the capture holds the screens ($size bytes)" test "$size" -gt 2000
@@ -192,5 +198,51 @@ is "$found" "" \
 	"hostile-42/43: the capture holds no escape sequence but curses' own"
 [ -n "$found" ] && diag "$found"
 unlike "$cap" "pwned-title$(printf '\007')" "no OSC title reaches the terminal"
+
+# Server text: an IMAP server refuses the login with an [ALERT] full of
+# escapes; the reason is shown on the status line.
+PROTO_DIR=$TESTS_DIR/proto
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
+	-keyout "$TEST_TMP/k.pem" -out "$TEST_TMP/c.pem" -days 3 \
+	-subj /CN=localhost -addext subjectAltName=DNS:localhost \
+	>/dev/null 2>&1 || bail "cannot make a certificate"
+cat >"$TEST_TMP/alert" <<'S'
+send * OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] scripted
+expect A1 LOGIN *
+raw 'A1 NO [ALERT] \x1b]52;c;QUFB\x07 refused \x1b[21t \u009b21t \u202e end\r\n'
+wait-close
+S
+python3 "$PROTO_DIR/scriptsrv.py" --script "$TEST_TMP/alert" \
+	--port-file "$TEST_TMP/port" --log "$TEST_TMP/srv.log" --implicit-tls \
+	--cert "$TEST_TMP/c.pem" --key "$TEST_TMP/k.pem" --conns 5 &
+srv=$!
+at_exit "kill $srv 2>/dev/null"
+i=0
+while [ ! -s "$TEST_TMP/port" ] && [ $i -lt 100 ]; do
+	sleep 0.05
+	i=$((i + 1))
+done
+fp=$(openssl x509 -in "$TEST_TMP/c.pem" -noout -fingerprint -sha256 |
+	sed 's/.*=//')
+cat >"$D/rc2" <<RC
+[account "a"]
+address = you@example.org
+receive = imaps://localhost:$(cat "$TEST_TMP/port")
+user = you
+password = pw
+tls-fingerprint = $fp
+RC
+chmod 600 "$D/rc2"
+rm -rf "$XDG_CACHE_HOME" "$XDG_DATA_HOME"
+run=$(python3 "$TEST_TMP/drive.py" "$CAP.2" qy "$POSTIE" -F "$D/rc2" 2>&1)
+is "$run" "exit 0" "server text: postie ran and quit"
+grep -q '^C: A1 LOGIN' "$TEST_TMP/srv.log"
+ok "server text: postie logged in to the scripted server" test $? -eq 0
+cap=$(tr -d '\000' <"$CAP.2")
+like "$cap" "NO: ^[]52;c;QUFB^G refused ^[[21t <U+009B>21t <U+202E> end" \
+	"hostile-14/42: the server's refusal is shown, as text"
+found=$(python3 "$TEST_TMP/scan.py" "$CAP.2")
+is "$found" "" "hostile-14/42: no escape from the server reaches the terminal"
+[ -n "$found" ] && diag "$found"
 
 done_testing
