@@ -84,8 +84,9 @@ in_outbox() {
 	grep -l "^Subject: $1" "$OB"/new/* 2>/dev/null | wc -l | tr -d ' '
 }
 send_killed() {
-	echo "body of $2" | POSTIE_CRASHPOINT=$1 "$POSTIE" -F "$TEST_TMP/rc" \
-		send -s "$2" bob@lab.test >"$TEST_TMP/out" 2>&1
+	# in a subshell, whose report of the kill goes to the file too
+	(echo "body of $2" | POSTIE_CRASHPOINT=$1 "$POSTIE" -F "$TEST_TMP/rc" \
+		send -s "$2" bob@lab.test) >"$TEST_TMP/out" 2>&1
 	is "$?" 137 "$1: postie send dies by SIGKILL"
 }
 
