@@ -5,7 +5,7 @@
  * rather than something a comment claims. POSTIE_CRASHPOINT=NAME[:N]
  * makes the Nth pass (default the first) through crashpoint(NAME) raise
  * SIGKILL: no handler runs, no buffer is flushed, no atexit, exactly as
- * when the kernel's OOM killer or a power cut stops the program.
+ * when the kernel's OOM killer or "kill -9" stops the program.
  *
  * The variable is read once; afterwards an unarmed process pays one
  * atomic load per call. The points in use (grep crashpoint src):
