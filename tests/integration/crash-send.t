@@ -98,6 +98,9 @@ is "$(in_outbox $S)" 1 "smtp.after-250: still in the outbox"
 is "$(local_sent $S)" 0 "smtp.after-250: not in the local Sent"
 list=$("$POSTIE" -F "$TEST_TMP/rc" outbox list 2>&1)
 like "$list" "unknown" "smtp.after-250: the outbox lists it as unknown"
+like "$("$POSTIE" -F "$TEST_TMP/rc" outbox show 1 2>&1)" \
+	"next try:  when you run 'postie outbox flush'" \
+	"smtp.after-250: outbox show says only an explicit flush sends it"
 "$POSTIE" -F "$TEST_TMP/rc" outbox flush --due >"$TEST_TMP/out" 2>&1
 like "$(cat "$TEST_TMP/out")" "not sent again by --due" \
 	"smtp.after-250: flush --due says why it leaves it"
