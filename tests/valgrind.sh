@@ -63,9 +63,14 @@ fi
 # Integration tests with $POSTIE under valgrind.
 if [ $# -gt 0 ]; then
 	real=$(cd "$(dirname "$build/postie")" && pwd)/postie
+	# A run that a crash point kills (POSTIE_CRASHPOINT, the crash-*
+	# tests) holds memory in flight by design: its leaks are not
+	# findings, its invalid accesses still are.
 	cat >"$VG_DIR/postie" <<EOF2
 #!/bin/sh
-exec valgrind $(echo $VG_OPTS) \\
+leak=
+[ -n "\${POSTIE_CRASHPOINT:-}" ] && leak=--leak-check=no
+exec valgrind $(echo $VG_OPTS) \$leak \\
 	--log-file="$VG_DIR/logs/postie.%p.log" "$real" "\$@"
 EOF2
 	chmod +x "$VG_DIR/postie"
