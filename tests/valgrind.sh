@@ -89,7 +89,8 @@ for f in "$VG_DIR"/logs/*.log; do
 		if [ $bad -le 10 ]; then
 			echo "### $(basename "$f"): $(grep -m1 'Command:' "$f")"
 			# each report: its first line up to the blank one
-			pat='Invalid\|uninitialised\|definitely lost in\|Mismatched free\|overlap'
+			pat='Invalid\|uninitialised\|definitely lost in'
+			pat="$pat\\|Mismatched free\\|overlap"
 			sed -n "/^==[0-9]*== .*\($pat\)/,/^==[0-9]*== \$/p" \
 				"$f" | head -40
 		fi
