@@ -10,7 +10,9 @@
 # Every message is opened; everything postie wrote to the terminal is
 # captured and scanned. The capture may hold only the escape sequences
 # curses itself sends (CSI, charset designations, keypad and cursor
-# save modes); no OSC, DCS, APC, PM or SOS, no C1 control, no bidi
+# save modes) and postie's own window title (OSC 2 "postie: ...", its
+# text free of controls); no other OSC, no DCS, APC, PM or SOS, no C1
+# control, no bidi
 # control, none of the CSI sequences planted in the mail, and no
 # overstrike. The visible forms (^[, <U+202E>) must be there, which
 # shows the hostile text was drawn, not dropped. The same holds for a
@@ -128,6 +130,14 @@ raw = open(sys.argv[1], "rb").read()
 t = raw.decode("utf-8", "surrogateescape")
 bad = []
 planted = ["\x1b[21t", "\x1b[8;1;1t", "\x1b[5i"]
+BIDI = (0x202a, 0x202b, 0x202c, 0x202d, 0x202e, 0x2066, 0x2067, 0x2068,
+        0x2069, 0x200e, 0x200f, 0x061c)
+title = re.compile(r"\x1b\]2;([^\x07\x1b]*)\x07")
+
+def clean(s):
+    return not any(ord(c) < 0x20 or ord(c) == 0x7f or 0x80 <= ord(c) <= 0x9f
+                   or 0xdc80 <= ord(c) <= 0xdcff or ord(c) in BIDI
+                   for c in s)
 i = 0
 while i < len(t):
     c = t[i]
@@ -143,6 +153,13 @@ while i < len(t):
                 bad.append("planted CSI %r at %d" % (m.group(0), i))
             i = m.end()
             continue
+        if n == "]":
+            # postie's own window title (OSC 2): allowed when it is
+            # postie's and its text is clean
+            m = title.match(t, i)
+            if m and m.group(1).startswith("postie") and clean(m.group(1)):
+                i = m.end()
+                continue
         if n in "()*+":
             i += 3
             continue
@@ -157,8 +174,7 @@ while i < len(t):
         bad.append("C1 control U+%04X at %d" % (o, i))
     elif 0xdc80 <= o <= 0xdc9f:
         bad.append("raw C1 byte 0x%02X at %d" % (o - 0xdc00, i))
-    elif o in (0x202a, 0x202b, 0x202c, 0x202d, 0x202e, 0x2066, 0x2067,
-               0x2068, 0x2069, 0x200e, 0x200f, 0x061c):
+    elif o in BIDI:
         bad.append("bidi control U+%04X at %d" % (o, i))
     i += 1
 if "\x08\x08\x08\x08good" in t:
