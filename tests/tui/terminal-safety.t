@@ -196,8 +196,11 @@ like "$cap" "one ^[]52;c;SGVsbG8=^G clip ^[P1\$qm^[\\ dcs ^[[21t csi" \
 	"hostile-42: OSC 52, DCS and CSI in a subject are drawn as text"
 like "$cap" "Evil ^[]0;pwned-title^G <U+202E>moc.evil" \
 	"hostile-42/43: an OSC title and RLO in an encoded sender as text"
-like "$cap" "body ^[]8;;http://evil.example/^Glink" \
+# (the viewer numbers the link it finds: "[1]" follows the address)
+like "$cap" "body ^[]8;;http://evil.example/" \
 	"hostile-42: an OSC 8 hyperlink in a body as text"
+like "$cap" "link^[]8;;^G ^[[5i printer" \
+	"hostile-42: its closing OSC 8 and a printer CSI as text"
 like "$cap" "evil^H^H^H^Hgood" "hostile-42: backspaces in a body as text"
 like "$cap" "<U+009B>21t c1 and <U+202E> rtl ^[_apc^[\\ end" \
 	"hostile-42/43: C1, RLO and APC in a body as text"
