@@ -176,6 +176,13 @@ check-run: tests
 		sh tests/run.sh $(UNIT_BIN) $(FUZZ_SMOKE_TESTS) $(PROTO_TESTS) \
 		$(INTEGRATION_TESTS) $(TUI_TESTS)
 
+# Memcheck over the unit tests and the integration tests (postie under
+# valgrind through a wrapper): invalid accesses and definite leaks are
+# errors. Slow, so not part of check. See tests/valgrind.sh.
+.PHONY: valgrind
+valgrind: tests
+	@sh tests/valgrind.sh $(B) $(UNIT_BIN) -- $(INTEGRATION_TESTS)
+
 # The demo account on a copy of tests/demo in a temporary directory.
 demo:
 	@$(MAKE) --no-print-directory deps-check

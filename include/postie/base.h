@@ -287,4 +287,16 @@ int proc_capture_input(char *const argv[], const char *input, size_t in_len,
 /* Monotonic milliseconds, for timeouts. */
 int64_t time_mono_ms(void);
 
+/* ---------------------------------------------------------------------
+ * Crash points, for the tests that prove a crash loses nothing.
+ *
+ * crashpoint("pop3.after-uidl") kills the process with SIGKILL when the
+ * environment variable POSTIE_CRASHPOINT names that point: "NAME" stops
+ * at the first pass, "NAME:N" at the Nth (counted over all threads).
+ * The variable is read once, at the first call; when it is unset (or
+ * names another point) a call costs a load and a compare. The names in
+ * use are listed in src/base/crash.c. Any thread.
+ */
+void crashpoint(const char *name);
+
 #endif

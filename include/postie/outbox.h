@@ -121,9 +121,11 @@ int outbox_get(struct outbox *ob, const char *id, struct outbox_entry *ent,
 	       struct perr *e);
 void outbox_entry_release(struct outbox_entry *ent);
 
-/* Whether the entry should be tried at now: QUEUED, or RETRY/UNKNOWN and
- * past next_try. HELD and BROKEN wait for the user; SENDING entries
- * (a crash mid-attempt) are loaded as UNKNOWN, so never seen here. */
+/* Whether the entry should be tried at now without asking anyone: QUEUED,
+ * or RETRY and past next_try. HELD and BROKEN wait for the user, and so
+ * does UNKNOWN (it may have been delivered: only an explicit flush, which
+ * warns of a possible duplicate, sends it again); SENDING entries (a
+ * crash mid-attempt) are loaded as UNKNOWN, so never seen here. */
 bool outbox_due(const struct outbox_entry *ent, int64_t now);
 /* Seconds to wait after the n-th failed attempt (n >= 1). */
 int64_t outbox_backoff(unsigned n);

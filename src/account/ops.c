@@ -260,6 +260,7 @@ do_copy_move(struct acct_worker *w, struct imap_session *s, struct store *st,
 							  d.raw, &r, e);
 			}
 		}
+		crashpoint("imap.after-move");
 		struct perr le = PERR_INIT;
 		if (move && note_source(st, t->f.id, uids + i, k, r.how, out,
 					&le) < 0 && rc == 0) {

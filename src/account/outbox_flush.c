@@ -269,6 +269,7 @@ send_entry(struct flusher *f, struct outbox_entry *ent, int64_t now)
 	if (len)
 		munmap((void *)msg, len);
 	if (rc == 0) {
+		crashpoint("smtp.after-250");
 		log_info("outbox: message %s accepted for %zu of %zu "
 			 "recipients: %d %s", ent->id, r.accepted, ent->nrcpt,
 			 r.code, r.text ? r.text : "");
@@ -434,6 +435,10 @@ acct_outbox_flush(const struct acct_flush_params *p,
 			worse(&f, ACCT_FLUSH_FAIL);
 			continue;
 		}
+		if (p->due_only && !p->tick && v[i].state == OUTBOX_UNKNOWN)
+			say(&f, "message %s may already have been delivered: "
+			    "not sent again by --due; 'postie outbox flush' "
+			    "sends it", v[i].id);
 		if (!wanted(p, &v[i], now))
 			continue;
 		if (p->count)

@@ -11,6 +11,12 @@
  *
  * Shared by the account worker and the commands (postie/send.h); what
  * the user should read goes to the caller's note callback.
+ *
+ * The marker says "appending" while an APPEND is under way. If the
+ * process dies after the server stored the copy but before the marker
+ * went (or the connection broke after the message was sent), the next
+ * flush finds "appending" and first searches the Sent folder for the
+ * message's Message-ID, so that the retry does not file a second copy.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -184,6 +190,85 @@ append_one(struct imap_session *s, struct sent_box *b, const char *msg,
 	return imap_append(s, &ap, e);
 }
 
+#define APPENDING "appending"
+
+/* The value of the Message-ID header of (msg, len), unfolded lines only,
+ * into out; false when there is none that can be searched for. */
+static bool
+message_id(const char *msg, size_t len, struct buf *out)
+{
+	struct slice rest = slice_make(msg, len), line;
+
+	while (rest.len) {
+		slice_split(&rest, '\n', &line);
+		if (line.len && line.p[line.len - 1] == '\r')
+			line.len--;
+		if (!line.len)
+			break; /* end of the header */
+		if (!slice_starts_ci(line, "Message-ID:"))
+			continue;
+		struct slice v = slice_make(line.p + 11, line.len - 11);
+		v = slice_trim(v);
+		if (!v.len || v.len > 900 || memchr(v.p, '"', v.len) ||
+		    memchr(v.p, '\\', v.len) || memchr(v.p, '\0', v.len))
+			return false;
+		buf_add(out, v.p, v.len);
+		return true;
+	}
+	return false;
+}
+
+static int
+count_search(const struct imap_resp *r, void *arg, struct perr *e)
+{
+	(void)e;
+	if (r->kind == IMAP_RESP_SEARCH)
+		*(size_t *)arg += r->search.n;
+	return 0;
+}
+
+/* Whether the server's Sent already holds (msg, len), looked up by its
+ * Message-ID: 1 yes, 0 no (or nothing to look up by), -1 on failure. */
+static int
+already_filed(struct imap_session *s, const struct sent_box *b,
+	      const char *msg, size_t len, struct perr *e)
+{
+	struct buf id = BUF_INIT;
+	char tag[IMAP_TAG_SIZE];
+	struct imap_cmd c;
+	struct imap_resp final;
+	size_t found = 0;
+	int rc;
+
+	if (!message_id(msg, len, &id)) {
+		buf_release(&id);
+		return 0;
+	}
+	if (imap_session_select(s, b->name, b->raw, true, e) < 0) {
+		buf_release(&id);
+		if (e->kind != PERR_FOLDER)
+			return -1;
+		perr_clear(e); /* no Sent folder yet: no copy in it */
+		return 0;
+	}
+	imap_session_tag(s, tag);
+	imap_cmd_init(&c, tag, "UID SEARCH", 0);
+	imap_cmd_raw(&c, "HEADER Message-ID");
+	rc = imap_cmd_astring(&c, id.data, id.len, e);
+	if (rc == 0) {
+		imap_cmd_finish(&c);
+		imap_resp_init(&final);
+		rc = imap_session_run(s, &c, tag, count_search, &found,
+				      &final, e);
+		imap_resp_release(&final);
+	}
+	imap_cmd_release(&c);
+	buf_release(&id);
+	if (rc < 0)
+		return -1;
+	return found > 0;
+}
+
 /* Where message id lives in the local Sent, or NULL. */
 static char *
 sent_file(const struct outbox *ob, const char *id)
@@ -263,12 +348,34 @@ acct_sent_copy_flush(const struct cfg_account *a, const struct outbox *ob,
 			}
 			open = true;
 		}
-		if (append_one(&s, &box, msg.data, msg.len, &created,
-			       &e) < 0) {
+		struct buf was = BUF_INIT;
+		file_read_all(mark, &was, 4096, NULL);
+		bool doubt = was.len >= strlen(APPENDING) &&
+			     !memcmp(was.data, APPENDING, strlen(APPENDING));
+		buf_release(&was);
+		int filed = doubt ? already_filed(&s, &box, msg.data, msg.len,
+						  &e)
+				  : 0;
+		if (filed < 0) {
 			if (s.state == IMAP_SS_DISCONNECTED)
 				failed = true;
 			goto fail;
 		}
+		if (filed) {
+			log_info("sent copy: message %s is in '%s' already "
+				 "(an earlier attempt was cut short)", ids[i],
+				 box.name);
+		} else if (file_write_atomic(mark, APPENDING,
+					     strlen(APPENDING), 0600,
+					     &e) < 0) {
+			goto fail;
+		} else if (append_one(&s, &box, msg.data, msg.len, &created,
+				      &e) < 0) {
+			if (s.state == IMAP_SS_DISCONNECTED)
+				failed = true;
+			goto fail;
+		}
+		crashpoint("sent.after-append");
 		if (unlink(mark) < 0 && errno != ENOENT)
 			log_warn("sent copy: cannot remove '%s': %s", mark,
 				 strerror(errno));
@@ -283,9 +390,14 @@ fail:
 		    "%s; kept in the local Sent, and the next flush tries "
 		    "again", e.msg);
 		{
+			/* A refusal leaves no copy; anything else (a broken
+			 * connection) may have left one: keep the doubt. */
 			struct perr we = PERR_INIT;
-			file_write_atomic(mark, e.msg, strlen(e.msg), 0600,
-					  &we);
+			char *why = e.kind == PERR_REJECTED
+					    ? xstrdup(e.msg)
+					    : xstrfmt(APPENDING ": %s", e.msg);
+			file_write_atomic(mark, why, strlen(why), 0600, &we);
+			free(why);
 		}
 		perr_clear(&e);
 next:

@@ -330,6 +330,7 @@ flush_batch(struct sync_ctx *c, struct perr *e)
 	for (size_t i = 0; i < c->nbatch; i++)
 		v[i] = c->batch[i].m;
 	int rc = store_msg_put(c->p->store, c->fid, v, c->nbatch, e);
+	crashpoint("imap.after-batch");
 	free(v);
 	if (rc == 0) {
 		c->st->new_msgs += c->nbatch;

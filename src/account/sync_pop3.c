@@ -379,9 +379,11 @@ download(struct pop3_ctx *c, const struct pop3_uidl_entry *u, bool *local,
 	buf_init(&raw);
 	if (pop3_session_retr(c->s, u->msgno, &raw, POP3_MAX_MESSAGE, e) < 0)
 		goto out;
+	crashpoint("pop3.after-retr");
 	*local = true;
 	if (maildir_deliver(&c->md, raw.data, raw.len, &name, e) < 0)
 		goto out;
+	crashpoint("pop3.after-deliver");
 	if (store_max_uid(c->p->store, c->fid, &max, e) < 0 ||
 	    max == UINT32_MAX) {
 		if (max == UINT32_MAX)
@@ -402,6 +404,7 @@ download(struct pop3_ctx *c, const struct pop3_uidl_entry *u, bool *local,
 		maildir_remove(&c->md, name, NULL);
 		goto out;
 	}
+	crashpoint("pop3.after-uidl");
 	c->st->new_msgs++;
 	c->st->bytes += raw.len;
 	*local = false;
@@ -528,6 +531,7 @@ acct_sync_pop3_session(struct pop3_session *s,
 		if (en && want_delete(&c, en)) {
 			if (pop3_session_dele(s, u->msgno, e) < 0)
 				goto out;
+			crashpoint("pop3.after-dele");
 			out->removed++;
 		}
 	}

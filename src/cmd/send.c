@@ -604,9 +604,12 @@ outbox_show_cmd(struct where *w, const char *arg)
 		printf("to:        %s\n", x->rcpt[i]);
 	printf("size:      %llu bytes\n", (unsigned long long)x->size);
 	printf("attempts:  %u\n", x->attempts);
-	if (x->state == OUTBOX_RETRY || x->state == OUTBOX_UNKNOWN) {
+	if (x->state == OUTBOX_RETRY) {
 		fmt_time(x->next_try, t, sizeof(t));
 		printf("next try:  %s\n", t);
+	} else if (x->state == OUTBOX_UNKNOWN) {
+		printf("next try:  when you run 'postie outbox flush' (it may "
+		       "have been delivered already)\n");
 	}
 	for (size_t i = 0; i < x->nhist; i++) {
 		fmt_time(x->hist[i].time, t, sizeof(t));

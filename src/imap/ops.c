@@ -275,6 +275,7 @@ imap_uid_move(struct imap_session *s, const struct imap_seqset *uids,
 	if (copy_or_move(s, "UID COPY", uids, dest, raw, r, e) < 0)
 		return -1;
 	r->how = IMAP_MOVE_COPIED;
+	crashpoint("imap.after-copy");
 	if (imap_uid_store(s, uids, true, deleted_flag, 1, 0, NULL, e) < 0)
 		return perr_prefix(e, "copied to '%s' but the originals stay",
 				   dest);

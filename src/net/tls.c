@@ -35,7 +35,13 @@ struct vlog {
 	int n;
 	int err[VLOG_MAX];
 	int depth[VLOG_MAX];
+	/* For a problem above the server's own certificate (depth > 0):
+	 * which certificate of the chain it was, and its dates, so that
+	 * "expired" does not sit next to the leaf's valid dates. */
+	char who[VLOG_MAX][256];
 };
+
+static void describe_cert(X509 *cert, char *out, size_t n);
 
 struct tls_state {
 	SSL_CTX *ctx;
@@ -67,6 +73,10 @@ verify_cb(int ok, X509_STORE_CTX *x)
 				return 1;
 		v->err[v->n] = err;
 		v->depth[v->n] = X509_STORE_CTX_get_error_depth(x);
+		v->who[v->n][0] = '\0';
+		X509 *cur = X509_STORE_CTX_get_current_cert(x);
+		if (cur && v->depth[v->n] > 0)
+			describe_cert(cur, v->who[v->n], sizeof(v->who[0]));
 		v->n++;
 	}
 	/* Go on: the decision is made after the handshake, where the
@@ -297,6 +307,21 @@ add_time(struct buf *b, const ASN1_TIME *t)
 	BIO_free(bio);
 }
 
+/* "SUBJECT, valid from A to B" into out (cut to n - 1 bytes). */
+static void
+describe_cert(X509 *cert, char *out, size_t n)
+{
+	struct buf b = BUF_INIT;
+
+	add_name(&b, X509_get_subject_name(cert));
+	buf_addstr(&b, ", valid from ");
+	add_time(&b, X509_get0_notBefore(cert));
+	buf_addstr(&b, " to ");
+	add_time(&b, X509_get0_notAfter(cert));
+	snprintf(out, n, "%s", b.data);
+	buf_release(&b);
+}
+
 /* Decide on the peer's certificate. Returns 0 or -1 with *e set. */
 static int
 check_peer(struct net_conn *c, struct tls_state *t, const char *host,
@@ -349,9 +374,17 @@ check_peer(struct net_conn *c, struct tls_state *t, const char *host,
 		if (err == X509_V_ERR_HOSTNAME_MISMATCH ||
 		    err == X509_V_ERR_IP_ADDRESS_MISMATCH)
 			buf_addf(&one, " '%s'", host);
+		/* RFC 6125 6.4.4: with no subjectAltName the CN would be
+		 * the only name, and postie does not use it. */
+		if ((err == X509_V_ERR_HOSTNAME_MISMATCH ||
+		     err == X509_V_ERR_IP_ADDRESS_MISMATCH) &&
+		    X509_get_ext_by_NID(cert, NID_subject_alt_name, -1) < 0)
+			buf_addstr(&one, " (it has no subjectAltName, and "
+				   "the CN is not used for names)");
 		if (t->vlog.depth[i] > 0)
-			buf_addf(&one, " (at chain depth %d)",
-				 t->vlog.depth[i]);
+			buf_addf(&one, " (at chain depth %d%s%s)",
+				 t->vlog.depth[i], *t->vlog.who[i] ? ": " : "",
+				 t->vlog.who[i]);
 		if (!strstr(why.data, one.data)) {
 			if (why.len)
 				buf_addstr(&why, ", ");

@@ -109,6 +109,7 @@ maildir_deliver(struct maildir *md, const void *data, size_t len,
 	}
 	if (!created)
 		goto out;
+	crashpoint("maildir.after-tmp");
 	dst = xstrfmt("%s/new/%s", md->root, base);
 	if (link_new(tmp, dst) < 0) {
 		perr_set(e, PERR_LOCAL, "cannot move '%s' into new/: %s", tmp,

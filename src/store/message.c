@@ -99,6 +99,7 @@ store_msg_put(struct store *st, int64_t folder, const struct store_msg *m,
 			perr_prefix(e, "UID %u", m[i].uid);
 			goto fail;
 		}
+	crashpoint("store.before-commit");
 	if (store_addr_flush(st, e) < 0 ||
 	    store_folder_recount(st, folder, e) < 0)
 		goto fail;

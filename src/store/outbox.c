@@ -550,8 +550,11 @@ outbox_due(const struct outbox_entry *ent, int64_t now)
 	case OUTBOX_QUEUED:
 		return true;
 	case OUTBOX_RETRY:
-	case OUTBOX_UNKNOWN:
 		return now >= ent->next_try;
+	case OUTBOX_UNKNOWN:
+		/* It may have been delivered: sending it again by itself
+		 * would make a duplicate nobody asked for (hostile-48). */
+		return false;
 	default:
 		return false;
 	}
@@ -648,6 +651,7 @@ outbox_done(struct outbox *ob, struct outbox_entry *ent, struct perr *e)
 	}
 	if (fsync_parent(dst, e) < 0 || fsync_parent(ent->path, e) < 0)
 		goto out;
+	crashpoint("outbox.after-sent");
 	/* The message is in Sent; a crash here leaves an orphan side file,
 	 * which no listing shows (listings start from new/). */
 	if (unlink(mpath) < 0 && errno != ENOENT)

@@ -120,6 +120,8 @@ test_lifecycle(void)
 	ok(outbox_get(&ob, id, &ent, &e) == 0, "reload after a 'crash'");
 	is_int(ent.state, OUTBOX_UNKNOWN,
 	       "an interrupted attempt is delivery unknown");
+	ok(!outbox_due(&ent, 999999),
+	   "hostile-48: unknown is never due by itself (no silent resend)");
 
 	ok(outbox_fail(&ob, &ent, OUTBOX_UNDETERMINED, 0,
 		       "no reply after the final dot", 1200, &e) == 0,
