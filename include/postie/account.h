@@ -333,6 +333,8 @@ struct acct_sync_stats {
 	uint64_t removed;        /* IMAP: expunged on the server; POP3:
 				    deleted on the server by this sync */
 	uint64_t bytes;          /* POP3: bytes downloaded */
+	uint64_t skipped;        /* IMAP: messages left out because the
+				    server gave them the invalid UID 0 */
 	struct perr folder_err;  /* the first folder error, if any */
 };
 

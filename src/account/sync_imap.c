@@ -11,10 +11,13 @@
  *      the highest cached UID (RFC 3501 2.3.1.1, hostile-15), so that no
  *      old UID is used again.
  *   2. New mail: one UID FETCH of (highest cached UID + 1):* for the
- *      summary items, streamed, decoded with mime/ and written to the
- *      store in batches of SYNC_BATCH, each one transaction. "N:*" also
- *      returns the last message when N is past it (RFC 3501 6.4.8), so
- *      UIDs at or below the cached maximum are skipped.
+ *      summary items, streamed; a writer thread decodes them with mime/
+ *      and writes them to the store and its search index in batches of
+ *      SYNC_BATCH, each one transaction, while the next batch is read
+ *      (see "New mail, in two threads" below). "N:*" also returns the
+ *      last message when N is past it (RFC 3501 6.4.8), so UIDs at or
+ *      below the cached maximum are skipped; so is a message with the
+ *      invalid UID 0, with a warning (hostile-9).
  *   3. Changes to what was cached: with QRESYNC (RFC 7162), one UID
  *      FETCH 1:max (FLAGS) (CHANGEDSINCE modseq VANISHED) when the
  *      folder's HIGHESTMODSEQ moved, which names exactly the messages
@@ -32,6 +35,7 @@
  *
  * Bodies are not fetched here: they come on demand.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -239,30 +243,6 @@ sync_msg_headers(struct sync_msg *p, const char *hdr, size_t len,
 	buf_release(&b);
 }
 
-static void
-sync_summary_decode(const struct imap_fetch *f, const char *const *assumed,
-		    struct sync_msg *p)
-{
-	struct buf b;
-	const struct imap_section *sec = NULL;
-
-	memset(p, 0, sizeof(*p));
-	buf_init(&b);
-	p->m.uid = f->uid;
-	p->m.flags = sync_flags_from_list(&f->flags, &b);
-	p->m.keywords = keep(p, &b);
-	p->m.internal_date = f->internaldate;
-	p->m.size = f->size;
-	p->m.has_attachment = has_attachment(f->body, false, 0);
-	buf_release(&b);
-	for (size_t i = 0; i < f->nsections; i++)
-		if (f->sections[i].data.data &&
-		    strncmp(f->sections[i].section, "HEADER", 6) == 0)
-			sec = &f->sections[i];
-	if (sec)
-		sync_msg_headers(p, sec->data.data, sec->data.len, assumed);
-}
-
 const char *const *
 sync_assumed(const struct cfg_account *a, char ***owned)
 {
@@ -287,6 +267,39 @@ struct folder_ref {
 	enum store_role role;
 };
 
+struct raw_ent {
+	uint32_t uid, flags;
+	int64_t internal_date;
+	uint64_t size;
+	bool has_attachment;
+	size_t kw, kw_len;    /* offsets into the batch's bytes */
+	size_t hdr, hdr_len;
+};
+
+struct raw_batch {
+	struct raw_ent *v;
+	size_t n;
+	struct buf bytes;
+	struct raw_batch *next;
+};
+
+struct writer {
+	pthread_t thread;
+	bool running;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct raw_batch *head, *tail; /* waiting to be written */
+	size_t queued;
+	bool closing;                  /* no more batches will come */
+	int rc;                        /* the writer's result so far */
+	struct perr err;
+	uint64_t stored;               /* summaries committed */
+	/* read-only for the writer thread */
+	struct store *store;
+	int64_t fid;
+	const char *const *assumed;
+};
+
 struct sync_ctx {
 	struct imap_session *s;
 	const struct acct_sync_params *p;
@@ -299,8 +312,8 @@ struct sync_ctx {
 	int64_t fid;
 	uint32_t maxuid;    /* highest UID cached before this sync */
 	uint64_t fnew;      /* new messages stored in this folder */
-	struct sync_msg *batch;
-	size_t nbatch;
+	struct raw_batch *batch; /* being filled by the reader */
+	struct writer w;
 	uint64_t done, total;
 	struct perr store_err;
 	/* flag comparison */
@@ -321,26 +334,224 @@ progress(struct sync_ctx *c)
 			       c->total);
 }
 
-static int
-flush_batch(struct sync_ctx *c, struct perr *e)
+/* ---------------------------------------------------------------------
+ * New mail, in two threads
+ *
+ * A first sync is a stream of summaries to parse, decode and write, and
+ * the two halves cost about the same: TLS, the IMAP parser and copying
+ * on one side, RFC 2047/address/date decoding, SQLite inserts and the
+ * full-text index on the other. Done in one thread, the server waits
+ * while a batch is written and the store waits while the next one is
+ * read. So the session's thread (the reader) keeps only what it must
+ * from each FETCH (numbers, flags, whether BODYSTRUCTURE shows an
+ * attachment, and the raw header bytes) in a batch, and hands full
+ * batches to a writer thread that decodes them, stores them in one
+ * transaction each and adds them to the full-text index. Two batches at
+ * most are in flight, so memory stays bounded whatever the folder's
+ * size, and the reader blocks only when the writer is two batches behind.
+ *
+ * The writer is the only user of the store while it runs (the reader
+ * touches neither the store nor the cache); it stops at its first error,
+ * which the reader sees at its next hand-over and turns into the sync's
+ * error. Nothing is written out of order: batches are stored in the
+ * order they came, each all or nothing, as before.
+ */
+#define WRITER_DEPTH 2
+
+static struct raw_batch *
+batch_new(void)
 {
-	if (!c->nbatch)
-		return 0;
-	struct store_msg *v = xcalloc(c->nbatch, sizeof(*v));
-	for (size_t i = 0; i < c->nbatch; i++)
-		v[i] = c->batch[i].m;
-	int rc = store_msg_put(c->p->store, c->fid, v, c->nbatch, e);
-	free(v);
-	if (rc == 0) {
-		c->st->new_msgs += c->nbatch;
-		c->fnew += c->nbatch;
+	struct raw_batch *b = xcalloc(1, sizeof(*b));
+	b->v = xcalloc(SYNC_BATCH, sizeof(*b->v));
+	buf_init(&b->bytes);
+	return b;
+}
+
+static void
+batch_free(struct raw_batch *b)
+{
+	if (!b)
+		return;
+	free(b->v);
+	buf_release(&b->bytes);
+	free(b);
+}
+
+/* Decode and store one batch (writer thread). */
+static int
+write_batch(struct writer *w, struct raw_batch *b, struct perr *e)
+{
+	struct sync_msg *m = xcalloc(b->n, sizeof(*m));
+	struct store_msg *v = xcalloc(b->n, sizeof(*v));
+
+	for (size_t i = 0; i < b->n; i++) {
+		const struct raw_ent *r = &b->v[i];
+		m[i].m.uid = r->uid;
+		m[i].m.flags = r->flags;
+		m[i].m.internal_date = r->internal_date;
+		m[i].m.size = r->size;
+		m[i].m.has_attachment = r->has_attachment;
+		m[i].m.keywords = r->kw_len ? b->bytes.data + r->kw : NULL;
+		if (r->hdr_len)
+			sync_msg_headers(&m[i], b->bytes.data + r->hdr,
+					 r->hdr_len, w->assumed);
+		v[i] = m[i].m;
 	}
-	for (size_t i = 0; i < c->nbatch; i++)
-		sync_msg_release(&c->batch[i]);
-	c->nbatch = 0;
+	int rc = store_msg_put(w->store, w->fid, v, b->n, e);
+	/* The search index follows each batch here, while the reader is
+	 * busy with the next, rather than in one pass after the FETCH. */
 	if (rc == 0)
-		progress(c);
+		rc = store_index_update(w->store, 0, NULL, e);
+	for (size_t i = 0; i < b->n; i++)
+		sync_msg_release(&m[i]);
+	free(m);
+	free(v);
 	return rc;
+}
+
+static void *
+writer_main(void *arg)
+{
+	struct writer *w = arg;
+
+	pthread_mutex_lock(&w->mu);
+	for (;;) {
+		while (!w->head && !w->closing)
+			pthread_cond_wait(&w->cv, &w->mu);
+		struct raw_batch *b = w->head;
+		if (!b)
+			break;
+		w->head = b->next;
+		if (!w->head)
+			w->tail = NULL;
+		bool skip = w->rc < 0;
+		pthread_mutex_unlock(&w->mu);
+		struct perr e = PERR_INIT;
+		int rc = skip ? -1 : write_batch(w, b, &e);
+		size_t n = b->n;
+		batch_free(b);
+		pthread_mutex_lock(&w->mu);
+		w->queued--;
+		if (!skip) {
+			if (rc < 0) {
+				w->rc = -1;
+				w->err = e;
+			} else {
+				w->stored += n;
+			}
+		}
+		pthread_cond_broadcast(&w->cv);
+	}
+	pthread_mutex_unlock(&w->mu);
+	return NULL;
+}
+
+static int
+writer_start(struct writer *w, struct store *st, int64_t fid,
+	     const char *const *assumed, struct perr *e)
+{
+	memset(w, 0, sizeof(*w));
+	w->store = st;
+	w->fid = fid;
+	w->assumed = assumed;
+	w->err = (struct perr)PERR_INIT;
+	pthread_mutex_init(&w->mu, NULL);
+	pthread_cond_init(&w->cv, NULL);
+	if (pthread_create(&w->thread, NULL, writer_main, w) != 0) {
+		pthread_cond_destroy(&w->cv);
+		pthread_mutex_destroy(&w->mu);
+		return perr_set(e, PERR_LOCAL, "cannot start the store "
+				"writer thread");
+	}
+	w->running = true;
+	return 0;
+}
+
+/* Queue a batch (taking it); waits while WRITER_DEPTH batches are queued.
+ * Returns the writer's result so far: -1 with *e once it failed. */
+static int
+writer_put(struct writer *w, struct raw_batch *b, uint64_t *stored,
+	   struct perr *e)
+{
+	pthread_mutex_lock(&w->mu);
+	while (w->queued >= WRITER_DEPTH && w->rc == 0)
+		pthread_cond_wait(&w->cv, &w->mu);
+	int rc = w->rc;
+	if (rc == 0 && b) {
+		b->next = NULL;
+		if (w->tail)
+			w->tail->next = b;
+		else
+			w->head = b;
+		w->tail = b;
+		w->queued++;
+		b = NULL;
+		pthread_cond_broadcast(&w->cv);
+	}
+	if (rc < 0)
+		*e = w->err;
+	*stored = w->stored;
+	pthread_mutex_unlock(&w->mu);
+	batch_free(b);
+	return rc;
+}
+
+/* Let the writer finish what is queued (or drop it, when abandon is set
+ * or it failed), and join it. Returns its result, -1 with *e. */
+static int
+writer_finish(struct writer *w, bool abandon, uint64_t *stored,
+	      struct perr *e)
+{
+	if (!w->running)
+		return 0;
+	pthread_mutex_lock(&w->mu);
+	w->closing = true;
+	if (abandon && w->rc == 0) {
+		w->rc = -1;
+		w->err = (struct perr)PERR_INIT;
+	}
+	pthread_cond_broadcast(&w->cv);
+	pthread_mutex_unlock(&w->mu);
+	pthread_join(w->thread, NULL);
+	w->running = false;
+	pthread_cond_destroy(&w->cv);
+	pthread_mutex_destroy(&w->mu);
+	*stored = w->stored;
+	if (w->rc < 0 && !abandon)
+		*e = w->err;
+	return w->rc;
+}
+
+/* Keep what the writer needs of one FETCH in the current batch. */
+static void
+batch_add(struct raw_batch *b, const struct imap_fetch *f)
+{
+	struct raw_ent *r = &b->v[b->n++];
+	struct buf kw;
+
+	memset(r, 0, sizeof(*r));
+	buf_init(&kw);
+	r->uid = f->uid;
+	r->flags = sync_flags_from_list(&f->flags, &kw);
+	r->internal_date = f->internaldate;
+	r->size = f->size;
+	r->has_attachment = has_attachment(f->body, false, 0);
+	if (kw.len) {
+		r->kw = b->bytes.len;
+		r->kw_len = kw.len;
+		buf_add(&b->bytes, kw.data, kw.len + 1);
+	}
+	buf_release(&kw);
+	const struct imap_section *sec = NULL;
+	for (size_t i = 0; i < f->nsections; i++)
+		if (f->sections[i].data.data &&
+		    strncmp(f->sections[i].section, "HEADER", 6) == 0)
+			sec = &f->sections[i];
+	if (sec && sec->data.len) {
+		r->hdr = b->bytes.len;
+		r->hdr_len = sec->data.len;
+		buf_add(&b->bytes, sec->data.data, sec->data.len);
+	}
 }
 
 static int
@@ -349,14 +560,32 @@ on_new(const struct imap_resp *r, void *arg, struct perr *e)
 	struct sync_ctx *c = arg;
 	const struct imap_fetch *f = &r->fetch;
 
-	/* A FETCH without UID, or one for a message already cached (the
-	 * "N:*" rule, or an unsolicited flag update), is not new. */
-	if (!(f->have & IMAP_F_UID) || f->uid == 0 || f->uid <= c->maxuid)
+	if (r->kind != IMAP_RESP_FETCH || !(f->have & IMAP_F_UID))
 		return 0;
-	sync_summary_decode(f, c->assumed, &c->batch[c->nbatch++]);
+	if (f->uid == 0) {
+		/* hostile-9: one message the server numbers wrongly is left
+		 * out, with a word in the log; the rest still arrives */
+		log_warn("folder '%s': message %u has the invalid UID 0; "
+			 "it is skipped", c->f->name, (unsigned)f->seq);
+		c->st->skipped++;
+		return 0;
+	}
+	/* A FETCH for a message already cached (the "N:*" rule, or an
+	 * unsolicited flag update) is not new. */
+	if (f->uid <= c->maxuid)
+		return 0;
+	if (!c->batch)
+		c->batch = batch_new();
+	batch_add(c->batch, f);
 	c->done++;
-	if (c->nbatch == SYNC_BATCH && flush_batch(c, &c->store_err) < 0)
-		return perr_set(e, PERR_LOCAL, "%s", c->store_err.msg);
+	if (c->batch->n == SYNC_BATCH) {
+		uint64_t stored;
+		struct raw_batch *b = c->batch;
+		c->batch = NULL;
+		if (writer_put(&c->w, b, &stored, &c->store_err) < 0)
+			return perr_set(e, PERR_LOCAL, "%s", c->store_err.msg);
+		progress(c);
+	}
 	return 0;
 }
 
@@ -371,20 +600,36 @@ fetch_new(struct sync_ctx *c, struct perr *e)
 		return 0;
 	struct imap_seqset set = IMAP_SEQSET_INIT;
 	imap_seqset_add(&set, c->maxuid + 1, IMAP_SEQ_STAR);
-	c->batch = xcalloc(SYNC_BATCH, sizeof(*c->batch));
-	c->nbatch = 0;
+	c->batch = NULL;
 	c->done = 0;
 	c->total = mb->exists > c->cached.n ? mb->exists - c->cached.n : 0;
 	progress(c);
+	if (writer_start(&c->w, c->p->store, c->fid, c->assumed, e) < 0) {
+		imap_seqset_release(&set);
+		return -1;
+	}
 	int rc = imap_session_uid_fetch(c->s, &set, SUMMARY_ITEMS, on_new, c,
 					e);
-	if (rc == 0)
-		rc = flush_batch(c, e);
-	for (size_t i = 0; i < c->nbatch; i++)
-		sync_msg_release(&c->batch[i]);
-	free(c->batch);
+	uint64_t stored = 0;
+	if (rc == 0 && c->batch && c->batch->n) {
+		struct raw_batch *b = c->batch;
+		c->batch = NULL;
+		rc = writer_put(&c->w, b, &stored, e);
+	}
+	/* After a failed FETCH the batches still queued are complete
+	 * messages: they are stored all the same, as the single-threaded
+	 * sync stored every full batch before the failure. */
+	struct perr we = PERR_INIT;
+	if (writer_finish(&c->w, false, &stored, &we) < 0 && rc == 0) {
+		*e = we;
+		rc = -1;
+	}
+	batch_free(c->batch);
 	c->batch = NULL;
-	c->nbatch = 0;
+	c->st->new_msgs += stored;
+	c->fnew += stored;
+	if (rc == 0)
+		progress(c);
 	imap_seqset_release(&set);
 	return rc;
 }
