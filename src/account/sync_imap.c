@@ -317,7 +317,8 @@ struct sync_ctx {
 	uint64_t done, total;
 	struct perr store_err;
 	/* flag comparison */
-	struct store_summaries cached;
+	size_t ncached;     /* messages cached before this sync */
+	struct store_summaries cached; /* loaded by load_cached */
 	uint32_t *seen;     /* 1 bit per cached message: still on the server */
 	struct store_flag_state *repl;
 	char **repl_kw;
@@ -602,7 +603,7 @@ fetch_new(struct sync_ctx *c, struct perr *e)
 	imap_seqset_add(&set, c->maxuid + 1, IMAP_SEQ_STAR);
 	c->batch = NULL;
 	c->done = 0;
-	c->total = mb->exists > c->cached.n ? mb->exists - c->cached.n : 0;
+	c->total = mb->exists > c->ncached ? mb->exists - c->ncached : 0;
 	progress(c);
 	if (writer_start(&c->w, c->p->store, c->fid, c->assumed, e) < 0) {
 		imap_seqset_release(&set);
@@ -744,6 +745,21 @@ fetch_flags(struct sync_ctx *c, const char *modifier, struct perr *e)
 	return rc;
 }
 
+/* Load the folder's summaries as they were before this sync: the new
+ * mail stored by fetch_new lies above maxuid and is left out, for a
+ * sweep of 1:maxuid must not take it for expunged. */
+static int
+load_cached(struct sync_ctx *c, struct perr *e)
+{
+	if (store_load(c->p->store, c->fid, &c->cached, e) < 0)
+		return -1;
+	size_t n = c->cached.n;
+	while (n && c->cached.v[n - 1].uid > c->maxuid)
+		n--;
+	c->cached.n = n;
+	return 0;
+}
+
 /* Flag changes and expunges among the messages cached before this sync
  * (UIDs 1..maxuid):
  *
@@ -764,25 +780,32 @@ sync_changes(struct sync_ctx *c, uint64_t cached_modseq, struct perr *e)
 	char mod[80];
 	int rc = 0;
 
-	if (c->maxuid == 0 || c->cached.n == 0)
+	if (c->maxuid == 0 || c->ncached == 0)
 		return 0;
-	c->seen = xcalloc(c->cached.n / 32 + 1, sizeof(*c->seen));
-	bool sweep = false;
+	bool sweep = false, vanished = false;
 	if (c->qresync && modseq) {
 		if (!moved)
 			return 0;
-		snprintf(mod, sizeof(mod), "(CHANGEDSINCE %llu VANISHED)",
-			 (unsigned long long)cached_modseq);
-		rc = fetch_flags(c, mod, e);
+		vanished = true;
 	} else if (c->condstore && modseq &&
-		   c->cached.n + c->fnew == mb->exists) {
+		   c->ncached + c->fnew == mb->exists) {
 		if (!moved)
 			return 0;
-		snprintf(mod, sizeof(mod), "(CHANGEDSINCE %llu)",
-			 (unsigned long long)cached_modseq);
-		rc = fetch_flags(c, mod, e);
 	} else {
 		sweep = true;
+	}
+	/* The cache is loaded only now that the server has something to
+	 * compare with it: a sync with nothing new on a folder of 100,000
+	 * messages costs no load at all. */
+	if (load_cached(c, e) < 0)
+		return -1;
+	c->seen = xcalloc(c->cached.n / 32 + 1, sizeof(*c->seen));
+	if (!sweep) {
+		snprintf(mod, sizeof(mod), "(CHANGEDSINCE %llu%s)",
+			 (unsigned long long)cached_modseq,
+			 vanished ? " VANISHED" : "");
+		rc = fetch_flags(c, mod, e);
+	} else {
 		rc = fetch_flags(c, NULL, e);
 	}
 	if (rc < 0)
@@ -866,9 +889,12 @@ sync_folder(struct sync_ctx *c, const struct folder_ref *f, struct perr *e)
 		cached_modseq = 0;
 		cached_uidnext = 0;
 	}
+	struct store_folder now = { 0 };
 	if (store_max_uid(st, c->fid, &c->maxuid, e) < 0 ||
-	    store_load(st, c->fid, &c->cached, e) < 0)
+	    store_folder_get(st, c->fid, &now, e) < 0)
 		goto out;
+	c->ncached = now.total;
+	store_folder_release(&now);
 	/* With UIDNEXT where the last complete sync left it, nothing
 	 * arrived, even when the highest cached message was expunged. */
 	bool quiet = cached_uidnext && cached_uidnext == mb->uidnext;
