@@ -52,6 +52,9 @@
 
 /* Summaries written per store transaction. */
 #define SYNC_BATCH 1000
+/* A first sync of a folder bigger than this fetches its newest this many
+ * messages first (see fetch_new). */
+#define NEWEST_FIRST 500
 
 #define SUMMARY_ITEMS                                                   \
 	"(UID FLAGS INTERNALDATE RFC822.SIZE BODYSTRUCTURE "            \
@@ -311,6 +314,10 @@ struct sync_ctx {
 	const struct folder_ref *f;
 	int64_t fid;
 	uint32_t maxuid;    /* highest UID cached before this sync */
+	uint32_t skip_from; /* new mail: UIDs from here up are had (0: none) */
+	uint32_t lowest;    /* the lowest new UID seen by the FETCH */
+	uint32_t *have;     /* resuming a first sync: UIDs cached, sorted */
+	size_t nhave;
 	uint64_t fnew;      /* new messages stored in this folder */
 	struct raw_batch *batch; /* being filled by the reader */
 	struct writer w;
@@ -497,6 +504,22 @@ writer_put(struct writer *w, struct raw_batch *b, uint64_t *stored,
 	return rc;
 }
 
+/* Wait until every batch queued is stored. Returns the writer's result
+ * so far: -1 with *e once it failed. */
+static int
+writer_wait_idle(struct writer *w, uint64_t *stored, struct perr *e)
+{
+	pthread_mutex_lock(&w->mu);
+	while (w->queued > 0 && w->rc == 0)
+		pthread_cond_wait(&w->cv, &w->mu);
+	int rc = w->rc;
+	if (rc < 0)
+		*e = w->err;
+	*stored = w->stored;
+	pthread_mutex_unlock(&w->mu);
+	return rc;
+}
+
 /* Let the writer finish what is queued (or drop it, when abandon is set
  * or it failed), and join it. Returns its result, -1 with *e. */
 static int
@@ -555,6 +578,23 @@ batch_add(struct raw_batch *b, const struct imap_fetch *f)
 	}
 }
 
+static bool
+uid_in(const uint32_t *v, size_t n, uint32_t uid)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (v[mid] == uid)
+			return true;
+		if (v[mid] < uid)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return false;
+}
+
 static int
 on_new(const struct imap_resp *r, void *arg, struct perr *e)
 {
@@ -573,8 +613,13 @@ on_new(const struct imap_resp *r, void *arg, struct perr *e)
 	}
 	/* A FETCH for a message already cached (the "N:*" rule, or an
 	 * unsolicited flag update) is not new. */
-	if (f->uid <= c->maxuid)
+	if (c->nhave ? uid_in(c->have, c->nhave, f->uid)
+		     : f->uid <= c->maxuid)
 		return 0;
+	if (c->skip_from && f->uid >= c->skip_from)
+		return 0;
+	if (!c->lowest || f->uid < c->lowest)
+		c->lowest = f->uid;
 	if (!c->batch)
 		c->batch = batch_new();
 	batch_add(c->batch, f);
@@ -590,36 +635,97 @@ on_new(const struct imap_resp *r, void *arg, struct perr *e)
 	return 0;
 }
 
+/* Hand the batch being filled to the writer. */
 static int
-fetch_new(struct sync_ctx *c, struct perr *e)
+flush_partial(struct sync_ctx *c, struct perr *e)
+{
+	uint64_t stored;
+
+	if (!c->batch || !c->batch->n)
+		return 0;
+	struct raw_batch *b = c->batch;
+	c->batch = NULL;
+	return writer_put(&c->w, b, &stored, e);
+}
+
+/* FETCH by sequence numbers lo:* (the newest messages of the folder). */
+static int
+fetch_seq_tail(struct sync_ctx *c, uint32_t lo, struct perr *e)
+{
+	char tag[IMAP_TAG_SIZE], range[32];
+	struct imap_cmd cmd;
+	struct imap_resp fin;
+
+	imap_session_tag(c->s, tag);
+	imap_cmd_init(&cmd, tag, "FETCH", 0);
+	snprintf(range, sizeof(range), "%u:*", (unsigned)lo);
+	imap_cmd_raw(&cmd, range);
+	imap_cmd_raw(&cmd, SUMMARY_ITEMS);
+	imap_cmd_finish(&cmd);
+	imap_resp_init(&fin);
+	int rc = imap_session_run(c->s, &cmd, tag, on_new, c, &fin, e);
+	imap_resp_release(&fin);
+	imap_cmd_release(&cmd);
+	return rc;
+}
+
+/* The new mail, through the writer thread. A first sync of a big folder
+ * fetches the NEWEST_FIRST newest messages first (by sequence number:
+ * their UIDs are not known yet), waits until they are stored and says so
+ * through p->stored, so that a screen waiting on an empty cache shows
+ * the top of the folder within a second; then the rest, UIDs below the
+ * lowest of those. A first sync cut short leaves the folder's UIDNEXT
+ * unset in the store, so the next one knows to fetch 1:* again, skipping
+ * what it has (c->have), rather than only above the highest UID. */
+static int
+fetch_new(struct sync_ctx *c, bool newest_first, struct perr *e)
 {
 	const struct imap_mailbox_state *mb = &c->s->mbox;
+	struct imap_seqset set = IMAP_SEQSET_INIT;
+	uint64_t stored = 0;
+	int rc = 0;
 
 	if (mb->exists == 0)
 		return 0;
-	if (mb->uidnext && mb->uidnext <= c->maxuid + 1)
+	if (!c->nhave && mb->uidnext && mb->uidnext <= c->maxuid + 1)
 		return 0;
-	struct imap_seqset set = IMAP_SEQSET_INIT;
-	imap_seqset_add(&set, c->maxuid + 1, IMAP_SEQ_STAR);
 	c->batch = NULL;
 	c->done = 0;
+	c->lowest = 0;
+	c->skip_from = 0;
 	c->total = mb->exists > c->ncached ? mb->exists - c->ncached : 0;
 	progress(c);
-	if (writer_start(&c->w, c->p->store, c->fid, c->assumed, e) < 0) {
-		imap_seqset_release(&set);
+	if (writer_start(&c->w, c->p->store, c->fid, c->assumed, e) < 0)
 		return -1;
+	uint32_t from = c->nhave ? 1 : c->maxuid + 1;
+	if (newest_first && c->maxuid == 0 && mb->exists > NEWEST_FIRST) {
+		rc = fetch_seq_tail(c, mb->exists - NEWEST_FIRST + 1, e);
+		if (rc == 0)
+			rc = flush_partial(c, e);
+		if (rc == 0)
+			rc = writer_wait_idle(&c->w, &stored, e);
+		if (rc == 0 && stored) {
+			progress(c);
+			if (c->p->stored)
+				c->p->stored(c->p->progress_arg, c->f->name,
+					     stored, c->total);
+		}
+		/* the rest: below the lowest UID just fetched */
+		if (rc == 0 && c->lowest > 1) {
+			c->skip_from = c->lowest;
+			imap_seqset_add(&set, from, c->lowest - 1);
+		}
+	} else {
+		imap_seqset_add(&set, from, IMAP_SEQ_STAR);
 	}
-	int rc = imap_session_uid_fetch(c->s, &set, SUMMARY_ITEMS, on_new, c,
-					e);
-	uint64_t stored = 0;
-	if (rc == 0 && c->batch && c->batch->n) {
-		struct raw_batch *b = c->batch;
-		c->batch = NULL;
-		rc = writer_put(&c->w, b, &stored, e);
-	}
+	if (rc == 0 && set.n)
+		rc = imap_session_uid_fetch(c->s, &set, SUMMARY_ITEMS, on_new,
+					    c, e);
+	if (rc == 0)
+		rc = flush_partial(c, e);
 	/* After a failed FETCH the batches still queued are complete
-	 * messages: they are stored all the same, as the single-threaded
-	 * sync stored every full batch before the failure. */
+	 * messages: they are stored all the same, as a single-threaded
+	 * sync would have stored every full batch before the failure. */
 	struct perr we = PERR_INIT;
 	if (writer_finish(&c->w, false, &stored, &we) < 0 && rc == 0) {
 		*e = we;
@@ -627,6 +733,7 @@ fetch_new(struct sync_ctx *c, struct perr *e)
 	}
 	batch_free(c->batch);
 	c->batch = NULL;
+	c->skip_from = 0;
 	c->st->new_msgs += stored;
 	c->fnew += stored;
 	if (rc == 0)
@@ -828,6 +935,9 @@ sync_changes(struct sync_ctx *c, uint64_t cached_modseq, struct perr *e)
 static void
 ctx_folder_release(struct sync_ctx *c)
 {
+	free(c->have);
+	c->have = NULL;
+	c->nhave = 0;
 	store_summaries_release(&c->cached);
 	free(c->seen);
 	c->seen = NULL;
@@ -898,7 +1008,21 @@ sync_folder(struct sync_ctx *c, const struct folder_ref *f, struct perr *e)
 	/* With UIDNEXT where the last complete sync left it, nothing
 	 * arrived, even when the highest cached message was expunged. */
 	bool quiet = cached_uidnext && cached_uidnext == mb->uidnext;
-	if ((!quiet && fetch_new(c, e) < 0) ||
+	/* A folder whose first sync never ended (its UIDNEXT is stored only
+	 * at the end) may hold its newest messages and not the older ones:
+	 * fetch it all again, skipping what is cached. A dropped cache
+	 * keeps the old UIDNEXT, so neither this nor newest-first is done
+	 * then; that sync fetches in UID order. */
+	bool resume = !reset && found && !cached_uidnext && c->maxuid &&
+		      mb->uidnext;
+	bool newest_first = !reset && !c->maxuid && mb->uidnext;
+	if (resume) {
+		log_info("folder '%s': its first sync was cut short; "
+			 "fetching what is missing", f->name);
+		if (store_uid_list(st, c->fid, &c->have, &c->nhave, e) < 0)
+			goto out;
+	}
+	if ((!quiet && fetch_new(c, newest_first, e) < 0) ||
 	    sync_changes(c, cached_modseq, e) < 0)
 		goto out;
 	/* Everything is in: now UIDNEXT and the modseq may say so. */

@@ -11,7 +11,8 @@
  * longer lists; folder names that are not valid modified UTF-7 or hold
  * "../" (hostile-13); a FETCH with UID 0, skipped while the rest of the
  * FETCH is stored (hostile-9); more new messages than one batch, stored
- * by the writer thread in order; a drop
+ * by the writer thread in order, the newest 500 first; a first sync cut
+ * short, resumed without a gap or a duplicate; a drop
  * during FETCH (hostile-2).
  */
 #include <string.h>
@@ -64,6 +65,24 @@ fetch_resp(struct buf *b, unsigned seq, unsigned uid, const char *flags,
 	buf_addstr(b, ")\r\n");
 }
 
+/* What the sync said was stored before a folder's end, and how many
+ * messages the store held then. */
+static uint64_t stored_said, stored_seen;
+
+static void
+on_stored(void *arg, const char *folder, uint64_t done, uint64_t total)
+{
+	struct store_folder f = { 0 };
+	struct perr e = PERR_INIT;
+
+	(void)arg;
+	(void)total;
+	stored_said = done;
+	if (store_folder_find(st, folder, strlen(folder), &f, &e) == 1)
+		stored_seen = f.total;
+	store_folder_release(&f);
+}
+
 /* Run one sync against the server bytes; the client's lines go to sent. */
 static int
 run(const struct buf *server, size_t chunk, const char *folder,
@@ -76,6 +95,7 @@ run(const struct buf *server, size_t chunk, const char *folder,
 	};
 	struct acct_sync_params p = {
 		.store = st, .folder = folder, .cancel_fd = -1,
+		.stored = on_stored,
 	};
 	struct net_conn *c = net_conn_fake(server->data, server->len, chunk,
 					   0);
@@ -200,17 +220,31 @@ many_new(const char *tmp)
 		       "* LIST () \"/\" INBOX\r\nA2 OK list\r\n"
 		       "* %d EXISTS\r\n* OK [UIDVALIDITY 3] x\r\n"
 		       "* OK [UIDNEXT %d] x\r\nA3 OK sel\r\n", N, 2 * N + 1);
-	for (unsigned i = 1; i <= N; i++) {
-		char hdr[160];
-		snprintf(hdr, sizeof(hdr),
-			 "From: a%u@lab.test\r\nSubject: note%u\r\n"
-			 "Message-ID: <n%u@lab.test>\r\n\r\n", i, i, i);
-		fetch_resp(&srv, i, 2 * i, i % 2 ? "\\Seen" : "", bs_text,
-			   hdr);
+	/* the newest 500 first, by sequence number, then the rest by UID */
+	for (unsigned k = 0; k < 2; k++) {
+		unsigned lo = k ? 1 : N - 499, hi = k ? N - 500 : N;
+		for (unsigned i = lo; i <= hi; i++) {
+			char hdr[160];
+			snprintf(hdr, sizeof(hdr),
+				 "From: a%u@lab.test\r\nSubject: note%u\r\n"
+				 "Message-ID: <n%u@lab.test>\r\n\r\n", i, i,
+				 i);
+			fetch_resp(&srv, i, 2 * i, i % 2 ? "\\Seen" : "",
+				   bs_text, hdr);
+		}
+		buf_addstr(&srv, k ? "A5 OK fetch\r\n" : "A4 OK fetch\r\n");
 	}
-	buf_addstr(&srv, "A4 OK fetch\r\n");
+	stored_said = stored_seen = 0;
 	is_int(run(&srv, 0, NULL, &stats, &sent, &e), 0,
 	       "%d new messages in one sync: %s", N, e.msg);
+	like(sent.data, "A4 FETCH 2001:* (UID FLAGS ",
+	     "a first sync asks for the newest 500 messages first");
+	like(sent.data, "A5 UID FETCH 1:4001 (UID FLAGS ",
+	     "then for the UIDs below the lowest of them");
+	ok(stored_said == 500 && stored_seen == 500,
+	   "the newest 500 are in the store, and said so, before the rest "
+	   "(said %llu, stored %llu)", (unsigned long long)stored_said,
+	   (unsigned long long)stored_seen);
 	ok(stats.new_msgs == N, "all counted as new (%llu)",
 	   (unsigned long long)stats.new_msgs);
 	int64_t id = folder_id("INBOX");
@@ -244,6 +278,72 @@ many_new(const char *tmp)
 	free(dir);
 }
 
+/* A first sync cut short after its newest messages: the next sync
+ * fetches 1:* again, skipping what it has, and ends with every message
+ * once. */
+static void
+resume_first(const char *tmp)
+{
+	enum { N = 600 };
+	struct buf srv, sent;
+	struct acct_sync_stats stats;
+	struct perr e = PERR_INIT;
+	char *dir = xstrfmt("%s/resume", tmp);
+	static const char head[] =
+		"* OK [CAPABILITY IMAP4rev1] hi\r\n"
+		"A1 OK [CAPABILITY IMAP4rev1] in\r\n"
+		"* LIST () \"/\" INBOX\r\nA2 OK list\r\n"
+		"* 600 EXISTS\r\n* OK [UIDVALIDITY 3] x\r\n"
+		"* OK [UIDNEXT 601] x\r\nA3 OK sel\r\n";
+
+	st = store_open(dir, STORE_WRITE, NULL, &e);
+	buf_init(&srv);
+	buf_init(&sent);
+	buf_addstr(&srv, head);
+	for (unsigned i = N - 499; i <= N; i++)
+		fetch_resp(&srv, i, i, "", bs_text, hdr2);
+	buf_addstr(&srv, "A4 OK fetch\r\n");
+	for (unsigned i = 1; i <= 50; i++)
+		fetch_resp(&srv, i, i, "", bs_text, hdr2);
+	is_int(run(&srv, 0, NULL, &stats, &sent, &e), -1,
+	       "resume: the first sync is cut after the newest 500");
+	int64_t id = folder_id("INBOX");
+	uint32_t *uids = NULL;
+	size_t n = 0;
+	ok(store_uid_list(st, id, &uids, &n, &e) == 0 && n == 500 &&
+		   uids[0] == 101,
+	   "resume: the newest 500 are kept (%zu)", n);
+	free(uids);
+
+	buf_reset(&srv);
+	buf_addstr(&srv, head);
+	for (unsigned i = 1; i <= N; i++)
+		fetch_resp(&srv, i, i, "", bs_text, hdr2);
+	buf_addstr(&srv, "A4 OK fetch\r\n");
+	for (unsigned i = 1; i <= N; i++)
+		buf_addf(&srv, "* %u FETCH (UID %u FLAGS ())\r\n", i, i);
+	buf_addstr(&srv, "A5 OK sweep\r\n");
+	e = (struct perr)PERR_INIT;
+	is_int(run(&srv, 0, NULL, &stats, &sent, &e), 0,
+	       "resume: the next sync: %s", e.msg);
+	like(sent.data, "A4 UID FETCH 1:* (UID FLAGS ",
+	     "resume: it fetches 1:* again");
+	ok(stats.new_msgs == 100 && stats.removed == 0,
+	   "resume: the 100 missing are new, none removed (%llu, %llu)",
+	   (unsigned long long)stats.new_msgs,
+	   (unsigned long long)stats.removed);
+	bool once = store_uid_list(st, id, &uids, &n, &e) == 0 && n == N;
+	for (size_t i = 0; once && i < n; i++)
+		once = uids[i] == i + 1;
+	ok(once, "resume: every message once (%zu of %d)", n, N);
+	free(uids);
+	store_close(st);
+	st = NULL;
+	buf_release(&srv);
+	buf_release(&sent);
+	free(dir);
+}
+
 int
 main(void)
 {
@@ -263,6 +363,7 @@ main(void)
 		free(dir);
 	}
 	many_new(tmp);
+	resume_first(tmp);
 	st = store_open(tmp, STORE_WRITE, NULL, &e);
 	first_sync(0);
 	int64_t inbox = folder_id("INBOX");
