@@ -582,12 +582,6 @@ set_pragmas(struct store *st, struct perr *e)
 	if (exec_sql(st, "PRAGMA foreign_keys = ON", "cannot set up the index",
 		     e) < 0)
 		return -1;
-	/* Reading through a memory map saves a copy of every page: the
-	 * screen loads a folder of 100,000 summaries about a third faster.
-	 * SQLite falls back to reads where mapping is not possible. */
-	if (exec_sql(st, "PRAGMA mmap_size = 268435456",
-		     "cannot set up the index", e) < 0)
-		return -1;
 	if (st->mode == STORE_READ)
 		return exec_sql(st, "PRAGMA query_only = ON",
 				"cannot set up the index", e);
