@@ -318,6 +318,11 @@ struct sync_ctx {
 	uint32_t lowest;    /* the lowest new UID seen by the FETCH */
 	uint32_t *have;     /* resuming a first sync: UIDs cached, sorted */
 	size_t nhave;
+	/* SELECT with QRESYNC: the cached UIDs, for VANISHED */
+	int64_t qs_fid;
+	uint32_t *qs_uids;
+	size_t qs_n;
+	bool qs_loaded;
 	uint64_t fnew;      /* new messages stored in this folder */
 	struct raw_batch *batch; /* being filled by the reader */
 	struct writer w;
@@ -852,6 +857,81 @@ fetch_flags(struct sync_ctx *c, const char *modifier, struct perr *e)
 	return rc;
 }
 
+/* Write the flag changes and expunges found into the store. */
+static int
+apply_changes(struct sync_ctx *c, struct perr *e)
+{
+	if (c->nrepl &&
+	    store_flags_replace(c->p->store, c->fid, c->repl, c->nrepl, e) < 0)
+		return -1;
+	c->st->changed += c->nrepl;
+	if (c->ngone &&
+	    store_expunge(c->p->store, c->fid, c->gone, c->ngone, e) < 0)
+		return -1;
+	c->st->removed += c->ngone;
+	return 0;
+}
+
+/* The FETCH and VANISHED (EARLIER) responses a SELECT with QRESYNC
+ * carries (RFC 7162 3.2.5.2), noted for apply_changes. Flags are taken
+ * as the server gives them, with no comparison with the cache: QRESYNC
+ * names only messages whose flags changed since the stored modseq, so
+ * the cache need not be loaded at all. Only UIDs up to the highest
+ * cached one are ours to change; VANISHED ranges are met with the
+ * cached UIDs (loaded on the first one), never expanded, whatever span
+ * a server sends. */
+static int
+on_select_changes(const struct imap_resp *r, void *arg, struct perr *e)
+{
+	struct sync_ctx *c = arg;
+
+	if (r->kind == IMAP_RESP_VANISHED) {
+		if (!c->qs_loaded) {
+			if (store_uid_list(c->p->store, c->qs_fid, &c->qs_uids,
+					   &c->qs_n, e) < 0)
+				return -1;
+			c->qs_loaded = true;
+		}
+		for (size_t k = 0; k < r->set.n; k++) {
+			uint32_t lo = r->set.r[k].lo, hi = r->set.r[k].hi;
+			if (lo == IMAP_SEQ_STAR)
+				lo = UINT32_MAX;
+			if (hi == IMAP_SEQ_STAR)
+				hi = UINT32_MAX;
+			size_t a = 0, b = c->qs_n;
+			while (a < b) {
+				size_t mid = a + (b - a) / 2;
+				if (c->qs_uids[mid] < lo)
+					a = mid + 1;
+				else
+					b = mid;
+			}
+			for (; a < c->qs_n && c->qs_uids[a] <= hi; a++)
+				note_gone(c, c->qs_uids[a]);
+		}
+		return 0;
+	}
+	if (r->kind != IMAP_RESP_FETCH)
+		return 0;
+	const struct imap_fetch *f = &r->fetch;
+	if (!(f->have & IMAP_F_UID) || !(f->have & IMAP_F_FLAGS) ||
+	    f->uid == 0 || f->uid > c->maxuid)
+		return 0;
+	struct buf kw;
+	buf_init(&kw);
+	uint32_t flags = sync_flags_from_list(&f->flags, &kw);
+	c->repl = xgrow(c->repl, &c->caprepl, c->nrepl + 1, sizeof(*c->repl));
+	c->repl_kw = xrealloc(c->repl_kw, c->caprepl * sizeof(*c->repl_kw));
+	c->repl_kw[c->nrepl] = buf_detach(&kw, NULL);
+	c->repl[c->nrepl] = (struct store_flag_state){
+		.uid = f->uid, .flags = flags,
+		.keywords = c->repl_kw[c->nrepl][0] ? c->repl_kw[c->nrepl]
+						     : NULL,
+	};
+	c->nrepl++;
+	return 0;
+}
+
 /* Load the folder's summaries as they were before this sync: the new
  * mail stored by fetch_new lies above maxuid and is left out, for a
  * sweep of 1:maxuid must not take it for expunged. */
@@ -921,26 +1001,13 @@ sync_changes(struct sync_ctx *c, uint64_t cached_modseq, struct perr *e)
 		for (size_t i = 0; i < c->cached.n; i++)
 			if (!(c->seen[i / 32] & (1u << (i % 32))))
 				note_gone(c, c->cached.v[i].uid);
-	if (c->nrepl &&
-	    store_flags_replace(c->p->store, c->fid, c->repl, c->nrepl, e) < 0)
-		return -1;
-	c->st->changed += c->nrepl;
-	if (c->ngone &&
-	    store_expunge(c->p->store, c->fid, c->gone, c->ngone, e) < 0)
-		return -1;
-	c->st->removed += c->ngone;
-	return 0;
+	return apply_changes(c, e);
 }
 
+/* Forget the flag changes and expunges noted so far. */
 static void
-ctx_folder_release(struct sync_ctx *c)
+ctx_changes_clear(struct sync_ctx *c)
 {
-	free(c->have);
-	c->have = NULL;
-	c->nhave = 0;
-	store_summaries_release(&c->cached);
-	free(c->seen);
-	c->seen = NULL;
 	for (size_t i = 0; i < c->nrepl; i++)
 		free(c->repl_kw[i]);
 	free(c->repl_kw);
@@ -951,6 +1018,22 @@ ctx_folder_release(struct sync_ctx *c)
 	free(c->gone);
 	c->gone = NULL;
 	c->ngone = c->capgone = 0;
+}
+
+static void
+ctx_folder_release(struct sync_ctx *c)
+{
+	free(c->have);
+	c->have = NULL;
+	c->nhave = 0;
+	free(c->qs_uids);
+	c->qs_uids = NULL;
+	c->qs_n = 0;
+	c->qs_loaded = false;
+	store_summaries_release(&c->cached);
+	free(c->seen);
+	c->seen = NULL;
+	ctx_changes_clear(c);
 }
 
 static int
@@ -965,20 +1048,42 @@ sync_folder(struct sync_ctx *c, const struct folder_ref *f, struct perr *e)
 	c->done = c->total = 0;
 	c->fnew = 0;
 	progress(c);
-	if (imap_session_select(c->s, f->raw, true, true, e) < 0)
-		return -1;
-	const struct imap_mailbox_state *mb = &c->s->mbox;
 	int found = store_folder_find(st, f->raw, f->raw_len, &old, e);
 	if (found < 0)
 		return -1;
 	uint64_t cached_modseq = found ? old.highestmodseq : 0;
 	uint32_t cached_uidnext = found ? old.uidnext : 0;
+	uint32_t cached_validity = found ? (uint32_t)old.uidvalidity : 0;
 	uint32_t cached_max = 0;
 	if (found && store_max_uid(st, old.id, &cached_max, e) < 0) {
 		store_folder_release(&old);
 		return -1;
 	}
+	/* With QRESYNC and a cache from a complete sync, SELECT itself
+	 * brings what changed since (RFC 7162 3.2.5): no second command,
+	 * and nothing at all when nothing changed. */
+	bool qsel = c->qresync && found && cached_validity && cached_modseq &&
+		    cached_uidnext && cached_max;
+	int sr;
+	if (qsel) {
+		struct imap_seqset known = IMAP_SEQSET_INIT;
+		imap_seqset_add(&known, 1, cached_max);
+		struct imap_qresync q = {
+			.uidvalidity = cached_validity,
+			.modseq = cached_modseq, .known = &known,
+		};
+		c->qs_fid = old.id;
+		c->maxuid = cached_max;
+		sr = imap_session_select_qresync(c->s, f->raw, true, true, &q,
+						 on_select_changes, c, e);
+		imap_seqset_release(&known);
+	} else {
+		sr = imap_session_select(c->s, f->raw, true, true, e);
+	}
 	store_folder_release(&old);
+	if (sr < 0)
+		goto out;
+	const struct imap_mailbox_state *mb = &c->s->mbox;
 
 	/* UIDNEXT is stored only once the new mail is in, so that a sync
 	 * cut short fetches it next time; the first upsert passes it only
@@ -992,7 +1097,7 @@ sync_folder(struct sync_ctx *c, const struct folder_ref *f, struct perr *e)
 				   ? mb->uidnext : 0,
 	};
 	if (store_folder_upsert(st, &info, &c->fid, &reset, e) < 0)
-		return -1;
+		goto out;
 	if (reset) {
 		log_info("folder '%s': UIDVALIDITY or UIDNEXT says the cache "
 			 "is stale; fetching it again", f->name);
@@ -1022,9 +1127,18 @@ sync_folder(struct sync_ctx *c, const struct folder_ref *f, struct perr *e)
 		if (store_uid_list(st, c->fid, &c->have, &c->nhave, e) < 0)
 			goto out;
 	}
-	if ((!quiet && fetch_new(c, newest_first, e) < 0) ||
-	    sync_changes(c, cached_modseq, e) < 0)
+	if (!quiet && fetch_new(c, newest_first, e) < 0)
 		goto out;
+	if (qsel && !reset && mb->uidvalidity == cached_validity &&
+	    !mb->nomodseq && mb->highestmodseq) {
+		if (apply_changes(c, e) < 0)
+			goto out;
+	} else {
+		/* what a QRESYNC SELECT noted is for a cache now gone */
+		ctx_changes_clear(c);
+		if (sync_changes(c, cached_modseq, e) < 0)
+			goto out;
+	}
 	/* Everything is in: now UIDNEXT and the modseq may say so. */
 	info.uidnext = mb->uidnext;
 	info.highestmodseq = mb->nomodseq ? 0 : mb->highestmodseq;

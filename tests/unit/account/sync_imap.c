@@ -5,9 +5,9 @@
  * UTF-7, RFC 2047 and GBK headers, an attachment seen in BODYSTRUCTURE);
  * a server without CONDSTORE, where flag changes and expunges come from a
  * FLAGS sweep; a UIDVALIDITY change that drops the cache (hostile-15);
- * UIDNEXT below the cached maximum (hostile-15); QRESYNC, where only
- * what changed since the stored HIGHESTMODSEQ is asked for and nothing at
- * all when it did not move; CONDSTORE alone; a folder the server no
+ * UIDNEXT below the cached maximum (hostile-15); QRESYNC, where EXAMINE
+ * carries the stored HIGHESTMODSEQ and brings only what changed since,
+ * and nothing is fetched when it did not move; CONDSTORE alone; a folder the server no
  * longer lists; folder names that are not valid modified UTF-7 or hold
  * "../" (hostile-13); a FETCH with UID 0, skipped while the rest of the
  * FETCH is stored (hostile-9); more new messages than one batch, stored
@@ -441,9 +441,11 @@ main(void)
 	   "the folder's cache is dropped");
 	free(uids);
 
-	/* QRESYNC: the first sync stores HIGHESTMODSEQ; the next asks only
-	 * for what changed since, with VANISHED; a third with the same
-	 * HIGHESTMODSEQ sends no FETCH at all */
+	/* QRESYNC: the first sync stores HIGHESTMODSEQ; the next passes it
+	 * to EXAMINE, which brings what changed since, with VANISHED
+	 * (EARLIER) (a range reaching 2^32-1 is met with the cached UIDs,
+	 * not expanded); a third with the same HIGHESTMODSEQ sends no FETCH
+	 * at all */
 	static const char qcaps[] =
 		"* OK [CAPABILITY IMAP4rev1 ENABLE CONDSTORE QRESYNC] hi\r\n"
 		"A1 OK [CAPABILITY IMAP4rev1 ENABLE CONDSTORE QRESYNC] in\r\n"
@@ -470,15 +472,16 @@ main(void)
 	buf_addstr(&srv, qcaps);
 	buf_addstr(&srv, "* 1 EXISTS\r\n* OK [UIDVALIDITY 8] x\r\n"
 			 "* OK [UIDNEXT 3] x\r\n"
-			 "* OK [HIGHESTMODSEQ 105] x\r\nA4 OK sel\r\n"
-			 "* VANISHED (EARLIER) 2:9\r\n"
+			 "* OK [HIGHESTMODSEQ 105] x\r\n"
+			 "* VANISHED (EARLIER) 2:4294967295\r\n"
 			 "* 1 FETCH (UID 1 FLAGS (\\Seen) MODSEQ (104))\r\n"
-			 "A5 OK changes\r\n");
+			 "A4 OK sel\r\n");
 	is_int(run(&srv, 0, NULL, &stats, &sent, &e), 0,
 	       "QRESYNC changes: %s", e.msg);
-	like(sent.data, "A5 UID FETCH 1:2 (UID FLAGS) (CHANGEDSINCE 100 "
-			"VANISHED)\r\n",
-	     "only changes since the stored HIGHESTMODSEQ are asked for");
+	like(sent.data, "A4 EXAMINE INBOX (QRESYNC (8 100 1:2))\r\n",
+	     "EXAMINE carries the cache's UIDVALIDITY, HIGHESTMODSEQ and UIDs");
+	ok(!strstr(sent.data, "A5 "),
+	   "the changes come with it: no second command");
 	ok(!strstr(sent.data, "1:* (UID FLAGS INTERNALDATE"),
 	   "no new-mail FETCH when UIDNEXT did not move");
 	ok(stats.changed == 1 && stats.removed == 1,
