@@ -757,7 +757,17 @@ acct_sync_pop3_session(struct pop3_session *s,
 	    journal_load(&c.seen, c.journal_path, &c.md, &merged, e) < 0)
 		goto out;
 	/* What an earlier sync left in the journal goes into pop3-uidl now,
-	 * so that the journal only ever holds this sync's lines. */
+	 * so that the journal only ever holds this sync's lines. That sync
+	 * may have stopped between linking its last group into new/ and
+	 * fsyncing new/: fsync it now, before those messages are counted
+	 * as safe (and perhaps deleted on the server). */
+	if (merged) {
+		char *newdir = xstrfmt("%s/new", mdroot);
+		int fr = file_fsync_dir(newdir, e);
+		free(newdir);
+		if (fr < 0)
+			goto out;
+	}
 	if (access(c.journal_path, F_OK) == 0 && seen_compact(&c, e) < 0)
 		goto out;
 	struct store_folder_info fi = {
