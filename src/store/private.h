@@ -158,6 +158,7 @@ struct store {
 	char *dir;      /* the account's cache directory */
 	char *db_path;  /* dir/index.db */
 	char *body_dir; /* dir/bodies */
+	bool deep_check; /* writer: run PRAGMA quick_check when opening */
 	sqlite3_stmt *stmt[STMT_COUNT];
 	struct store_addr_acc *addr_acc; /* addresses of the batch going in */
 };
