@@ -534,7 +534,8 @@ select_cmd(struct imap_session *s, const char *name, bool raw, bool read_only,
 		return -1;
 	}
 	if (q) {
-		/* RFC 7162 3.2.5: (QRESYNC (uidvalidity modseq [known-uids])) */
+		/* RFC 7162 3.2.5:
+		 * (QRESYNC (uidvalidity modseq [known-uids])) */
 		struct buf p = BUF_INIT;
 		buf_addf(&p, "(QRESYNC (%u %llu", (unsigned)q->uidvalidity,
 			 (unsigned long long)q->modseq);

@@ -7,12 +7,12 @@
  * FLAGS sweep; a UIDVALIDITY change that drops the cache (hostile-15);
  * UIDNEXT below the cached maximum (hostile-15); QRESYNC, where EXAMINE
  * carries the stored HIGHESTMODSEQ and brings only what changed since,
- * and nothing is fetched when it did not move; CONDSTORE alone; a folder the server no
- * longer lists; folder names that are not valid modified UTF-7 or hold
- * "../" (hostile-13); a FETCH with UID 0, skipped while the rest of the
- * FETCH is stored (hostile-9); more new messages than one batch, stored
- * by the writer thread in order, the newest 500 first; a first sync cut
- * short, resumed without a gap or a duplicate; a drop
+ * and nothing is fetched when it did not move; CONDSTORE alone; a folder
+ * the server no longer lists; folder names that are not valid modified
+ * UTF-7 or hold "../" (hostile-13); a FETCH with UID 0, skipped while
+ * the rest of the FETCH is stored (hostile-9); more new messages than
+ * one batch, stored by the writer thread in order, the newest 500 first;
+ * a first sync cut short, resumed without a gap or a duplicate; a drop
  * during FETCH (hostile-2).
  */
 #include <string.h>
