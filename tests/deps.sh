@@ -16,18 +16,18 @@ set -u
 DEBIAN_BUILD="build-essential pkg-config libncurses-dev libssl-dev libsqlite3-dev"
 DEBIAN_TEST="perl openssl tmux python3 ca-certificates procps
 	dovecot-core dovecot-imapd dovecot-pop3d dovecot-lmtpd postfix
-	clang libclang-rt-dev msmtp mblaze time neomutt ncurses-term valgrind"
+	clang libclang-rt-dev msmtp mblaze time neomutt ncurses-term valgrind mutt"
 DEBIAN_PKGS="$DEBIAN_BUILD $DEBIAN_TEST"
 
 FEDORA_PKGS="gcc make pkgconf-pkg-config ncurses-devel openssl-devel sqlite-devel
 	perl-Test-Harness openssl tmux python3 procps-ng
-	dovecot postfix clang compiler-rt msmtp time neomutt ncurses-term valgrind"
+	dovecot postfix clang compiler-rt msmtp time neomutt ncurses-term valgrind mutt"
 ARCH_PKGS="base-devel pkgconf ncurses openssl sqlite perl tmux python procps-ng
-	dovecot postfix clang compiler-rt msmtp time neomutt valgrind"
+	dovecot postfix clang compiler-rt msmtp time neomutt valgrind mutt"
 ALPINE_PKGS="build-base pkgconf ncurses-dev openssl-dev sqlite-dev perl-utils
 	openssl tmux python3 procps dovecot dovecot-lmtpd dovecot-pop3d postfix
-	clang compiler-rt msmtp mblaze neomutt ncurses-terminfo valgrind"
-BREW_PKGS="pkg-config ncurses openssl@3 sqlite tmux python dovecot postfix llvm msmtp mblaze neomutt"
+	clang compiler-rt msmtp mblaze neomutt ncurses-terminfo valgrind mutt"
+BREW_PKGS="pkg-config ncurses openssl@3 sqlite tmux python dovecot postfix llvm msmtp mblaze neomutt mutt"
 
 os_id() {
 	if [ -r /etc/os-release ]; then

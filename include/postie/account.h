@@ -333,6 +333,8 @@ struct acct_sync_stats {
 	uint64_t removed;        /* IMAP: expunged on the server; POP3:
 				    deleted on the server by this sync */
 	uint64_t bytes;          /* POP3: bytes downloaded */
+	uint64_t skipped;        /* IMAP: messages left out because the
+				    server gave them the invalid UID 0 */
 	struct perr folder_err;  /* the first folder error, if any */
 };
 
@@ -357,6 +359,11 @@ struct acct_sync_params {
 	int64_t now;             /* POP3: the time (0: time(NULL)) */
 	acct_sync_progress_fn progress; /* may be NULL */
 	void *progress_arg;
+	/* IMAP: called (with progress_arg) when part of a folder's new mail
+	 * is in the store before the sync of that folder ends: the newest
+	 * messages of a first sync come first, and a screen can show them
+	 * at once. May be NULL. */
+	acct_sync_progress_fn stored;
 };
 
 /* Storage the session parameters below point into; it must outlive them. */

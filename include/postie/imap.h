@@ -754,6 +754,26 @@ int imap_session_select(struct imap_session *s, const char *name, bool raw,
 typedef int (*imap_fetch_fn)(const struct imap_resp *r, void *arg,
 			     struct perr *e);
 
+/* Where the client's cache of a mailbox stood, for SELECT with QRESYNC
+ * (RFC 7162 3.2.5). */
+struct imap_qresync {
+	uint32_t uidvalidity;          /* of the cache */
+	uint64_t modseq;               /* HIGHESTMODSEQ the cache is at */
+	const struct imap_seqset *known; /* UIDs the cache has; NULL: all */
+};
+
+/* imap_session_select with the QRESYNC parameter (QRESYNC must have been
+ * ENABLEd): when q->uidvalidity still holds, the server reports in the
+ * same command the messages whose flags changed since q->modseq (FETCH
+ * with UID and FLAGS) and the UIDs expunged since (VANISHED (EARLIER));
+ * fn sees those untagged responses (and any other) as they come. Fills
+ * s->mbox. Returns as imap_session_select; an error fn returns fails the
+ * command (the session drains it). Session thread only. */
+int imap_session_select_qresync(struct imap_session *s, const char *name,
+				bool raw, bool read_only,
+				const struct imap_qresync *q,
+				imap_fetch_fn fn, void *arg, struct perr *e);
+
 /* UID FETCH set items (items as written, e.g. "(UID FLAGS
  * BODY.PEEK[])"). Returns 0, or -1 with *e set. */
 int imap_session_uid_fetch(struct imap_session *s,

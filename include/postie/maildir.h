@@ -48,6 +48,28 @@ void maildir_release(struct maildir *md);
 int maildir_deliver(struct maildir *md, const void *data, size_t len,
 		    char **name, struct perr *e);
 
+/* Delivery in two steps, for many messages with one directory fsync.
+ * maildir_stage writes len bytes into tmp/ and starts writing them out;
+ * *out gets the name the message will have, "new/NAME", and the file
+ * still open; nothing is in new/ yet. maildir_commit then fsyncs each
+ * staged file of v[n], links each into new/ and fsyncs new/ once: on
+ * success every one of them is on disk (each fd closed, each name still
+ * the caller's to free); on failure none is left in new/ and the staged
+ * files are removed (fds closed, names still the caller's).
+ * maildir_unstage closes and removes one staged file that will not be
+ * committed, and frees its name. A staged file a crash leaves behind
+ * stays in tmp/, never listed, until maildir_clean_tmp. Return 0, or -1
+ * with PERR_LOCAL. */
+struct maildir_staged {
+	char *name; /* "new/NAME" */
+	int fd;     /* open until committed; -1 after */
+};
+int maildir_stage(struct maildir *md, const void *data, size_t len,
+		  struct maildir_staged *out, struct perr *e);
+int maildir_commit(struct maildir *md, struct maildir_staged *v, size_t n,
+		   struct perr *e);
+void maildir_unstage(struct maildir *md, struct maildir_staged *sg);
+
 /* The messages in new/ and cur/ as names relative to the root ("new/X",
  * "cur/Y"), sorted by byte value; dot files and what is not a regular
  * file are left out, and tmp/ is never looked at. *out gets a new array

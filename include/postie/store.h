@@ -329,6 +329,16 @@ int store_search_body(struct store *st, int64_t folder, const char *words,
 int store_body_put(struct store *st, int64_t folder, uint32_t uid,
 		   const void *raw, size_t len, const char *text,
 		   struct perr *e);
+/* Cache n messages of a folder that are already files on disk (a POP3
+ * account's Maildir): paths[i] holds the message of uids[i], which must
+ * be in the index. Each file is hard-linked into the cache (copied,
+ * fsynced, where the link is refused, as across file systems), the cache
+ * directory is fsynced once, and the index records them all in one
+ * transaction: all or none. The files must not change afterwards (a
+ * Maildir message never does). Writer only. Returns 0 or -1. */
+int store_body_put_files(struct store *st, int64_t folder,
+			 const uint32_t *uids, char *const *paths, size_t n,
+			 struct perr *e);
 /* Append the cached raw message to out. Returns 1 when cached, 0 when
  * not, -1 on error. */
 int store_body_get(struct store *st, int64_t folder, uint32_t uid,

@@ -169,6 +169,14 @@ on_progress(void *arg, const char *folder, uint64_t done, uint64_t total)
 	acct_emit(arg, ACCT_EV_PROGRESS, folder, done, total, NULL, NULL);
 }
 
+/* The newest mail of a first sync is in the store: the screen may show
+ * it while the rest comes. */
+static void
+on_stored(void *arg, const char *folder, uint64_t done, uint64_t total)
+{
+	acct_emit(arg, ACCT_EV_FOLDER_CHANGED, folder, 0, 0, NULL, NULL);
+}
+
 static enum acct_status
 run_sync(struct acct_worker *w, struct sync_engine *g, const char *folder,
 	 struct perr *e)
@@ -179,6 +187,7 @@ run_sync(struct acct_worker *w, struct sync_engine *g, const char *folder,
 		.folder = folder, .data_dir = g->data_dir,
 		.cancel_fd = acct_cancel_fd(w), .timeout_ms = g->timeout_ms,
 		.progress = on_progress, .progress_arg = w,
+		.stored = on_stored,
 	};
 	int rc;
 

@@ -11,10 +11,13 @@
  *      the highest cached UID (RFC 3501 2.3.1.1, hostile-15), so that no
  *      old UID is used again.
  *   2. New mail: one UID FETCH of (highest cached UID + 1):* for the
- *      summary items, streamed, decoded with mime/ and written to the
- *      store in batches of SYNC_BATCH, each one transaction. "N:*" also
- *      returns the last message when N is past it (RFC 3501 6.4.8), so
- *      UIDs at or below the cached maximum are skipped.
+ *      summary items, streamed; a writer thread decodes them with mime/
+ *      and writes them to the store and its search index in batches of
+ *      SYNC_BATCH, each one transaction, while the next batch is read
+ *      (see "New mail, in two threads" below). "N:*" also returns the
+ *      last message when N is past it (RFC 3501 6.4.8), so UIDs at or
+ *      below the cached maximum are skipped; so is a message with the
+ *      invalid UID 0, with a warning (hostile-9).
  *   3. Changes to what was cached: with QRESYNC (RFC 7162), one UID
  *      FETCH 1:max (FLAGS) (CHANGEDSINCE modseq VANISHED) when the
  *      folder's HIGHESTMODSEQ moved, which names exactly the messages
@@ -32,6 +35,7 @@
  *
  * Bodies are not fetched here: they come on demand.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,6 +52,9 @@
 
 /* Summaries written per store transaction. */
 #define SYNC_BATCH 1000
+/* A first sync of a folder bigger than this fetches its newest this many
+ * messages first (see fetch_new). */
+#define NEWEST_FIRST 500
 
 #define SUMMARY_ITEMS                                                   \
 	"(UID FLAGS INTERNALDATE RFC822.SIZE BODYSTRUCTURE "            \
@@ -239,30 +246,6 @@ sync_msg_headers(struct sync_msg *p, const char *hdr, size_t len,
 	buf_release(&b);
 }
 
-static void
-sync_summary_decode(const struct imap_fetch *f, const char *const *assumed,
-		    struct sync_msg *p)
-{
-	struct buf b;
-	const struct imap_section *sec = NULL;
-
-	memset(p, 0, sizeof(*p));
-	buf_init(&b);
-	p->m.uid = f->uid;
-	p->m.flags = sync_flags_from_list(&f->flags, &b);
-	p->m.keywords = keep(p, &b);
-	p->m.internal_date = f->internaldate;
-	p->m.size = f->size;
-	p->m.has_attachment = has_attachment(f->body, false, 0);
-	buf_release(&b);
-	for (size_t i = 0; i < f->nsections; i++)
-		if (f->sections[i].data.data &&
-		    strncmp(f->sections[i].section, "HEADER", 6) == 0)
-			sec = &f->sections[i];
-	if (sec)
-		sync_msg_headers(p, sec->data.data, sec->data.len, assumed);
-}
-
 const char *const *
 sync_assumed(const struct cfg_account *a, char ***owned)
 {
@@ -287,6 +270,39 @@ struct folder_ref {
 	enum store_role role;
 };
 
+struct raw_ent {
+	uint32_t uid, flags;
+	int64_t internal_date;
+	uint64_t size;
+	bool has_attachment;
+	size_t kw, kw_len;    /* offsets into the batch's bytes */
+	size_t hdr, hdr_len;
+};
+
+struct raw_batch {
+	struct raw_ent *v;
+	size_t n;
+	struct buf bytes;
+	struct raw_batch *next;
+};
+
+struct writer {
+	pthread_t thread;
+	bool running;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct raw_batch *head, *tail; /* waiting to be written */
+	size_t queued;
+	bool closing;                  /* no more batches will come */
+	int rc;                        /* the writer's result so far */
+	struct perr err;
+	uint64_t stored;               /* summaries committed */
+	/* read-only for the writer thread */
+	struct store *store;
+	int64_t fid;
+	const char *const *assumed;
+};
+
 struct sync_ctx {
 	struct imap_session *s;
 	const struct acct_sync_params *p;
@@ -298,13 +314,23 @@ struct sync_ctx {
 	const struct folder_ref *f;
 	int64_t fid;
 	uint32_t maxuid;    /* highest UID cached before this sync */
+	uint32_t skip_from; /* new mail: UIDs from here up are had (0: none) */
+	uint32_t lowest;    /* the lowest new UID seen by the FETCH */
+	uint32_t *have;     /* resuming a first sync: UIDs cached, sorted */
+	size_t nhave;
+	/* SELECT with QRESYNC: the cached UIDs, for VANISHED */
+	int64_t qs_fid;
+	uint32_t *qs_uids;
+	size_t qs_n;
+	bool qs_loaded;
 	uint64_t fnew;      /* new messages stored in this folder */
-	struct sync_msg *batch;
-	size_t nbatch;
+	struct raw_batch *batch; /* being filled by the reader */
+	struct writer w;
 	uint64_t done, total;
 	struct perr store_err;
 	/* flag comparison */
-	struct store_summaries cached;
+	size_t ncached;     /* messages cached before this sync */
+	struct store_summaries cached; /* loaded by load_cached */
 	uint32_t *seen;     /* 1 bit per cached message: still on the server */
 	struct store_flag_state *repl;
 	char **repl_kw;
@@ -321,27 +347,258 @@ progress(struct sync_ctx *c)
 			       c->total);
 }
 
-static int
-flush_batch(struct sync_ctx *c, struct perr *e)
+/* ---------------------------------------------------------------------
+ * New mail, in two threads
+ *
+ * A first sync is a stream of summaries to parse, decode and write, and
+ * the two halves cost about the same: TLS, the IMAP parser and copying
+ * on one side, RFC 2047/address/date decoding, SQLite inserts and the
+ * full-text index on the other. Done in one thread, the server waits
+ * while a batch is written and the store waits while the next one is
+ * read. So the session's thread (the reader) keeps only what it must
+ * from each FETCH (numbers, flags, whether BODYSTRUCTURE shows an
+ * attachment, and the raw header bytes) in a batch, and hands full
+ * batches to a writer thread that decodes them, stores them in one
+ * transaction each and adds them to the full-text index. Two batches at
+ * most are in flight, so memory stays bounded whatever the folder's
+ * size, and the reader blocks only when the writer is two batches behind.
+ *
+ * The writer is the only user of the store while it runs (the reader
+ * touches neither the store nor the cache); it stops at its first error,
+ * which the reader sees at its next hand-over and turns into the sync's
+ * error. Nothing is written out of order: batches are stored in the
+ * order they came, each all or nothing, as before.
+ */
+#define WRITER_DEPTH 2
+
+static struct raw_batch *
+batch_new(void)
 {
-	if (!c->nbatch)
-		return 0;
-	struct store_msg *v = xcalloc(c->nbatch, sizeof(*v));
-	for (size_t i = 0; i < c->nbatch; i++)
-		v[i] = c->batch[i].m;
-	int rc = store_msg_put(c->p->store, c->fid, v, c->nbatch, e);
-	crashpoint("imap.after-batch");
-	free(v);
-	if (rc == 0) {
-		c->st->new_msgs += c->nbatch;
-		c->fnew += c->nbatch;
+	struct raw_batch *b = xcalloc(1, sizeof(*b));
+	b->v = xcalloc(SYNC_BATCH, sizeof(*b->v));
+	buf_init(&b->bytes);
+	return b;
+}
+
+static void
+batch_free(struct raw_batch *b)
+{
+	if (!b)
+		return;
+	free(b->v);
+	buf_release(&b->bytes);
+	free(b);
+}
+
+/* Decode and store one batch (writer thread). */
+static int
+write_batch(struct writer *w, struct raw_batch *b, struct perr *e)
+{
+	struct sync_msg *m = xcalloc(b->n, sizeof(*m));
+	struct store_msg *v = xcalloc(b->n, sizeof(*v));
+
+	for (size_t i = 0; i < b->n; i++) {
+		const struct raw_ent *r = &b->v[i];
+		m[i].m.uid = r->uid;
+		m[i].m.flags = r->flags;
+		m[i].m.internal_date = r->internal_date;
+		m[i].m.size = r->size;
+		m[i].m.has_attachment = r->has_attachment;
+		m[i].m.keywords = r->kw_len ? b->bytes.data + r->kw : NULL;
+		if (r->hdr_len)
+			sync_msg_headers(&m[i], b->bytes.data + r->hdr,
+					 r->hdr_len, w->assumed);
+		v[i] = m[i].m;
 	}
-	for (size_t i = 0; i < c->nbatch; i++)
-		sync_msg_release(&c->batch[i]);
-	c->nbatch = 0;
+	int rc = store_msg_put(w->store, w->fid, v, b->n, e);
+	crashpoint("imap.after-batch");
+	/* The search index follows each batch here, while the reader is
+	 * busy with the next, rather than in one pass after the FETCH. */
 	if (rc == 0)
-		progress(c);
+		rc = store_index_update(w->store, 0, NULL, e);
+	for (size_t i = 0; i < b->n; i++)
+		sync_msg_release(&m[i]);
+	free(m);
+	free(v);
 	return rc;
+}
+
+static void *
+writer_main(void *arg)
+{
+	struct writer *w = arg;
+
+	pthread_mutex_lock(&w->mu);
+	for (;;) {
+		while (!w->head && !w->closing)
+			pthread_cond_wait(&w->cv, &w->mu);
+		struct raw_batch *b = w->head;
+		if (!b)
+			break;
+		w->head = b->next;
+		if (!w->head)
+			w->tail = NULL;
+		bool skip = w->rc < 0;
+		pthread_mutex_unlock(&w->mu);
+		struct perr e = PERR_INIT;
+		int rc = skip ? -1 : write_batch(w, b, &e);
+		size_t n = b->n;
+		batch_free(b);
+		pthread_mutex_lock(&w->mu);
+		w->queued--;
+		if (!skip) {
+			if (rc < 0) {
+				w->rc = -1;
+				w->err = e;
+			} else {
+				w->stored += n;
+			}
+		}
+		pthread_cond_broadcast(&w->cv);
+	}
+	pthread_mutex_unlock(&w->mu);
+	return NULL;
+}
+
+static int
+writer_start(struct writer *w, struct store *st, int64_t fid,
+	     const char *const *assumed, struct perr *e)
+{
+	memset(w, 0, sizeof(*w));
+	w->store = st;
+	w->fid = fid;
+	w->assumed = assumed;
+	w->err = (struct perr)PERR_INIT;
+	pthread_mutex_init(&w->mu, NULL);
+	pthread_cond_init(&w->cv, NULL);
+	if (pthread_create(&w->thread, NULL, writer_main, w) != 0) {
+		pthread_cond_destroy(&w->cv);
+		pthread_mutex_destroy(&w->mu);
+		return perr_set(e, PERR_LOCAL, "cannot start the store "
+				"writer thread");
+	}
+	w->running = true;
+	return 0;
+}
+
+/* Queue a batch (taking it); waits while WRITER_DEPTH batches are queued.
+ * Returns the writer's result so far: -1 with *e once it failed. */
+static int
+writer_put(struct writer *w, struct raw_batch *b, uint64_t *stored,
+	   struct perr *e)
+{
+	pthread_mutex_lock(&w->mu);
+	while (w->queued >= WRITER_DEPTH && w->rc == 0)
+		pthread_cond_wait(&w->cv, &w->mu);
+	int rc = w->rc;
+	if (rc == 0 && b) {
+		b->next = NULL;
+		if (w->tail)
+			w->tail->next = b;
+		else
+			w->head = b;
+		w->tail = b;
+		w->queued++;
+		b = NULL;
+		pthread_cond_broadcast(&w->cv);
+	}
+	if (rc < 0)
+		*e = w->err;
+	*stored = w->stored;
+	pthread_mutex_unlock(&w->mu);
+	batch_free(b);
+	return rc;
+}
+
+/* Wait until every batch queued is stored. Returns the writer's result
+ * so far: -1 with *e once it failed. */
+static int
+writer_wait_idle(struct writer *w, uint64_t *stored, struct perr *e)
+{
+	pthread_mutex_lock(&w->mu);
+	while (w->queued > 0 && w->rc == 0)
+		pthread_cond_wait(&w->cv, &w->mu);
+	int rc = w->rc;
+	if (rc < 0)
+		*e = w->err;
+	*stored = w->stored;
+	pthread_mutex_unlock(&w->mu);
+	return rc;
+}
+
+/* Let the writer finish what is queued (or drop it, when abandon is set
+ * or it failed), and join it. Returns its result, -1 with *e. */
+static int
+writer_finish(struct writer *w, bool abandon, uint64_t *stored,
+	      struct perr *e)
+{
+	if (!w->running)
+		return 0;
+	pthread_mutex_lock(&w->mu);
+	w->closing = true;
+	if (abandon && w->rc == 0) {
+		w->rc = -1;
+		w->err = (struct perr)PERR_INIT;
+	}
+	pthread_cond_broadcast(&w->cv);
+	pthread_mutex_unlock(&w->mu);
+	pthread_join(w->thread, NULL);
+	w->running = false;
+	pthread_cond_destroy(&w->cv);
+	pthread_mutex_destroy(&w->mu);
+	*stored = w->stored;
+	if (w->rc < 0 && !abandon)
+		*e = w->err;
+	return w->rc;
+}
+
+/* Keep what the writer needs of one FETCH in the current batch. */
+static void
+batch_add(struct raw_batch *b, const struct imap_fetch *f)
+{
+	struct raw_ent *r = &b->v[b->n++];
+	struct buf kw;
+
+	memset(r, 0, sizeof(*r));
+	buf_init(&kw);
+	r->uid = f->uid;
+	r->flags = sync_flags_from_list(&f->flags, &kw);
+	r->internal_date = f->internaldate;
+	r->size = f->size;
+	r->has_attachment = has_attachment(f->body, false, 0);
+	if (kw.len) {
+		r->kw = b->bytes.len;
+		r->kw_len = kw.len;
+		buf_add(&b->bytes, kw.data, kw.len + 1);
+	}
+	buf_release(&kw);
+	const struct imap_section *sec = NULL;
+	for (size_t i = 0; i < f->nsections; i++)
+		if (f->sections[i].data.data &&
+		    strncmp(f->sections[i].section, "HEADER", 6) == 0)
+			sec = &f->sections[i];
+	if (sec && sec->data.len) {
+		r->hdr = b->bytes.len;
+		r->hdr_len = sec->data.len;
+		buf_add(&b->bytes, sec->data.data, sec->data.len);
+	}
+}
+
+static bool
+uid_in(const uint32_t *v, size_t n, uint32_t uid)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (v[mid] == uid)
+			return true;
+		if (v[mid] < uid)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return false;
 }
 
 static int
@@ -350,42 +607,143 @@ on_new(const struct imap_resp *r, void *arg, struct perr *e)
 	struct sync_ctx *c = arg;
 	const struct imap_fetch *f = &r->fetch;
 
-	/* A FETCH without UID, or one for a message already cached (the
-	 * "N:*" rule, or an unsolicited flag update), is not new. */
-	if (!(f->have & IMAP_F_UID) || f->uid == 0 || f->uid <= c->maxuid)
+	if (r->kind != IMAP_RESP_FETCH || !(f->have & IMAP_F_UID))
 		return 0;
-	sync_summary_decode(f, c->assumed, &c->batch[c->nbatch++]);
+	if (f->uid == 0) {
+		/* hostile-9: one message the server numbers wrongly is left
+		 * out, with a word in the log; the rest still arrives */
+		log_warn("folder '%s': message %u has the invalid UID 0; "
+			 "it is skipped", c->f->name, (unsigned)f->seq);
+		c->st->skipped++;
+		return 0;
+	}
+	/* A FETCH for a message already cached (the "N:*" rule, or an
+	 * unsolicited flag update) is not new. */
+	if (c->nhave ? uid_in(c->have, c->nhave, f->uid)
+		     : f->uid <= c->maxuid)
+		return 0;
+	if (c->skip_from && f->uid >= c->skip_from)
+		return 0;
+	if (!c->lowest || f->uid < c->lowest)
+		c->lowest = f->uid;
+	if (!c->batch)
+		c->batch = batch_new();
+	batch_add(c->batch, f);
 	c->done++;
-	if (c->nbatch == SYNC_BATCH && flush_batch(c, &c->store_err) < 0)
-		return perr_set(e, PERR_LOCAL, "%s", c->store_err.msg);
+	if (c->batch->n == SYNC_BATCH) {
+		uint64_t stored;
+		struct raw_batch *b = c->batch;
+		c->batch = NULL;
+		if (writer_put(&c->w, b, &stored, &c->store_err) < 0)
+			return perr_set(e, PERR_LOCAL, "%s", c->store_err.msg);
+		progress(c);
+	}
 	return 0;
 }
 
+/* Hand the batch being filled to the writer. */
 static int
-fetch_new(struct sync_ctx *c, struct perr *e)
+flush_partial(struct sync_ctx *c, struct perr *e)
+{
+	uint64_t stored;
+
+	if (!c->batch || !c->batch->n)
+		return 0;
+	struct raw_batch *b = c->batch;
+	c->batch = NULL;
+	return writer_put(&c->w, b, &stored, e);
+}
+
+/* FETCH by sequence numbers lo:* (the newest messages of the folder). */
+static int
+fetch_seq_tail(struct sync_ctx *c, uint32_t lo, struct perr *e)
+{
+	char tag[IMAP_TAG_SIZE], range[32];
+	struct imap_cmd cmd;
+	struct imap_resp fin;
+
+	imap_session_tag(c->s, tag);
+	imap_cmd_init(&cmd, tag, "FETCH", 0);
+	snprintf(range, sizeof(range), "%u:*", (unsigned)lo);
+	imap_cmd_raw(&cmd, range);
+	imap_cmd_raw(&cmd, SUMMARY_ITEMS);
+	imap_cmd_finish(&cmd);
+	imap_resp_init(&fin);
+	int rc = imap_session_run(c->s, &cmd, tag, on_new, c, &fin, e);
+	imap_resp_release(&fin);
+	imap_cmd_release(&cmd);
+	return rc;
+}
+
+/* The new mail, through the writer thread. A first sync of a big folder
+ * fetches the NEWEST_FIRST newest messages first (by sequence number:
+ * their UIDs are not known yet), waits until they are stored and says so
+ * through p->stored, so that a screen waiting on an empty cache shows
+ * the top of the folder within a second; then the rest, UIDs below the
+ * lowest of those. A first sync cut short leaves the folder's UIDNEXT
+ * unset in the store, so the next one knows to fetch 1:* again, skipping
+ * what it has (c->have), rather than only above the highest UID. */
+static int
+fetch_new(struct sync_ctx *c, bool newest_first, struct perr *e)
 {
 	const struct imap_mailbox_state *mb = &c->s->mbox;
+	struct imap_seqset set = IMAP_SEQSET_INIT;
+	uint64_t stored = 0;
+	int rc = 0;
 
 	if (mb->exists == 0)
 		return 0;
-	if (mb->uidnext && mb->uidnext <= c->maxuid + 1)
+	if (!c->nhave && mb->uidnext && mb->uidnext <= c->maxuid + 1)
 		return 0;
-	struct imap_seqset set = IMAP_SEQSET_INIT;
-	imap_seqset_add(&set, c->maxuid + 1, IMAP_SEQ_STAR);
-	c->batch = xcalloc(SYNC_BATCH, sizeof(*c->batch));
-	c->nbatch = 0;
-	c->done = 0;
-	c->total = mb->exists > c->cached.n ? mb->exists - c->cached.n : 0;
-	progress(c);
-	int rc = imap_session_uid_fetch(c->s, &set, SUMMARY_ITEMS, on_new, c,
-					e);
-	if (rc == 0)
-		rc = flush_batch(c, e);
-	for (size_t i = 0; i < c->nbatch; i++)
-		sync_msg_release(&c->batch[i]);
-	free(c->batch);
 	c->batch = NULL;
-	c->nbatch = 0;
+	c->done = 0;
+	c->lowest = 0;
+	c->skip_from = 0;
+	c->total = mb->exists > c->ncached ? mb->exists - c->ncached : 0;
+	progress(c);
+	if (writer_start(&c->w, c->p->store, c->fid, c->assumed, e) < 0)
+		return -1;
+	uint32_t from = c->nhave ? 1 : c->maxuid + 1;
+	if (newest_first && c->maxuid == 0 && mb->exists > NEWEST_FIRST) {
+		rc = fetch_seq_tail(c, mb->exists - NEWEST_FIRST + 1, e);
+		if (rc == 0)
+			rc = flush_partial(c, e);
+		if (rc == 0)
+			rc = writer_wait_idle(&c->w, &stored, e);
+		if (rc == 0 && stored) {
+			progress(c);
+			if (c->p->stored)
+				c->p->stored(c->p->progress_arg, c->f->name,
+					     stored, c->total);
+		}
+		/* the rest: below the lowest UID just fetched */
+		if (rc == 0 && c->lowest > 1) {
+			c->skip_from = c->lowest;
+			imap_seqset_add(&set, from, c->lowest - 1);
+		}
+	} else {
+		imap_seqset_add(&set, from, IMAP_SEQ_STAR);
+	}
+	if (rc == 0 && set.n)
+		rc = imap_session_uid_fetch(c->s, &set, SUMMARY_ITEMS, on_new,
+					    c, e);
+	if (rc == 0)
+		rc = flush_partial(c, e);
+	/* After a failed FETCH the batches still queued are complete
+	 * messages: they are stored all the same, as a single-threaded
+	 * sync would have stored every full batch before the failure. */
+	struct perr we = PERR_INIT;
+	if (writer_finish(&c->w, false, &stored, &we) < 0 && rc == 0) {
+		*e = we;
+		rc = -1;
+	}
+	batch_free(c->batch);
+	c->batch = NULL;
+	c->skip_from = 0;
+	c->st->new_msgs += stored;
+	c->fnew += stored;
+	if (rc == 0)
+		progress(c);
 	imap_seqset_release(&set);
 	return rc;
 }
@@ -500,6 +858,96 @@ fetch_flags(struct sync_ctx *c, const char *modifier, struct perr *e)
 	return rc;
 }
 
+/* Write the flag changes and expunges found into the store. */
+static int
+apply_changes(struct sync_ctx *c, struct perr *e)
+{
+	if (c->nrepl &&
+	    store_flags_replace(c->p->store, c->fid, c->repl, c->nrepl, e) < 0)
+		return -1;
+	c->st->changed += c->nrepl;
+	if (c->ngone &&
+	    store_expunge(c->p->store, c->fid, c->gone, c->ngone, e) < 0)
+		return -1;
+	c->st->removed += c->ngone;
+	return 0;
+}
+
+/* The FETCH and VANISHED (EARLIER) responses a SELECT with QRESYNC
+ * carries (RFC 7162 3.2.5.2), noted for apply_changes. Flags are taken
+ * as the server gives them, with no comparison with the cache: QRESYNC
+ * names only messages whose flags changed since the stored modseq, so
+ * the cache need not be loaded at all. Only UIDs up to the highest
+ * cached one are ours to change; VANISHED ranges are met with the
+ * cached UIDs (loaded on the first one), never expanded, whatever span
+ * a server sends. */
+static int
+on_select_changes(const struct imap_resp *r, void *arg, struct perr *e)
+{
+	struct sync_ctx *c = arg;
+
+	if (r->kind == IMAP_RESP_VANISHED) {
+		if (!c->qs_loaded) {
+			if (store_uid_list(c->p->store, c->qs_fid, &c->qs_uids,
+					   &c->qs_n, e) < 0)
+				return -1;
+			c->qs_loaded = true;
+		}
+		for (size_t k = 0; k < r->set.n; k++) {
+			uint32_t lo = r->set.r[k].lo, hi = r->set.r[k].hi;
+			if (lo == IMAP_SEQ_STAR)
+				lo = UINT32_MAX;
+			if (hi == IMAP_SEQ_STAR)
+				hi = UINT32_MAX;
+			size_t a = 0, b = c->qs_n;
+			while (a < b) {
+				size_t mid = a + (b - a) / 2;
+				if (c->qs_uids[mid] < lo)
+					a = mid + 1;
+				else
+					b = mid;
+			}
+			for (; a < c->qs_n && c->qs_uids[a] <= hi; a++)
+				note_gone(c, c->qs_uids[a]);
+		}
+		return 0;
+	}
+	if (r->kind != IMAP_RESP_FETCH)
+		return 0;
+	const struct imap_fetch *f = &r->fetch;
+	if (!(f->have & IMAP_F_UID) || !(f->have & IMAP_F_FLAGS) ||
+	    f->uid == 0 || f->uid > c->maxuid)
+		return 0;
+	struct buf kw;
+	buf_init(&kw);
+	uint32_t flags = sync_flags_from_list(&f->flags, &kw);
+	c->repl = xgrow(c->repl, &c->caprepl, c->nrepl + 1, sizeof(*c->repl));
+	c->repl_kw = xrealloc(c->repl_kw, c->caprepl * sizeof(*c->repl_kw));
+	c->repl_kw[c->nrepl] = buf_detach(&kw, NULL);
+	c->repl[c->nrepl] = (struct store_flag_state){
+		.uid = f->uid, .flags = flags,
+		.keywords = c->repl_kw[c->nrepl][0] ? c->repl_kw[c->nrepl]
+						     : NULL,
+	};
+	c->nrepl++;
+	return 0;
+}
+
+/* Load the folder's summaries as they were before this sync: the new
+ * mail stored by fetch_new lies above maxuid and is left out, for a
+ * sweep of 1:maxuid must not take it for expunged. */
+static int
+load_cached(struct sync_ctx *c, struct perr *e)
+{
+	if (store_load(c->p->store, c->fid, &c->cached, e) < 0)
+		return -1;
+	size_t n = c->cached.n;
+	while (n && c->cached.v[n - 1].uid > c->maxuid)
+		n--;
+	c->cached.n = n;
+	return 0;
+}
+
 /* Flag changes and expunges among the messages cached before this sync
  * (UIDs 1..maxuid):
  *
@@ -520,25 +968,32 @@ sync_changes(struct sync_ctx *c, uint64_t cached_modseq, struct perr *e)
 	char mod[80];
 	int rc = 0;
 
-	if (c->maxuid == 0 || c->cached.n == 0)
+	if (c->maxuid == 0 || c->ncached == 0)
 		return 0;
-	c->seen = xcalloc(c->cached.n / 32 + 1, sizeof(*c->seen));
-	bool sweep = false;
+	bool sweep = false, vanished = false;
 	if (c->qresync && modseq) {
 		if (!moved)
 			return 0;
-		snprintf(mod, sizeof(mod), "(CHANGEDSINCE %llu VANISHED)",
-			 (unsigned long long)cached_modseq);
-		rc = fetch_flags(c, mod, e);
+		vanished = true;
 	} else if (c->condstore && modseq &&
-		   c->cached.n + c->fnew == mb->exists) {
+		   c->ncached + c->fnew == mb->exists) {
 		if (!moved)
 			return 0;
-		snprintf(mod, sizeof(mod), "(CHANGEDSINCE %llu)",
-			 (unsigned long long)cached_modseq);
-		rc = fetch_flags(c, mod, e);
 	} else {
 		sweep = true;
+	}
+	/* The cache is loaded only now that the server has something to
+	 * compare with it: a sync with nothing new on a folder of 100,000
+	 * messages costs no load at all. */
+	if (load_cached(c, e) < 0)
+		return -1;
+	c->seen = xcalloc(c->cached.n / 32 + 1, sizeof(*c->seen));
+	if (!sweep) {
+		snprintf(mod, sizeof(mod), "(CHANGEDSINCE %llu%s)",
+			 (unsigned long long)cached_modseq,
+			 vanished ? " VANISHED" : "");
+		rc = fetch_flags(c, mod, e);
+	} else {
 		rc = fetch_flags(c, NULL, e);
 	}
 	if (rc < 0)
@@ -547,23 +1002,13 @@ sync_changes(struct sync_ctx *c, uint64_t cached_modseq, struct perr *e)
 		for (size_t i = 0; i < c->cached.n; i++)
 			if (!(c->seen[i / 32] & (1u << (i % 32))))
 				note_gone(c, c->cached.v[i].uid);
-	if (c->nrepl &&
-	    store_flags_replace(c->p->store, c->fid, c->repl, c->nrepl, e) < 0)
-		return -1;
-	c->st->changed += c->nrepl;
-	if (c->ngone &&
-	    store_expunge(c->p->store, c->fid, c->gone, c->ngone, e) < 0)
-		return -1;
-	c->st->removed += c->ngone;
-	return 0;
+	return apply_changes(c, e);
 }
 
+/* Forget the flag changes and expunges noted so far. */
 static void
-ctx_folder_release(struct sync_ctx *c)
+ctx_changes_clear(struct sync_ctx *c)
 {
-	store_summaries_release(&c->cached);
-	free(c->seen);
-	c->seen = NULL;
 	for (size_t i = 0; i < c->nrepl; i++)
 		free(c->repl_kw[i]);
 	free(c->repl_kw);
@@ -574,6 +1019,22 @@ ctx_folder_release(struct sync_ctx *c)
 	free(c->gone);
 	c->gone = NULL;
 	c->ngone = c->capgone = 0;
+}
+
+static void
+ctx_folder_release(struct sync_ctx *c)
+{
+	free(c->have);
+	c->have = NULL;
+	c->nhave = 0;
+	free(c->qs_uids);
+	c->qs_uids = NULL;
+	c->qs_n = 0;
+	c->qs_loaded = false;
+	store_summaries_release(&c->cached);
+	free(c->seen);
+	c->seen = NULL;
+	ctx_changes_clear(c);
 }
 
 static int
@@ -588,20 +1049,42 @@ sync_folder(struct sync_ctx *c, const struct folder_ref *f, struct perr *e)
 	c->done = c->total = 0;
 	c->fnew = 0;
 	progress(c);
-	if (imap_session_select(c->s, f->raw, true, true, e) < 0)
-		return -1;
-	const struct imap_mailbox_state *mb = &c->s->mbox;
 	int found = store_folder_find(st, f->raw, f->raw_len, &old, e);
 	if (found < 0)
 		return -1;
 	uint64_t cached_modseq = found ? old.highestmodseq : 0;
 	uint32_t cached_uidnext = found ? old.uidnext : 0;
+	uint32_t cached_validity = found ? (uint32_t)old.uidvalidity : 0;
 	uint32_t cached_max = 0;
 	if (found && store_max_uid(st, old.id, &cached_max, e) < 0) {
 		store_folder_release(&old);
 		return -1;
 	}
+	/* With QRESYNC and a cache from a complete sync, SELECT itself
+	 * brings what changed since (RFC 7162 3.2.5): no second command,
+	 * and nothing at all when nothing changed. */
+	bool qsel = c->qresync && found && cached_validity && cached_modseq &&
+		    cached_uidnext && cached_max;
+	int sr;
+	if (qsel) {
+		struct imap_seqset known = IMAP_SEQSET_INIT;
+		imap_seqset_add(&known, 1, cached_max);
+		struct imap_qresync q = {
+			.uidvalidity = cached_validity,
+			.modseq = cached_modseq, .known = &known,
+		};
+		c->qs_fid = old.id;
+		c->maxuid = cached_max;
+		sr = imap_session_select_qresync(c->s, f->raw, true, true, &q,
+						 on_select_changes, c, e);
+		imap_seqset_release(&known);
+	} else {
+		sr = imap_session_select(c->s, f->raw, true, true, e);
+	}
 	store_folder_release(&old);
+	if (sr < 0)
+		goto out;
+	const struct imap_mailbox_state *mb = &c->s->mbox;
 
 	/* UIDNEXT is stored only once the new mail is in, so that a sync
 	 * cut short fetches it next time; the first upsert passes it only
@@ -615,22 +1098,48 @@ sync_folder(struct sync_ctx *c, const struct folder_ref *f, struct perr *e)
 				   ? mb->uidnext : 0,
 	};
 	if (store_folder_upsert(st, &info, &c->fid, &reset, e) < 0)
-		return -1;
+		goto out;
 	if (reset) {
 		log_info("folder '%s': UIDVALIDITY or UIDNEXT says the cache "
 			 "is stale; fetching it again", f->name);
 		cached_modseq = 0;
 		cached_uidnext = 0;
 	}
+	struct store_folder now = { 0 };
 	if (store_max_uid(st, c->fid, &c->maxuid, e) < 0 ||
-	    store_load(st, c->fid, &c->cached, e) < 0)
+	    store_folder_get(st, c->fid, &now, e) < 0)
 		goto out;
+	c->ncached = now.total;
+	store_folder_release(&now);
 	/* With UIDNEXT where the last complete sync left it, nothing
 	 * arrived, even when the highest cached message was expunged. */
 	bool quiet = cached_uidnext && cached_uidnext == mb->uidnext;
-	if ((!quiet && fetch_new(c, e) < 0) ||
-	    sync_changes(c, cached_modseq, e) < 0)
+	/* A folder whose first sync never ended (its UIDNEXT is stored only
+	 * at the end) may hold its newest messages and not the older ones:
+	 * fetch it all again, skipping what is cached. A dropped cache
+	 * keeps the old UIDNEXT, so neither this nor newest-first is done
+	 * then; that sync fetches in UID order. */
+	bool resume = !reset && found && !cached_uidnext && c->maxuid &&
+		      mb->uidnext;
+	bool newest_first = !reset && !c->maxuid && mb->uidnext;
+	if (resume) {
+		log_info("folder '%s': its first sync was cut short; "
+			 "fetching what is missing", f->name);
+		if (store_uid_list(st, c->fid, &c->have, &c->nhave, e) < 0)
+			goto out;
+	}
+	if (!quiet && fetch_new(c, newest_first, e) < 0)
 		goto out;
+	if (qsel && !reset && mb->uidvalidity == cached_validity &&
+	    !mb->nomodseq && mb->highestmodseq) {
+		if (apply_changes(c, e) < 0)
+			goto out;
+	} else {
+		/* what a QRESYNC SELECT noted is for a cache now gone */
+		ctx_changes_clear(c);
+		if (sync_changes(c, cached_modseq, e) < 0)
+			goto out;
+	}
 	/* Everything is in: now UIDNEXT and the modseq may say so. */
 	info.uidnext = mb->uidnext;
 	info.highestmodseq = mb->nomodseq ? 0 : mb->highestmodseq;

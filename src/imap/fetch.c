@@ -447,7 +447,12 @@ parse_item(struct tok *t, struct imap_fetch *f)
 	if (tok_sp(t) < 0)
 		return -1;
 	if (slice_eq_ci(name, "UID")) {
-		if (tok_nz32(t, &f->uid) < 0)
+		/* RFC 3501 makes a UID non-zero, but a UID 0 is one bad
+		 * message, not a broken stream: it is parsed as it came
+		 * (have IMAP_F_UID, uid 0) and each command's consumer
+		 * skips that message, so that the rest of a FETCH still
+		 * arrives (hostile-9). */
+		if (tok_u32(t, &f->uid) < 0)
 			return -1;
 		f->have |= IMAP_F_UID;
 	} else if (slice_eq_ci(name, "FLAGS")) {

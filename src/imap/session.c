@@ -515,9 +515,10 @@ imap_session_close(struct imap_session *s)
 	s->host = s->bye = NULL;
 }
 
-int
-imap_session_select(struct imap_session *s, const char *name, bool raw,
-		    bool read_only, struct perr *e)
+static int
+select_cmd(struct imap_session *s, const char *name, bool raw, bool read_only,
+	   const struct imap_qresync *q, imap_fetch_fn fn, void *arg,
+	   struct perr *e)
 {
 	char tag[IMAP_TAG_SIZE];
 	struct imap_cmd c;
@@ -532,12 +533,26 @@ imap_session_select(struct imap_session *s, const char *name, bool raw,
 		imap_cmd_release(&c);
 		return -1;
 	}
+	if (q) {
+		/* RFC 7162 3.2.5:
+		 * (QRESYNC (uidvalidity modseq [known-uids])) */
+		struct buf p = BUF_INIT;
+		buf_addf(&p, "(QRESYNC (%u %llu", (unsigned)q->uidvalidity,
+			 (unsigned long long)q->modseq);
+		if (q->known && q->known->n) {
+			buf_addch(&p, ' ');
+			imap_seqset_format(q->known, &p);
+		}
+		buf_addstr(&p, "))");
+		imap_cmd_raw(&c, p.data);
+		buf_release(&p);
+	}
 	imap_cmd_finish(&c);
 	memset(&s->mbox, 0, sizeof(s->mbox));
 	s->mbox.read_only = read_only;
 	imap_resp_init(&r);
 	struct perr le = PERR_INIT;
-	int rc = run_cmd(s, &c, tag, false, NULL, NULL, &r, &le);
+	int rc = run_cmd(s, &c, tag, false, fn, arg, &r, &le);
 	imap_resp_release(&r);
 	imap_cmd_release(&c);
 	if (rc < 0) {
@@ -556,6 +571,25 @@ imap_session_select(struct imap_session *s, const char *name, bool raw,
 	}
 	set_state(s, IMAP_SS_SELECTED);
 	return 0;
+}
+
+int
+imap_session_select(struct imap_session *s, const char *name, bool raw,
+		    bool read_only, struct perr *e)
+{
+	return select_cmd(s, name, raw, read_only, NULL, NULL, NULL, e);
+}
+
+int
+imap_session_select_qresync(struct imap_session *s, const char *name,
+			    bool raw, bool read_only,
+			    const struct imap_qresync *q, imap_fetch_fn fn,
+			    void *arg, struct perr *e)
+{
+	if (!q || !q->uidvalidity || !q->modseq)
+		return perr_set(e, PERR_PROTO, "QRESYNC needs the cache's "
+				"UIDVALIDITY and HIGHESTMODSEQ");
+	return select_cmd(s, name, raw, read_only, q, fn, arg, e);
 }
 
 struct fetch_only {

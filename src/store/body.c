@@ -195,6 +195,90 @@ fail:
 }
 
 int
+store_body_put_files(struct store *st, int64_t folder, const uint32_t *uids,
+		     char *const *paths, size_t n, struct perr *e)
+{
+	int64_t validity = 0;
+	struct buf raw = BUF_INIT;
+	char *curdir = NULL;
+	uint32_t uid = 0;
+	sqlite3_stmt *s;
+	int rc;
+
+	if (!n)
+		return 0;
+	if (store_begin(st, e) < 0)
+		return -1;
+	if (!(s = store_stmt(st, STMT_FOLDER_UIDVALIDITY, e)))
+		goto fail;
+	sqlite3_bind_int64(s, 1, folder);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		validity = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	if (rc != SQLITE_ROW) {
+		store_dberr(st, e, "cannot look up a folder");
+		goto fail;
+	}
+	if (ensure_maildir(st, e) < 0)
+		goto fail;
+	for (size_t i = 0; i < n; i++) {
+		int64_t id = 0;
+		uid = uids[i];
+		if (lookup(st, folder, uid, &id, NULL, e) < 0)
+			goto fail;
+		if (!id) {
+			perr_set(e, PERR_MESSAGE, "not in the index");
+			goto fail;
+		}
+		char *name = xstrfmt("f%lld.v%lld.u%u", (long long)folder,
+				     (long long)validity, uid);
+		char *cur = xstrfmt("%s/cur/%s", st->body_dir, name);
+		/* A file left at this name by an expunged message of the
+		 * same UID is not this message. */
+		unlink(cur);
+		rc = link(paths[i], cur);
+		int err = errno;
+		free(cur);
+		if (rc < 0 && (err == EXDEV || err == EPERM || err == EMLINK ||
+			       err == ENOSYS || err == EOPNOTSUPP)) {
+			/* another file system: a copy of our own */
+			buf_reset(&raw);
+			rc = file_read_all(paths[i], &raw, STORE_MAX_BODY, e);
+			if (rc == 0)
+				rc = body_write(st, name, raw.data, raw.len,
+						e);
+		} else if (rc < 0) {
+			perr_set(e, PERR_LOCAL, "cannot link '%s' into the "
+				 "cache: %s", paths[i], strerror(err));
+		}
+		if (rc == 0 && !(s = store_stmt(st, STMT_BODY_SET, e)))
+			rc = -1;
+		if (rc == 0) {
+			sqlite3_bind_int64(s, 1, id);
+			sqlite3_bind_text(s, 2, name, -1, SQLITE_TRANSIENT);
+			rc = store_exec_stmt(st, s, "cannot record a cached "
+					     "body", e);
+		}
+		free(name);
+		if (rc < 0)
+			goto fail;
+	}
+	/* The links are durable before the index says they are there. */
+	curdir = xstrfmt("%s/cur", st->body_dir);
+	if (file_fsync_dir(curdir, e) < 0 || store_commit(st, e) < 0)
+		goto fail;
+	free(curdir);
+	buf_release(&raw);
+	return 0;
+fail:
+	store_rollback(st);
+	free(curdir);
+	buf_release(&raw);
+	return perr_prefix(e, "cannot cache message UID %u", uid);
+}
+
+int
 store_body_path(struct store *st, int64_t folder, uint32_t uid, char **path,
 		struct perr *e)
 {

@@ -85,16 +85,15 @@ link_new(const char *tmp, const char *dst)
 }
 
 int
-maildir_deliver(struct maildir *md, const void *data, size_t len,
-		char **name, struct perr *e)
+maildir_stage(struct maildir *md, const void *data, size_t len,
+	      struct maildir_staged *out, struct perr *e)
 {
 	struct timeval tv;
-	char *base = NULL, *tmp = NULL, *dst = NULL, *newdir = NULL;
-	int rc = -1;
-	bool created = false;
+	char *base = NULL, *tmp = NULL;
+	int fd = -1, err = 0;
 
-	if (name)
-		*name = NULL;
+	out->name = NULL;
+	out->fd = -1;
 	for (int attempt = 0; attempt < 5; attempt++) {
 		gettimeofday(&tv, NULL);
 		free(base);
@@ -103,37 +102,151 @@ maildir_deliver(struct maildir *md, const void *data, size_t len,
 			       (long)tv.tv_usec, (long)getpid(),
 			       (unsigned long long)++md->seq, md->host);
 		tmp = xstrfmt("%s/tmp/%s", md->root, base);
-		created = file_create_synced(tmp, data, len, 0600, e) == 0;
-		if (created || errno != EEXIST)
+		fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC |
+				       O_NOFOLLOW, 0600);
+		err = errno;
+		if (fd >= 0 || err != EEXIST)
 			break;
 	}
-	if (!created)
-		goto out;
-	crashpoint("maildir.after-tmp");
-	dst = xstrfmt("%s/new/%s", md->root, base);
-	if (link_new(tmp, dst) < 0) {
-		perr_set(e, PERR_LOCAL, "cannot move '%s' into new/: %s", tmp,
+	if (fd < 0) {
+		perr_set(e, PERR_LOCAL, "cannot create '%s': %s", tmp,
+			 strerror(err));
+		goto fail;
+	}
+	if (file_write_fd(fd, data, len) < 0) {
+		perr_set(e, PERR_LOCAL, "cannot write '%s': %s", tmp,
 			 strerror(errno));
+		close(fd);
 		unlink(tmp);
-		goto out;
+		goto fail;
 	}
-	unlink(tmp);
-	newdir = xstrfmt("%s/new", md->root);
-	if (file_fsync_dir(newdir, e) < 0) {
-		/* Not known to be on disk: take it back so that the caller,
-		 * who will not count it as delivered, finds no copy later. */
-		unlink(dst);
-		goto out;
-	}
-	if (name)
-		*name = xstrfmt("new/%s", base);
-	rc = 0;
-out:
-	free(newdir);
-	free(dst);
+#ifdef SYNC_FILE_RANGE_WRITE
+	/* Start writing it out now: when maildir_commit fsyncs a group,
+	 * the first fsync's journal commit then carries all of them and
+	 * the others find little left to do. A hint only; the fsync in
+	 * maildir_commit is what counts. */
+	sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+#endif
+	out->fd = fd;
+	out->name = xstrfmt("new/%s", base);
 	free(tmp);
 	free(base);
-	return rc;
+	return 0;
+fail:
+	free(tmp);
+	free(base);
+	return -1;
+}
+
+/* The tmp/ path of a staged "new/BASE" name. */
+static char *
+staged_path(const struct maildir *md, const char *name)
+{
+	return xstrfmt("%s/tmp/%s", md->root, name + 4);
+}
+
+void
+maildir_unstage(struct maildir *md, struct maildir_staged *sg)
+{
+	if (sg->fd >= 0)
+		close(sg->fd);
+	sg->fd = -1;
+	if (sg->name && strncmp(sg->name, "new/", 4) == 0) {
+		char *tmp = staged_path(md, sg->name);
+		unlink(tmp);
+		free(tmp);
+	}
+	free(sg->name);
+	sg->name = NULL;
+}
+
+int
+maildir_commit(struct maildir *md, struct maildir_staged *v, size_t n,
+	       struct perr *e)
+{
+	size_t done = 0;
+	int rc = -1;
+
+	/* every file on disk first ... */
+	for (size_t i = 0; i < n; i++) {
+		if (v[i].fd < 0 || !v[i].name) {
+			perr_set(e, PERR_LOCAL, "a message was not staged");
+			goto undo;
+		}
+		if (fsync(v[i].fd) < 0) {
+			perr_set(e, PERR_LOCAL, "cannot fsync '%s': %s",
+				 v[i].name, strerror(errno));
+			goto undo;
+		}
+	}
+	for (size_t i = 0; i < n; i++) {
+		close(v[i].fd);
+		v[i].fd = -1;
+	}
+	crashpoint("maildir.after-tmp");
+	/* ... then their names in new/ */
+	for (; done < n; done++) {
+		char *tmp = staged_path(md, v[done].name);
+		char *dst = xstrfmt("%s/%s", md->root, v[done].name);
+		int lr = link_new(tmp, dst);
+		int err = errno;
+		if (lr == 0)
+			unlink(tmp);
+		free(dst);
+		if (lr < 0) {
+			perr_set(e, PERR_LOCAL, "cannot move '%s' into new/: "
+				 "%s", tmp, strerror(err));
+			free(tmp);
+			goto undo;
+		}
+		free(tmp);
+	}
+	/* One fsync of new/ makes every entry above durable. */
+	char *newdir = xstrfmt("%s/new", md->root);
+	rc = file_fsync_dir(newdir, e);
+	free(newdir);
+	if (rc == 0)
+		return 0;
+undo:
+	/* Not known to be on disk: take back what was linked, so that the
+	 * caller, who will not count them as delivered, finds no copy
+	 * later; the staged files go too (names stay the caller's). */
+	for (size_t i = 0; i < n; i++) {
+		if (v[i].fd >= 0)
+			close(v[i].fd);
+		v[i].fd = -1;
+		if (!v[i].name)
+			continue;
+		char *dst = xstrfmt("%s/%s", md->root, v[i].name);
+		if (i < done)
+			unlink(dst);
+		free(dst);
+		char *tmp = staged_path(md, v[i].name);
+		unlink(tmp);
+		free(tmp);
+	}
+	return -1;
+}
+
+int
+maildir_deliver(struct maildir *md, const void *data, size_t len,
+		char **name, struct perr *e)
+{
+	struct maildir_staged sg;
+
+	if (name)
+		*name = NULL;
+	if (maildir_stage(md, data, len, &sg, e) < 0)
+		return -1;
+	if (maildir_commit(md, &sg, 1, e) < 0) {
+		free(sg.name);
+		return -1;
+	}
+	if (name)
+		*name = sg.name;
+	else
+		free(sg.name);
+	return 0;
 }
 
 static int

@@ -60,6 +60,8 @@
 			 "unread = (SELECT count(*) FROM message "         \
 			 "WHERE folder = ?1 AND flags & 1 = 0) "           \
 			 "WHERE id = ?1")                                  \
+	X(FOLDER_COUNTS_ADD, "UPDATE folder SET total = total + ?2, "      \
+			     "unread = unread + ?3 WHERE id = ?1")         \
 	X(FOLDER_DELETE, "DELETE FROM folder WHERE id = ?1")               \
 	X(FOLDER_RENAME, "UPDATE folder SET raw_name = ?2, name = ?3 "     \
 			 "WHERE id = ?1")                                  \
@@ -156,6 +158,7 @@ struct store {
 	char *dir;      /* the account's cache directory */
 	char *db_path;  /* dir/index.db */
 	char *body_dir; /* dir/bodies */
+	bool deep_check; /* writer: run PRAGMA quick_check when opening */
 	sqlite3_stmt *stmt[STMT_COUNT];
 	struct store_addr_acc *addr_acc; /* addresses of the batch going in */
 };

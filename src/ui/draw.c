@@ -348,8 +348,30 @@ scr_folders_fit(const struct screen *s)
 	       s->cols - s->folder_width - 1 >= 30;
 }
 
+static void draw_screen(struct screen *s);
+
+/* Draw the whole screen. With POSTIE_TRACE=ui each draw logs how long it
+ * took, for the benchmarks (a key press should cost under a frame). */
 void
 scr_draw(struct screen *s)
+{
+	struct timespec t0, t1;
+
+	if (!log_trace_on("ui")) {
+		draw_screen(s);
+		return;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	draw_screen(s);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	log_info("screen: drawn in %.3f ms (%zu messages)",
+		 (double)(t1.tv_sec - t0.tv_sec) * 1e3 +
+			 (double)(t1.tv_nsec - t0.tv_nsec) / 1e6,
+		 s->sum.n);
+}
+
+static void
+draw_screen(struct screen *s)
 {
 	int body = s->rows - 2;
 

@@ -1,33 +1,41 @@
 #!/bin/sh
 # SPDX-License-Identifier: ISC
 #
-# postie and NeoMutt side by side on the same folder of the lab's Dovecot:
-# N messages (10,000 by default) in INBOX, then, each under /usr/bin/time
-# (wall time and peak RSS):
+# postie, NeoMutt and Mutt side by side on the same folder of the lab's
+# Dovecot: N messages (100,000 by default) in INBOX, then, each under
+# /usr/bin/time (wall time and peak RSS):
 #
 #   - postie's first sync and a sync with nothing new;
-#   - NeoMutt opening INBOX and quitting, without a header cache, then
-#     with one (cold: it fills the cache; warm: it reads it);
+#   - NeoMutt, then Mutt, opening INBOX and quitting, without a header
+#     cache, then with one (cold: it fills the cache; warm: it reads it);
 #   - the raw cost of one UID FETCH of the same fields over one
 #     connection (tests/tools/imap-fetch-bench: the session and the
 #     parser, no decoding, no store).
 #
 #   tests/bench/neomutt-sync.sh [N]
 #
-# Not part of make check; needs neomutt, script (util-linux) and the
-# lab's packages (tests/deps.sh). NeoMutt runs in a pseudo-terminal made
-# by script, verifies the lab's certificate against the lab CA, and is
-# told to quit as soon as the folder is open (push <quit>).
+# The last lines compare the figures with postie's goals: the first sync
+# within 1.3 times the raw fetch and at least twice as fast as NeoMutt
+# without a header cache, a sync with nothing new under 0.3 s, and a peak
+# RSS under a third of NeoMutt's.
+#
+# Not part of make check; needs neomutt, mutt, script (util-linux) and
+# the lab's packages (tests/deps.sh). NeoMutt and Mutt run in a
+# pseudo-terminal made by script, verify the lab's certificate against
+# the lab CA, and are told to quit as soon as the folder is open (push
+# <quit>).
 
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
-N=${1:-10000}
+N=${1:-100000}
 POSTIE=${POSTIE:-$top/build/release/postie}
 BENCH=${BENCH:-$top/build/release/tools/imap-fetch-bench}
 [ -x "$POSTIE" ] && [ -x "$BENCH" ] ||
 	{ echo "neomutt-sync: build first (make && make tests)" >&2; exit 1; }
-command -v neomutt >/dev/null 2>&1 ||
-	{ echo "neomutt-sync: neomutt is not installed (tests/deps.sh install)" >&2; exit 1; }
+for p in neomutt mutt; do
+	command -v $p >/dev/null 2>&1 ||
+		{ echo "neomutt-sync: $p is not installed (tests/deps.sh install)" >&2; exit 1; }
+done
 command -v script >/dev/null 2>&1 ||
 	{ echo "neomutt-sync: script (util-linux) is missing" >&2; exit 1; }
 
@@ -102,10 +110,13 @@ postie_run() {
 		>"$W/out" 2>"$W/err" || { cat "$W/err" >&2; exit 1; }
 	read -r secs kb <"$W/time"
 	line "postie: $1" "$secs" "$kb" "$(tr '\n' ' ' <"$W/out")"
+	last_secs=$secs last_kb=$kb
 }
 
-# neomutt_run LABEL HCACHE: open INBOX in a pseudo-terminal, then quit
+# neomutt_run LABEL HCACHE [PROG]: open INBOX in a pseudo-terminal, then
+# quit; PROG is neomutt (the default) or mutt
 neomutt_run() {
+	prog=${3:-neomutt}
 	{
 		echo "set folder = \"imaps://alice@127.0.0.1:$LAB_IMAPS_PORT/\""
 		echo "set spoolfile = \"+INBOX\""
@@ -128,11 +139,11 @@ neomutt_run() {
 	chmod 600 "$W/neomuttrc"
 	TERM=xterm-256color timeout 900 script -qec "stty rows 50 cols 132; \
 		/usr/bin/time -f '%e %M' -o '$W/time' \
-		neomutt -n -F '$W/neomuttrc' -e 'push <quit>'" /dev/null \
+		$prog -n -F '$W/neomuttrc' -e 'push <quit>'" /dev/null \
 		>"$W/neomutt.out" 2>&1 </dev/null
 	rc=$?
 	if [ $rc -ne 0 ] || ! [ -s "$W/time" ]; then
-		echo "neomutt-sync: neomutt failed ($rc); its screen:" >&2
+		echo "neomutt-sync: $prog failed ($rc); its screen:" >&2
 		tail -c 2000 "$W/neomutt.out" | tr -cd '[:print:]\n' >&2
 		exit 1
 	fi
@@ -141,24 +152,46 @@ neomutt_run() {
 	# the index shows the count: proof that the folder was read
 	msgs=$(tr -cd '[:print:]\n' <"$W/neomutt.out" |
 		grep -o "Msgs:[0-9]*" | tail -1)
-	line "neomutt: $1" "$secs" "$kb" "${msgs:-no message count seen}"
+	[ "$prog" = mutt ] && msgs=$(tr -cd '[:print:]\n' <"$W/neomutt.out" |
+		grep -o "Msgs:[0-9]*\|Messages:[0-9]*" | tail -1)
+	line "$prog: $1" "$secs" "$kb" "${msgs:-no message count seen}"
+	last_secs=$secs last_kb=$kb
 }
 
 echo "neomutt-sync: $N messages in INBOX, lab Dovecot over TLS on loopback"
-echo "postie $("$POSTIE" --version 2>/dev/null | head -1), $(neomutt -v | head -1)"
+echo "postie $("$POSTIE" --version 2>/dev/null | head -1), $(neomutt -v | head -1), $(mutt -v | head -1)"
 # Dovecot caches the header fields a client asks for: one warm-up run of
 # each client's fields first, so that every figure below is taken against
 # the same warm server (the fetch above warmed postie's fields).
 neomutt_run "warm-up, no header cache" ""
 postie_run "first sync"
+first=$last_secs first_kb=$last_kb
 postie_run "sync, nothing new"
+again=$last_secs
 neomutt_run "open, no header cache" ""
+nm=$last_secs nm_kb=$last_kb
 mkdir -p "$W/hcache"
 neomutt_run "open, header cache cold" "$W/hcache/"
 neomutt_run "open, header cache warm" "$W/hcache/"
+neomutt_run "open, no header cache" "" mutt
+mkdir -p "$W/mhcache"
+neomutt_run "open, header cache cold" "$W/mhcache/" mutt
+neomutt_run "open, header cache warm" "$W/mhcache/" mutt
 /usr/bin/time -f '%e %M' -o "$W/time" env IMAP_PASSWORD="$LAB_PASS_alice" \
 	"$BENCH" "$LAB_IMAPS_PORT" "$LAB_CA" alice INBOX >"$W/out" ||
 	exit 1
 read -r secs kb <"$W/time"
 line "raw UID FETCH (imap-fetch-bench)" "$secs" "$kb" \
 	"$(tr '\n' ' ' <"$W/out")"
+raw=$secs
+awk -v f="$first" -v r="$raw" -v n="$nm" -v q="$again" -v k="$first_kb" \
+    -v nk="$nm_kb" 'BEGIN {
+	printf "goal: first sync <= 1.3 x raw fetch: %.2f x   %s\n", f / r,
+	    f <= 1.3 * r ? "met" : "NOT met"
+	printf "goal: first sync <= NeoMutt cold / 2: %.2f s vs %.2f s   %s\n",
+	    f, n / 2, f <= n / 2 ? "met" : "NOT met"
+	printf "goal: sync with nothing new < 0.3 s: %.2f s   %s\n", q,
+	    q < 0.3 ? "met" : "NOT met"
+	printf "goal: peak RSS < NeoMutt / 3: %d KiB vs %d KiB   %s\n", k,
+	    nk / 3, k < nk / 3 ? "met" : "NOT met"
+}'

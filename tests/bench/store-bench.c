@@ -4,7 +4,7 @@
  * summaries (100,000 by default; the first argument changes it) shaped
  * like real mail (Chinese and English subjects, threads of replies with
  * References, a few thousand senders), then times the bulk insert, a
- * writer's reopen (with its integrity check), a reader's open, the load,
+ * writer's reopen (with its checks), a reader's open, the load,
  * threading, every sort and a search, and prints the memory of the
  * loaded array and the peak RSS of the process.
  *
@@ -199,7 +199,7 @@ main(int argc, char **argv)
 	st = store_open(dir, STORE_WRITE, NULL, &e);
 	if (!st)
 		goto fail;
-	phase_end("writer open", "(with quick_check)");
+	phase_end("writer open", "(cheap check; full check after a crash)");
 	phase_start();
 	struct store *rd = store_open(dir, STORE_READ, NULL, &e);
 	if (!rd)

@@ -3,9 +3,11 @@
 #
 # The POP3 download against the lab's Dovecot: the first sync of N
 # messages (1,000 by default) in "leave" mode, then a sync with nothing
-# new; wall time, peak RSS and what postie reported. Each message is
-# fsynced into the Maildir, indexed and recorded in the UIDL file before
-# the next one, so the first figure is bound by fsync.
+# new; wall time, peak RSS and what postie reported. Messages are made
+# safe in groups (each file fsynced, the Maildir's new/ fsynced once per
+# group, the group's UIDLs appended to a journal), so the first figure is
+# bound by one fsync per message. tests/bench/pop3-vs-mutt.sh compares
+# the same download with Mutt's.
 #
 #   tests/bench/sync-pop3.sh [N]
 

@@ -2,17 +2,19 @@
 # SPDX-License-Identifier: ISC
 #
 # hostile-48, POP3: postie sync is killed with SIGKILL (POSTIE_CRASHPOINT)
-# at each step of downloading the second of three messages from the
-# lab's real Dovecot in "delete" mode, then run again. The rules checked
-# after the second run:
+# at each step of downloading three messages from the lab's real Dovecot
+# in "delete" mode, then run again. The messages are downloaded as one
+# group: each staged and fsynced in tmp/, the group's UIDLs appended to
+# the journal, then all linked into new/ with one directory fsync,
+# indexed, and only then DELE'd. The rules checked after the second run:
 #
 #   - every message is in the local Maildir, complete (its Message-ID and
 #     last body line), and the server is empty: nothing lost;
 #   - the store lists each message once ("postie check" counts 3);
-#   - a second copy on disk is allowed only for a crash between delivery
-#     into new/ and the UIDL record (the message was not yet known as
-#     downloaded, so it is fetched again); that copy is a file no index
-#     lists, never a message shown twice;
+#   - no second copy on disk: a journal line whose file never reached
+#     new/ is dropped when the journal is read, so that message is
+#     fetched again into a new file and the staged one in tmp/ is never
+#     listed;
 #   - a DELE without QUIT deletes nothing (RFC 1939 section 6: only the
 #     UPDATE state removes messages), so the server still lists
 #     everything until the run that completes.
@@ -47,11 +49,12 @@ count_files() {
 	find "$1" -type f 2>/dev/null | wc -l | tr -d ' '
 }
 
-# one_case POINT DISK_COPIES SERVER_AFTER_CRASH
+# one_case POINT N DISK_COPIES SERVER_AFTER_CRASH
+#   N: the kill comes the Nth time POINT is passed
 #   DISK_COPIES: files in new/ after the second run
 #   SERVER_AFTER_CRASH: messages the server holds after the killed run
 one_case() {
-	point=$1 want_files=$2 want_server=$3
+	point=$1 nth=$2 want_files=$3 want_server=$4
 	case_dir=$TEST_TMP/case-$point
 	mkdir -p "$case_dir/home"
 	export HOME="$case_dir/home" XDG_CACHE_HOME="$case_dir/cache"
@@ -63,7 +66,7 @@ one_case() {
 			bail "cannot store message $i"
 	done
 
-	POSTIE_CRASHPOINT=$point:2 "$POSTIE" -F "$TEST_TMP/rc" sync pop \
+	POSTIE_CRASHPOINT=$point:$nth "$POSTIE" -F "$TEST_TMP/rc" sync pop \
 		>"$case_dir/out1" 2>&1
 	is "$?" 137 "$point: the first run dies by SIGKILL"
 	is "$(sh "$LAB" count "$LAB_DIR" bob)" "$want_server" \
@@ -95,13 +98,12 @@ one_case() {
 		"$point: a third run finds nothing new"
 }
 
-# A kill before the message is on disk, or after it is recorded, leaves
-# exactly three files; a kill between new/ and the UIDL record leaves
-# message 2 twice on disk (once unindexed).
-one_case pop3.after-retr 3 3
-one_case maildir.after-tmp 3 3
-one_case pop3.after-deliver 4 3
-one_case pop3.after-uidl 3 3
-one_case pop3.after-dele 3 3
+# Per message: the second RETR, the second DELE; per group (one here):
+# the tmp/ files fsynced, the journal written, the files in new/.
+one_case pop3.after-retr 2 3 3
+one_case maildir.after-tmp 1 3 3
+one_case pop3.after-uidl 1 3 3
+one_case pop3.after-deliver 1 3 3
+one_case pop3.after-dele 2 3 3
 
 done_testing

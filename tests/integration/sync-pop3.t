@@ -190,10 +190,14 @@ stop_srv
 like "$(cat "$TEST_TMP/err")" "cut:" "the error names the account"
 unlike "$(cat "$SRV_LOG")" "C: QUIT" "no QUIT after the cut"
 is "$(count_files "$CUT/new")" 1 "message 1 is safe in the Maildir"
-like "$(cat "$XDG_DATA_HOME/postie/cut/pop3-uidl")" "uid-A " \
-	"and recorded as downloaded"
-unlike "$(cat "$XDG_DATA_HOME/postie/cut/pop3-uidl")" "uid-B" \
-	"the cut message is not recorded"
+# what a sync records goes to pop3-uidl.journal first; a clean end
+# merges it into pop3-uidl
+recorded() {
+	cat "$XDG_DATA_HOME/postie/cut/pop3-uidl" \
+		"$XDG_DATA_HOME/postie/cut/pop3-uidl.journal" 2>/dev/null
+}
+like "$(recorded)" "uid-A " "and recorded as downloaded"
+unlike "$(recorded)" "uid-B" "the cut message is not recorded"
 
 start_srv "$TEST_TMP/resume.script"
 ok "the next sync" sync cut

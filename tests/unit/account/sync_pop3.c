@@ -10,12 +10,15 @@
  * deletes only what was first seen long enough ago; a server without
  * UIDL gets its messages named by a hash of their headers (TOP n 0); one
  * unique id listed twice (hostile-24); a UIDL file that is not ours is
- * refused.
+ * refused; the UIDL journal after a crash (lines whose file never reached
+ * the Maildir dropped, torn or damaged lines ignored); downloads in
+ * groups, each group's DELEs only after its messages are safe.
  */
 #include <dirent.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include "harness.h"
 #include "../store/common.h"
@@ -224,16 +227,15 @@ main(void)
 	buf_addstr(&srv, "+OK\r\n1 A\r\n2 B\r\n3 C\r\n.\r\n");
 	buf_addstr(&srv, "+OK marked\r\n");
 	retr(&srv, msg2);
-	buf_addstr(&srv, "+OK marked\r\n");
 	retr(&srv, msg3);
-	buf_addstr(&srv, "+OK marked\r\n");
+	buf_addstr(&srv, "+OK marked\r\n+OK marked\r\n");
 	e = (struct perr)PERR_INIT;
 	is_int(run_capture(&srv, &stats, &sent, NULL, 0, &e), 0,
 	       "hostile-27: the next sync: %s", e.msg);
-	like(sent.data, "UIDL\r\nDELE 1\r\nRETR 2\r\nDELE 2\r\nRETR 3\r\n"
+	like(sent.data, "UIDL\r\nDELE 1\r\nRETR 2\r\nRETR 3\r\nDELE 2\r\n"
 			"DELE 3\r\n(open)",
 	     "delete: message 1, already safe, is deleted without a "
-	     "second RETR; each DELE follows its RETR");
+	     "second RETR; the DELEs of new mail follow their group");
 	is_int((intmax_t)count_new(), 3, "three messages, no duplicate");
 	is_int((intmax_t)count_indexed(), 3, "three indexed, no duplicate");
 	ok(stats.new_msgs == 2 && stats.removed == 3, "2 new, 3 deleted");
@@ -244,7 +246,6 @@ main(void)
 	buf_addstr(&srv, open_ok);
 	buf_addstr(&srv, "+OK\r\n1 A\r\n2 B\r\n.\r\n");
 	retr(&srv, msg1);
-	buf_addstr(&srv, "+OK marked\r\n");
 	retr(&srv, msg2);
 	buf_addstr(&srv, "+OK reset\r\n");
 	e = (struct perr)PERR_INIT;
@@ -257,24 +258,33 @@ main(void)
 	ok(!strstr(sent.data, "(open)"), "no QUIT after a local failure");
 	free(uidl);
 	uidl = xstrfmt("%s/pop3-uidl", data_dir);
+	char *journal = xstrfmt("%s/pop3-uidl.journal", data_dir);
 	buf_reset(&f);
-	ok(file_read_all(uidl, &f, 1 << 20, &e) == 0 &&
-		   strstr(f.data, "\nA ") && !strstr(f.data, "\nB "),
-	   "only message 1 is recorded");
-	is_int((intmax_t)count_new(), 1, "only message 1 is in the Maildir");
-	like(sent.data, "RETR 1\r\nDELE 1\r\nRETR 2\r\nRSET\r\n",
-	     "DELE 1 is undone by RSET");
+	ok(file_read_all(uidl, &f, 1 << 20, &e) < 0 &&
+		   file_read_all(journal, &f, 1 << 20, &e) < 0,
+	   "nothing of the failed group is recorded");
+	is_int((intmax_t)count_new(), 0,
+	       "nothing of the failed group is in the Maildir");
+	like(sent.data, "RETR 1\r\nRETR 2\r\nRSET\r\n",
+	     "no DELE, and RSET before the connection is dropped");
 	buf_reset(&srv);
 	buf_addstr(&srv, open_ok);
-	buf_addstr(&srv, "+OK\r\n1 A\r\n2 B\r\n.\r\n+OK marked\r\n");
+	buf_addstr(&srv, "+OK\r\n1 A\r\n2 B\r\n.\r\n");
+	retr(&srv, msg1);
 	retr(&srv, msg2);
-	buf_addstr(&srv, "+OK marked\r\n");
+	buf_addstr(&srv, "+OK marked\r\n+OK marked\r\n");
 	e = (struct perr)PERR_INIT;
 	is_int(run_capture(&srv, &stats, &sent, NULL, 0, &e), 0,
 	       "after the disk is back: %s", e.msg);
-	like(sent.data, "DELE 1\r\nRETR 2\r\nDELE 2\r\n(open)",
-	     "message 1 is deleted now, message 2 downloaded once");
+	like(sent.data, "RETR 1\r\nRETR 2\r\nDELE 1\r\nDELE 2\r\n(open)",
+	     "both downloaded once, then deleted");
 	is_int((intmax_t)count_new(), 2, "two messages, no duplicate");
+	buf_reset(&f);
+	ok(file_read_all(uidl, &f, 1 << 20, &e) == 0 &&
+		   strstr(f.data, "\nA ") && strstr(f.data, "\nB ") &&
+		   access(journal, F_OK) != 0,
+	   "both recorded in pop3-uidl, the journal merged into it");
+	free(journal);
 
 	/* after N days */
 	fresh(tmp, "days");
@@ -366,6 +376,84 @@ main(void)
 	       "a foreign UIDL file fails the sync");
 	like(e.msg, "not a POP3 UIDL file", "and says why");
 	ok(!strstr(sent.data, "RETR"), "nothing is downloaded");
+
+	/* The journal after a crash: a line whose file reached new/ is
+	 * kept (no second RETR; indexed again from the Maildir); a line
+	 * whose file never got there is dropped and that message
+	 * downloaded again, once; a damaged line and a torn last line are
+	 * ignored. */
+	fresh(tmp, "journal");
+	pacct.pop3_delete = CFG_POP3_LEAVE;
+	char *newdir = xstrfmt("%s/inbox/new", data_dir);
+	char *kept = xstrfmt("%s/1795399200.M1P1Q1.host", newdir);
+	ok(file_mkdirs(newdir, 0700, &e) == 0 &&
+		   file_write_atomic(kept, msg1, strlen(msg1), 0600, &e) == 0,
+	   "journal: a message already in new/: %s", e.msg);
+	char *jpath = xstrfmt("%s/pop3-uidl.journal", data_dir);
+	static const char jtext[] =
+		"postie-pop3-uidl-journal 1\n"
+		"A 1795399200 1 new/1795399200.M1P1Q1.host\n"
+		"B 1795399200 2 new/1795399200.M2P1Q2.host\n"
+		"X not a line\n"
+		"C 1795399200 3 new/17";
+	file_write_atomic(jpath, jtext, strlen(jtext), 0600, &e);
+	buf_reset(&srv);
+	buf_addstr(&srv, open_ok);
+	buf_addstr(&srv, "+OK\r\n1 A\r\n2 B\r\n3 C\r\n.\r\n");
+	retr(&srv, msg2);
+	retr(&srv, msg3);
+	e = (struct perr)PERR_INIT;
+	is_int(run_capture(&srv, &stats, &sent, NULL, 0, &e), 0,
+	       "journal: sync after a crash: %s", e.msg);
+	like(sent.data, "UIDL\r\nRETR 2\r\nRETR 3\r\n(open)",
+	     "journal: only the messages whose files never arrived are "
+	     "downloaded again");
+	is_int((intmax_t)count_new(), 3, "journal: three files, no duplicate");
+	is_int((intmax_t)count_indexed(), 3,
+	       "journal: three indexed (the kept one from the Maildir)");
+	free(uidl);
+	uidl = xstrfmt("%s/pop3-uidl", data_dir);
+	buf_reset(&f);
+	ok(file_read_all(uidl, &f, 1 << 20, &e) == 0 &&
+		   strstr(f.data, "\nA 1795399200 1 new/1795399200.M1P1Q1") &&
+		   strstr(f.data, "\nB ") && strstr(f.data, "\nC ") &&
+		   !strstr(f.data, "M2P1Q2") && access(jpath, F_OK) != 0,
+	   "journal: merged into pop3-uidl and removed");
+	free(jpath);
+	free(kept);
+	free(newdir);
+
+	/* More than one group (64 messages): the DELEs of a group go out
+	 * once its messages are safe, before the next group is fetched;
+	 * every message is stored once. */
+	fresh(tmp, "groups");
+	pacct.pop3_delete = CFG_POP3_DELETE;
+	buf_reset(&srv);
+	buf_addstr(&srv, open_ok);
+	buf_addstr(&srv, "+OK\r\n");
+	for (int i = 1; i <= 150; i++)
+		buf_addf(&srv, "%d U%d\r\n", i, i);
+	buf_addstr(&srv, ".\r\n");
+	for (int i = 1; i <= 150; i++) {
+		retr(&srv, i % 2 ? msg1 : msg2);
+		if (i == 64 || i == 128 || i == 150)
+			for (int k = i == 150 ? 129 : i - 63; k <= i; k++)
+				buf_addstr(&srv, "+OK marked\r\n");
+	}
+	e = (struct perr)PERR_INIT;
+	is_int(run_capture(&srv, &stats, &sent, NULL, 0, &e), 0,
+	       "groups: 150 messages: %s", e.msg);
+	like(sent.data, "RETR 64\r\nDELE 1\r\n",
+	     "groups: the first group's DELEs follow its last RETR");
+	like(sent.data, "DELE 64\r\nRETR 65\r\n",
+	     "groups: and come before the next group's first RETR");
+	like(sent.data, "RETR 150\r\nDELE 129\r\n", "groups: the last group");
+	ok(stats.new_msgs == 150 && stats.removed == 150,
+	   "groups: 150 new, 150 deleted (%llu, %llu)",
+	   (unsigned long long)stats.new_msgs,
+	   (unsigned long long)stats.removed);
+	is_int((intmax_t)count_new(), 150, "groups: 150 files");
+	is_int((intmax_t)count_indexed(), 150, "groups: 150 indexed");
 
 	store_close(st);
 	free(data_dir);

@@ -251,9 +251,69 @@ out:
 	free(dir);
 }
 
+/* Pages zeroed in the middle of a cleanly closed index: the file is
+ * whole, so opening it is cheap and succeeds; the first read that meets
+ * the damage fails and leaves a mark, and the next writer's open runs
+ * the full check, which finds it and rebuilds the index. */
+static void
+test_damage_middle(const char *root)
+{
+	char *dir = xstrfmt("%s/damage-middle", root);
+	char *db = path_in(dir, STORE_DB_NAME);
+	char *mark = path_in(dir, STORE_DB_NAME ".check");
+	struct store_open_info info;
+	struct perr e = PERR_INIT;
+	int64_t fid = 0;
+
+	struct store *st = store_open(dir, STORE_WRITE, NULL, &e);
+	struct store_folder_info fi = { .name = "INBOX", .raw = "INBOX",
+					.raw_len = 5 };
+	store_folder_upsert(st, &fi, &fid, NULL, &e);
+	static struct store_msg m[2000];
+	static char subj[2000][48];
+	for (int i = 0; i < 2000; i++) {
+		snprintf(subj[i], sizeof(subj[i]), "消息 %d padding padding", i);
+		m[i] = (struct store_msg){ .uid = (uint32_t)i + 1,
+					   .subject = subj[i],
+					   .preview = "a preview long enough to "
+						      "fill a few pages" };
+	}
+	ok(store_msg_put(st, fid, m, 2000, &e) == 0,
+	   "hostile-47 middle: 2000 summaries: %s", e.msg);
+	store_close(st);
+	long size = file_size(db);
+	FILE *f = fopen(db, "r+b");
+	if (f) {
+		fseek(f, size / 2 / 4096 * 4096, SEEK_SET);
+		for (long i = 0; i < size / 4; i++)
+			fputc(0, f);
+		fclose(f);
+	}
+	st = store_open(dir, STORE_WRITE, &info, &e);
+	ok(st && !info.rebuilt,
+	   "hostile-47 middle: a whole file opens without the full check");
+	struct store_summaries sum = { 0 };
+	int rc = st ? store_load(st, fid, &sum, &e) : -1;
+	ok(rc < 0 && strstr(e.msg, "damaged"),
+	   "hostile-47 middle: the read that meets the damage says so: %s",
+	   e.msg);
+	ok(access(mark, F_OK) == 0, "hostile-47 middle: and leaves the mark");
+	store_summaries_release(&sum);
+	store_close(st);
+	e = (struct perr)PERR_INIT;
+	st = store_open(dir, STORE_WRITE, &info, &e);
+	ok(st && info.rebuilt, "hostile-47 middle: the next open rebuilds it");
+	ok(access(mark, F_OK) != 0, "hostile-47 middle: the mark is gone");
+	store_close(st);
+	free(mark);
+	free(db);
+	free(dir);
+}
+
 static void
 test_damage(const char *root)
 {
+	test_damage_middle(root);
 	damage_case(root, "truncated-header", 50, 0, 1, "truncated");
 	damage_case(root, "zeroed", 8192, 0, 0, "not an SQLite database");
 	damage_case(root, "random", 8192, -1, 0, "not an SQLite database");
