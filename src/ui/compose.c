@@ -169,6 +169,60 @@ ui_lineed_op(struct ui_lineed *le, enum ui_lineed_op op)
 	}
 }
 
+bool
+ui_lineed_replace(struct ui_lineed *le, size_t start, size_t end,
+		  const char *repl)
+{
+	const char *p = le->text.data;
+	size_t len = le->text.len, rlen = strlen(repl);
+
+	if (start > end || end > len || len - (end - start) + rlen >
+						 UI_LINEED_MAX)
+		return false;
+	if ((start < len && ((unsigned char)p[start] & 0xc0) == 0x80) ||
+	    (end < len && ((unsigned char)p[end] & 0xc0) == 0x80))
+		return false;
+	char *r = xstrdup(repl);
+	for (char *q = r; *q; q++)
+		if ((unsigned char)*q < 0x20 || *q == 0x7f)
+			*q = ' ';
+	buf_remove(&le->text, start, end - start);
+	buf_insert(&le->text, start, r, rlen);
+	le->cur = start + rlen;
+	free(r);
+	return true;
+}
+
+void
+ui_addr_token(const struct ui_lineed *le, size_t *start, size_t *end)
+{
+	const char *p = le->text.data;
+	size_t from = 0;
+	bool quoted = false;
+	int angle = 0;
+
+	for (size_t i = 0; i < le->cur; i++) {
+		if (quoted) {
+			if (p[i] == '\\' && i + 1 < le->cur)
+				i++;
+			else if (p[i] == '"')
+				quoted = false;
+		} else if (p[i] == '"') {
+			quoted = true;
+		} else if (p[i] == '<') {
+			angle++;
+		} else if (p[i] == '>' && angle > 0) {
+			angle--;
+		} else if (p[i] == ',' && angle == 0) {
+			from = i + 1;
+		}
+	}
+	while (from < le->cur && p[from] == ' ')
+		from++;
+	*start = from;
+	*end = le->cur;
+}
+
 size_t
 ui_lineed_cursor_cells(const struct ui_lineed *le)
 {

@@ -51,6 +51,16 @@ enum ui_lineed_op {
 void ui_lineed_op(struct ui_lineed *le, enum ui_lineed_op op);
 /* Cells from the start of the text to the cursor (CJK counts 2). */
 size_t ui_lineed_cursor_cells(const struct ui_lineed *le);
+/* Replace the bytes [start, end) of the text with repl (control
+ * characters become spaces); the cursor goes after repl. Nothing happens
+ * when the result would pass UI_LINEED_MAX or the range is not on
+ * character boundaries. Returns whether it was done. */
+bool ui_lineed_replace(struct ui_lineed *le, size_t start, size_t end,
+		       const char *repl);
+/* The address being typed in an address field: from after the last
+ * comma before the cursor that is not inside a quoted name or angle
+ * brackets, spaces skipped, to the cursor. [*start, *end) in bytes. */
+void ui_addr_token(const struct ui_lineed *le, size_t *start, size_t *end);
 
 /* ---------------------------------------------------------------------
  * The body editor (built in, when no external editor is set): many lines

@@ -45,6 +45,7 @@
 #include "postie/store.h"
 #include "postie/ui.h"
 
+#include "addrbook.h"
 #include "compose.h"
 #include "private.h"
 #include "screen.h"
@@ -99,6 +100,13 @@ struct ui_composer {
 	/* drafts a crash left, offered at start */
 	char **recover;
 	size_t nrecover;
+	/* address completion (Tab in To, Cc, Bcc): the book, opened at the
+	 * first Tab, and the matches a further Tab cycles through */
+	struct ui_addrbook *ab;
+	struct store **ab_stores; /* the book reads this array */
+	bool ab_tried;
+	struct ui_addr *cm;
+	size_t ncm, cm_i, cm_start, cm_end;
 };
 
 #define ATTACH_MAX ((size_t)64 << 20)
@@ -1174,6 +1182,9 @@ scr_compose_free(struct screen *s)
 	for (size_t i = 0; i < c->nrecover; i++)
 		free(c->recover[i]);
 	free(c->recover);
+	ui_addr_list_free(c->cm, c->ncm);
+	ui_addrbook_free(c->ab);
+	free(c->ab_stores);
 	free(c);
 	s->cmp = NULL;
 }
@@ -1249,6 +1260,123 @@ add_attachment(struct screen *s, const char *typed)
 	save_draft(s);
 }
 
+/* ---------------------------------------------------------------------
+ * Address completion
+ */
+static void
+complete_reset(struct ui_composer *c)
+{
+	ui_addr_list_free(c->cm, c->ncm);
+	c->cm = NULL;
+	c->ncm = c->cm_i = 0;
+}
+
+static struct ui_addrbook *
+addrbook(struct screen *s)
+{
+	struct ui_composer *c = s->cmp;
+
+	if (c->ab || c->ab_tried)
+		return c->ab;
+	c->ab_tried = true;
+	struct store **stores = xcalloc(s->nacc + 1, sizeof(*stores));
+	size_t n = 0;
+	for (size_t i = 0; i < s->nacc; i++)
+		if (s->acc[i].st)
+			stores[n++] = s->acc[i].st;
+	const struct cfg_ui *u = &s->p->cfg->ui;
+	struct ui_addrbook_params ap = {
+		.aliases_path = u->aliases, .query_command = u->query_command,
+		.stores = stores, .nstores = n,
+	};
+	char *warn = NULL;
+	struct perr e = PERR_INIT;
+	c->ab = ui_addrbook_open(&ap, &warn, &e);
+	c->ab_stores = stores;
+	if (!c->ab)
+		scr_say(s, true, "address book: %s", e.msg);
+	else if (warn)
+		scr_say(s, true, "%s", warn);
+	free(warn);
+	return c->ab;
+}
+
+static void
+show_match(struct screen *s)
+{
+	struct ui_composer *c = s->cmp;
+	struct ui_lineed *le = field_ed(c);
+	struct buf b = BUF_INIT;
+
+	ui_addr_format(&c->cm[c->cm_i], &b);
+	if (ui_lineed_replace(le, c->cm_start, c->cm_end, b.data))
+		c->cm_end = c->cm_start + b.len;
+	if (c->ncm > 1)
+		scr_say(s, false, "%zu of %zu matches; Tab: the next",
+			c->cm_i + 1, c->ncm);
+	else
+		scr_say(s, false, "the only match");
+	buf_release(&b);
+}
+
+/* Tab in an address field: an alias is expanded; otherwise the address
+ * being typed is completed from the book, and each further Tab puts the
+ * next match in its place. */
+static void
+complete_addr(struct screen *s)
+{
+	struct ui_composer *c = s->cmp;
+	struct ui_lineed *le = field_ed(c);
+
+	if (c->ncm) {
+		c->cm_i = (c->cm_i + 1) % c->ncm;
+		show_match(s);
+		return;
+	}
+	size_t start, end;
+	ui_addr_token(le, &start, &end);
+	char *typed = xstrndup(le->text.data + start, end - start);
+	if (!*typed) {
+		scr_say(s, false, "type the start of a name, an address or an "
+			"alias, then Tab");
+		free(typed);
+		return;
+	}
+	struct ui_addrbook *ab = addrbook(s);
+	if (!ab) {
+		free(typed);
+		return;
+	}
+	struct buf ex = BUF_INIT;
+	if (ui_addrbook_expand(ab, typed, &ex) == 1) {
+		if (ui_lineed_replace(le, start, end, ex.data))
+			scr_say(s, false, "alias '%s' expanded", typed);
+		else
+			scr_say(s, true, "alias '%s' is too long for the field",
+				typed);
+		buf_release(&ex);
+		free(typed);
+		soon_save(s);
+		return;
+	}
+	buf_release(&ex);
+	struct perr e = PERR_INIT;
+	int rc = ui_addrbook_complete(ab, typed, 50, &c->cm, &c->ncm, &e);
+	if (rc < 0) {
+		scr_say(s, true, "completion: %s", e.msg);
+	} else if (c->ncm == 0) {
+		scr_say(s, rc == 1, "no address matches '%s'%s%s", typed,
+			rc == 1 ? ": " : "", rc == 1 ? e.msg : "");
+	} else {
+		c->cm_i = 0;
+		c->cm_start = start;
+		c->cm_end = end;
+		show_match(s);
+		soon_save(s);
+	}
+	free(typed);
+}
+
 static bool
 enter_key(int type, wint_t ch)
 {
@@ -1262,6 +1390,12 @@ line_key(struct screen *s, int type, wint_t ch)
 	struct ui_composer *c = s->cmp;
 	struct ui_lineed *le = field_ed(c);
 
+	if (type == OK && ch == '\t' &&
+	    (c->field == CF_TO || c->field == CF_CC || c->field == CF_BCC)) {
+		complete_addr(s);
+		return;
+	}
+	complete_reset(c);
 	if (enter_key(type, ch)) {
 		enum cfield f = c->field;
 		c->field = CF_NONE;

@@ -337,6 +337,61 @@ test_file(void)
 	buf_release(&b);
 }
 
+/* The address being typed, for Tab completion, and the replacement. */
+static void
+test_addr_token(void)
+{
+	struct ui_lineed le;
+	size_t a, b;
+	static const struct {
+		const char *text;
+		const char *want; /* the token before the cursor (at the end) */
+	} cases[] = {
+		{ "zh", "zh" },
+		{ "a@x.org, zh", "zh" },
+		{ "a@x.org,zh", "zh" },
+		{ "\"Zhang, San\" <z@qq.com>, li", "li" },
+		{ "\"Zhang, San", "\"Zhang, San" },
+		{ "<a,b@x>, 张", "张" },
+		{ "a@x.org,   ", "" },
+		{ "\"a\\\", b\" <q@x>, w", "w" },
+		{ "", "" },
+	};
+
+	ui_lineed_init(&le);
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		ui_lineed_set(&le, cases[i].text);
+		ui_addr_token(&le, &a, &b);
+		is_mem(le.text.data + a, b - a, cases[i].want,
+		       strlen(cases[i].want), "token of '%s'", cases[i].text);
+	}
+	/* the cursor in the middle: only what is before it */
+	ui_lineed_set(&le, "a@x.org, li, b@y.org");
+	le.cur = 11;
+	ui_addr_token(&le, &a, &b);
+	is_mem(le.text.data + a, b - a, "li", 2, "the token ends at the cursor");
+	ok(ui_lineed_replace(&le, a, b, "李四 <li@163.com>"), "replaced");
+	is_str(le.text.data, "a@x.org, 李四 <li@163.com>, b@y.org",
+	       "the match takes the token's place");
+	is_int((long long)le.cur, (long long)strlen("a@x.org, 李四 <li@163.com>"),
+	       "the cursor after the match");
+	ok(ui_lineed_replace(&le, 0, 7, "x\ty@z"), "controls allowed in");
+	is_str(le.text.data, "x y@z, 李四 <li@163.com>, b@y.org",
+	       "a control character becomes a space");
+	/* inside a UTF-8 character: refused, nothing changed */
+	ui_lineed_set(&le, "李四");
+	ok(!ui_lineed_replace(&le, 1, 3, "x"), "not on a boundary: refused");
+	is_str(le.text.data, "李四", "the text is unchanged");
+	ok(!ui_lineed_replace(&le, 0, 99, "x"), "past the end: refused");
+	struct buf big = BUF_INIT;
+	for (size_t i = 0; i < UI_LINEED_MAX; i++)
+		buf_addch(&big, 'a');
+	ok(!ui_lineed_replace(&le, 0, 0, big.data), "too long: refused");
+	is_str(le.text.data, "李四", "still unchanged");
+	buf_release(&big);
+	ui_lineed_release(&le);
+}
+
 int
 main(void)
 {
@@ -346,5 +401,6 @@ main(void)
 	test_reply_to_and_list();
 	test_split();
 	test_file();
+	test_addr_token();
 	return done_testing();
 }
