@@ -195,6 +195,9 @@ void scr_compose_key(struct screen *s, int type, wint_t ch);
 /* Is a question of the composer's on the bottom line (it takes the next
  * key, wherever the screen is)? */
 bool scr_compose_asking(struct screen *s);
+/* Whether keys go to a field, the text editor or the preview as they
+ * are (no [bind "compose"] binding applies then). */
+bool scr_compose_raw(struct screen *s);
 /* Draw the pane (after the rest: it places the cursor). */
 void scr_compose_draw(struct screen *s);
 /* Append " | outbox: N waiting" to the status bar when N > 0. */

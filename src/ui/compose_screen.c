@@ -1603,6 +1603,14 @@ scr_compose_asking(struct screen *s)
 	return s->cmp && s->cmp->ask != ASK_NONE;
 }
 
+bool
+scr_compose_raw(struct screen *s)
+{
+	const struct ui_composer *c = s->cmp;
+
+	return !c || c->ask != ASK_NONE || c->field != CF_NONE || c->preview;
+}
+
 void
 scr_compose_key(struct screen *s, int type, wint_t ch)
 {

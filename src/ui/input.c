@@ -529,6 +529,10 @@ default_key(struct screen *s, struct ui_key k)
 		prompt_key(s, type, ch);
 		return;
 	}
+	if (s->view == VIEW_COMPOSE || scr_compose_asking(s)) {
+		scr_compose_key(s, type, ch);
+		return;
+	}
 	if (s->view == VIEW_PARTS)
 		view_parts_key(s, type, ch);
 	else if (s->view == VIEW_PAGER && view_pager_key(s, type, ch))
@@ -544,6 +548,8 @@ default_key(struct screen *s, struct ui_key k)
 static enum ui_pane
 pane_now(const struct screen *s)
 {
+	if (s->view == VIEW_COMPOSE)
+		return UI_PANE_COMPOSE;
 	if (s->view != VIEW_INDEX)
 		return UI_PANE_PAGER;
 	return s->focus == FOCUS_FOLDERS ? UI_PANE_FOLDERS : UI_PANE_INDEX;
@@ -569,8 +575,10 @@ scr_on_key(struct screen *s, int type, wint_t ch)
 	}
 	if (type == KEY_CODE_YES && ch == KEY_RESIZE)
 		return;
-	if (s->view == VIEW_COMPOSE || scr_compose_asking(s)) {
-		/* the composer has its own keys ([bind "compose"] waits) */
+	if (scr_compose_asking(s) ||
+	    (s->view == VIEW_COMPOSE && scr_compose_raw(s))) {
+		/* a question, a field or the text: keys as typed */
+		s->npending = 0;
 		scr_compose_key(s, type, ch);
 		return;
 	}
@@ -631,18 +639,13 @@ add_binding(struct screen *s, const char *pane, const char *keys,
 	    const char *action, const char *where)
 {
 	static const enum ui_pane all[] = {
-		UI_PANE_INDEX, UI_PANE_PAGER, UI_PANE_FOLDERS
+		UI_PANE_INDEX, UI_PANE_PAGER, UI_PANE_FOLDERS, UI_PANE_COMPOSE
 	};
 	struct perr e = PERR_INIT;
 	struct binding b = { 0 };
 	bool global = strcmp(pane, "global") == 0;
 	size_t added = 0;
 
-	if (strcmp(pane, "compose") == 0) {
-		log_info("%s: [bind \"compose\"] waits for the composer",
-			 where);
-		return;
-	}
 	if (ui_keyseq_parse(keys, b.keys, UI_KEYSEQ_MAX, &b.n, &e) < 0) {
 		scr_say(s, true, "%s: %s", where, e.msg);
 		return;
@@ -656,10 +659,13 @@ add_binding(struct screen *s, const char *pane, const char *keys,
 	}
 	for (size_t k = 0; k < ARRAY_SIZE(all); k++) {
 		enum ui_pane pn = all[k];
-		const char *pname = pn == UI_PANE_INDEX   ? "index"
-				    : pn == UI_PANE_PAGER ? "pager"
-							  : "folders";
-		if (!global && strcmp(pane, pname) != 0)
+		const char *pname = pn == UI_PANE_INDEX     ? "index"
+				    : pn == UI_PANE_PAGER   ? "pager"
+				    : pn == UI_PANE_COMPOSE ? "compose"
+							    : "folders";
+		/* global is the three panes of reading mail */
+		if (global ? pn == UI_PANE_COMPOSE
+			   : strcmp(pane, pname) != 0)
 			continue;
 		if (!b.cmd) {
 			struct perr ae = PERR_INIT;

@@ -286,29 +286,84 @@ ui_keyseq_parse(const char *s, struct ui_key *out, size_t max, size_t *n,
 	return 0;
 }
 
-static const char *const *
-action_names(void)
-{
-	static const char *v[ARRAY_SIZE(actions) + 1];
+/* The composer's actions and their built-in keys there. */
+static const struct compose_action {
+	const char *name;
+	char key;
+	const char *help;
+} compose_actions[] = {
+	{ "send", 'y', "send the message" },
+	{ "edit-body", 'e', "edit the text" },
+	{ "edit-to", 't', "edit To" },
+	{ "edit-cc", 'c', "edit Cc" },
+	{ "edit-bcc", 'b', "edit Bcc" },
+	{ "edit-subject", 's', "edit the subject" },
+	{ "next-from", 'f', "send from the next account" },
+	{ "attach", 'a', "attach a file" },
+	{ "detach", 'D', "remove the attachment" },
+	{ "preview", 'p', "the message as it will be sent" },
+	{ "postpone", 'P', "keep it in Drafts for later" },
+	{ "abort", 'q', "leave the composer (asks)" },
+};
 
-	if (!v[0])
+/* Every action name, of the panes and of the composer. */
+static const char *const *
+all_action_names(void)
+{
+	static const char *v[ARRAY_SIZE(actions) +
+			     ARRAY_SIZE(compose_actions) + 1];
+
+	if (!v[0]) {
+		size_t n = 0;
 		for (size_t i = 0; i < ARRAY_SIZE(actions); i++)
-			v[i] = actions[i].name;
+			v[n++] = actions[i].name;
+		for (size_t i = 0; i < ARRAY_SIZE(compose_actions); i++)
+			v[n++] = compose_actions[i].name;
+	}
 	return v;
 }
 
 static const char *
 pane_label(enum ui_pane pane)
 {
-	return pane == UI_PANE_INDEX   ? "index"
-	       : pane == UI_PANE_PAGER ? "viewer"
-				       : "folder list";
+	return pane == UI_PANE_INDEX     ? "index"
+	       : pane == UI_PANE_PAGER   ? "viewer"
+	       : pane == UI_PANE_COMPOSE ? "composer"
+					 : "folder list";
+}
+
+static bool
+is_compose_action(const char *action)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(compose_actions); i++)
+		if (strcmp(compose_actions[i].name, action) == 0)
+			return true;
+	return false;
 }
 
 int
 ui_action_key(const char *action, enum ui_pane pane, struct ui_key *out,
 	      struct perr *e)
 {
+	if (pane == UI_PANE_COMPOSE) {
+		for (size_t i = 0; i < ARRAY_SIZE(compose_actions); i++)
+			if (strcmp(compose_actions[i].name, action) == 0) {
+				out->fn = false;
+				out->code = (uint32_t)compose_actions[i].key;
+				return 0;
+			}
+		for (size_t i = 0; i < ARRAY_SIZE(actions); i++)
+			if (strcmp(actions[i].name, action) == 0) {
+				perr_set(e, PERR_CONFIG, "action '%s' means "
+					 "nothing in the composer", action);
+				return 1;
+			}
+	} else if (is_compose_action(action)) {
+		perr_set(e, PERR_CONFIG, "action '%s' means nothing in the "
+			 "%s (it is the composer's)", action,
+			 pane_label(pane));
+		return 1;
+	}
 	for (size_t i = 0; i < ARRAY_SIZE(actions); i++) {
 		if (strcmp(actions[i].name, action) != 0)
 			continue;
@@ -322,7 +377,7 @@ ui_action_key(const char *action, enum ui_pane pane, struct ui_key *out,
 		}
 		return 0;
 	}
-	const char *hint = cfg_did_you_mean(action, action_names());
+	const char *hint = cfg_did_you_mean(action, all_action_names());
 	if (hint)
 		return perr_set(e, PERR_CONFIG, "unknown action '%s'; did you "
 				"mean '%s'?", action, hint);
@@ -598,6 +653,8 @@ pane_of(const char *name, enum ui_pane *out)
 		*out = UI_PANE_PAGER;
 	else if (strcmp(name, "folders") == 0)
 		*out = UI_PANE_FOLDERS;
+	else if (strcmp(name, "compose") == 0)
+		*out = UI_PANE_COMPOSE;
 	else
 		return -1;
 	return 0;
@@ -613,8 +670,6 @@ ui_binding_check(const char *pane, const char *action, struct perr *e)
 
 	if (action[0] == ':')
 		return ui_command_check(action + 1, e);
-	if (strcmp(pane, "compose") == 0)
-		return 0; /* the composer checks its own */
 	if (strcmp(pane, "global") == 0) {
 		struct perr ae = PERR_INIT;
 		for (size_t i = 0; i < ARRAY_SIZE(all); i++) {

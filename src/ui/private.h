@@ -70,7 +70,8 @@ struct ui_key {
 	uint32_t code;
 };
 
-enum ui_pane { UI_PANE_INDEX, UI_PANE_PAGER, UI_PANE_FOLDERS };
+enum ui_pane { UI_PANE_INDEX, UI_PANE_PAGER, UI_PANE_FOLDERS,
+	       UI_PANE_COMPOSE };
 
 #define UI_KEYSEQ_MAX 8
 

@@ -6,7 +6,9 @@
 # (a CJK name shown with its address), expands an alias from the aliases
 # file into its addresses, cycles through several matches on further
 # Tabs, and says so when nothing matches; the field keeps what was
-# typed before the address being completed.
+# typed before the address being completed. Then [bind "compose"]: a
+# key bound to a composer action works in the composer, and the same key
+# typed into a field is only text.
 
 . "$(dirname "$0")/../lib.sh"
 . "$TESTS_DIR/tui/tui.sh"
@@ -52,5 +54,36 @@ tui_keys C-u 'qqqqzz' Tab
 ok "no match is said" tui_wait "no address matches 'qqqqzz'" 5
 like "$(tui_screen)" "To:       qqqqzz" "and the text typed stays"
 tui_keys Escape
+tui_keys q
+tui_wait "abort" 5 >/dev/null
+tui_keys y
+tui_keys q
+tui_wait "postie exited" 10 >/dev/null
+tui_stop
+
+cp "$D/postierc" "$D/bound"
+cat >>"$D/bound" <<'RC'
+
+[bind "compose"]
+	<C-t> = edit-to
+	x = edit-subject
+RC
+chmod 600 "$D/bound"
+is "$("$POSTIE" -F "$D/bound" config check 2>&1 | grep -c error)" 0 \
+	"config check takes the composer's actions"
+printf '[bind "compose"]\n\tx = sned\n' >"$D/bad"
+chmod 600 "$D/bad"
+like "$("$POSTIE" -F "$D/bad" config check 2>&1)" "did you mean 'send'" \
+	"a misspelt composer action is a config error with a did-you-mean"
+
+tui_start 120 40 -F "$D/bound"
+ok "the index shows again" tui_wait "postie: demo | INBOX"
+tui_keys m Escape
+ok "the composer opens" tui_wait "From:     Demo <demo@postie.example>" 5
+tui_keys C-t 'ax@example.org' Enter
+ok "C-t, bound to edit-to, edits To" tui_wait "To:       ax@example.org" 5
+tui_keys x 'fix x' Enter
+ok "x, bound to edit-subject, edits the subject; x typed there is text" \
+	tui_wait "Subject:  fix x" 5
 
 done_testing

@@ -119,8 +119,30 @@ test_names_and_checks(void)
 	       "global: an action of some pane is fine");
 	is_int(ui_binding_check("folders", "search", &e), -1,
 	       "an action a pane lacks is refused");
-	is_int(ui_binding_check("compose", "whatever", &e), 0,
-	       "compose is the composer's to check");
+	is_int(ui_binding_check("compose", "whatever", &e), -1,
+	       "compose: an unknown action is refused");
+	like(e.msg, "unknown action 'whatever'", "and named");
+	perr_clear(&e);
+	is_int(ui_binding_check("compose", "sned", &e), -1,
+	       "compose: a misspelt action");
+	like(e.msg, "did you mean 'send'", "gets a did-you-mean");
+	perr_clear(&e);
+	is_int(ui_binding_check("compose", "send", &e), 0,
+	       "compose: send is the composer's");
+	is_int(ui_binding_check("compose", "flag", &e), -1,
+	       "compose: an index action means nothing there");
+	like(e.msg, "nothing in the composer", "and says so");
+	perr_clear(&e);
+	is_int(ui_binding_check("index", "postpone", &e), -1,
+	       "index: a composer action means nothing there");
+	perr_clear(&e);
+	struct ui_key ck;
+	is_int(ui_action_key("postpone", UI_PANE_COMPOSE, &ck, &e), 0,
+	       "postpone in the composer");
+	ok(!ck.fn && ck.code == 'P', "presses P");
+	is_int(ui_action_key("edit-subject", UI_PANE_COMPOSE, &ck, &e), 0,
+	       "edit-subject in the composer");
+	ok(!ck.fn && ck.code == 's', "presses s");
 
 	/* every preset line parses and names an action of its pane */
 	static const char *const presets[] = { "vim", "emacs" };
