@@ -553,6 +553,25 @@ writer_finish(struct writer *w, bool abandon, uint64_t *stored,
 }
 
 /* Keep what the writer needs of one FETCH in the current batch. */
+/* The header section of a FETCH, or NULL. */
+static const struct imap_section *
+header_section(const struct imap_fetch *f)
+{
+	const struct imap_section *sec = NULL;
+
+	for (size_t i = 0; i < f->nsections; i++)
+		if (f->sections[i].data.data &&
+		    strncmp(f->sections[i].section, "HEADER", 6) == 0)
+			sec = &f->sections[i];
+	return sec;
+}
+
+static bool
+has_header_section(const struct imap_fetch *f)
+{
+	return header_section(f) != NULL;
+}
+
 static void
 batch_add(struct raw_batch *b, const struct imap_fetch *f)
 {
@@ -572,11 +591,7 @@ batch_add(struct raw_batch *b, const struct imap_fetch *f)
 		buf_add(&b->bytes, kw.data, kw.len + 1);
 	}
 	buf_release(&kw);
-	const struct imap_section *sec = NULL;
-	for (size_t i = 0; i < f->nsections; i++)
-		if (f->sections[i].data.data &&
-		    strncmp(f->sections[i].section, "HEADER", 6) == 0)
-			sec = &f->sections[i];
+	const struct imap_section *sec = header_section(f);
 	if (sec && sec->data.len) {
 		r->hdr = b->bytes.len;
 		r->hdr_len = sec->data.len;
@@ -623,6 +638,13 @@ on_new(const struct imap_resp *r, void *arg, struct perr *e)
 		     : f->uid <= c->maxuid)
 		return 0;
 	if (c->skip_from && f->uid >= c->skip_from)
+		return 0;
+	/* An unsolicited FETCH (flags of a message that came in meanwhile,
+	 * as a QRESYNC server sends them) carries none of the summary
+	 * items: storing it would make a message without headers, or
+	 * overwrite the real summary when that came first. */
+	if (!(f->have & (IMAP_F_INTERNALDATE | IMAP_F_SIZE)) &&
+	    !has_header_section(f))
 		return 0;
 	if (!c->lowest || f->uid < c->lowest)
 		c->lowest = f->uid;

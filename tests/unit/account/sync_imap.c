@@ -643,6 +643,29 @@ main(void)
 	   "hostile-9: nothing is stored for UID 0, UID 11 is");
 	free(uids);
 
+	/* an unsolicited flags-only FETCH among the new-mail FETCH answers
+	 * is no new message */
+	buf_reset(&srv);
+	buf_addstr(&srv, "* OK [CAPABILITY IMAP4rev1] hi\r\n"
+			 "A1 OK [CAPABILITY IMAP4rev1] in\r\n"
+			 "* LIST () \"/\" \"&Jjo\"\r\nA2 OK list\r\n"
+			 "* 4 EXISTS\r\n* OK [UIDVALIDITY 5] x\r\n"
+			 "* OK [UIDNEXT 14] x\r\nA3 OK sel\r\n"
+			 "* 3 FETCH (UID 12 FLAGS (\\Seen))\r\n");
+	fetch_resp(&srv, 4, 13, "", bs_text, hdr2);
+	buf_addstr(&srv, "A4 OK fetch\r\n"
+			 "* 1 FETCH (UID 7 FLAGS ())\r\n"
+			 "* 2 FETCH (UID 11 FLAGS (\\Seen))\r\nA5 OK sweep\r\n");
+	e = (struct perr)PERR_INIT;
+	is_int(run(&srv, 0, "&Jjo", &stats, &sent, &e), 0,
+	       "a flags-only FETCH in the new-mail answers: %s", e.msg);
+	ok(stats.new_msgs == 1, "only the real summary is new (new %llu)",
+	   (unsigned long long)stats.new_msgs);
+	ok(store_uid_list(st, odd, &uids, &n, &e) == 0 && n == 3 &&
+		   uids[2] == 13,
+	   "UID 13 is stored, the flags-only UID 12 is not (n %zu)", n);
+	free(uids);
+
 	/* the connection drops in the middle of the new-mail FETCH: an
 	 * error, and what was not complete is not stored */
 	buf_reset(&srv);
