@@ -147,10 +147,17 @@ timeout_ms(void)
 	return 0;
 }
 
+/* Notes carry servers' words (a refused recipient, an APPEND's NO):
+ * made safe for the terminal like everything else from outside. */
 static void
 print_note(void *arg, const char *msg)
 {
-	fprintf(stderr, "postie %s: %s\n", (const char *)arg, msg);
+	struct buf b = BUF_INIT;
+
+	text_sanitize(&b, msg, strlen(msg), TEXT_TAB_SPACE);
+	fprintf(stderr, "postie %s: %s\n", (const char *)arg,
+		b.data ? b.data : "");
+	buf_release(&b);
 }
 
 static int

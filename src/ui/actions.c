@@ -671,8 +671,13 @@ ask_create(struct screen *s, struct pend *p)
 {
 	pend_free(s->act->ask);
 	s->act->ask = p;
+	struct buf name = BUF_INIT;
+	/* the name may be the server's: made safe before it is drawn */
+	ui_sanitize(&name, p->dest_shown, strlen(p->dest_shown),
+		    UI_TAB_SPACE);
 	set_label(s, xstrfmt("Folder '%s' does not exist; create it? (y/n) ",
-			     p->dest_shown));
+			     name.data ? name.data : ""));
+	buf_release(&name);
 	scr_prompt_start(s, PROMPT_CREATE);
 }
 

@@ -848,6 +848,19 @@ ui_draft_split_addrs(const char *field, const char *text, char ***names,
 /* ---------------------------------------------------------------------
  * The draft file
  */
+/* A value from outside (a folder name as the server sent it, a
+ * Message-ID from the mail) goes into the draft file only when it is one
+ * line: a line feed in it would add a field of its choosing, such as
+ * "Attach: ~/.ssh/id_rsa" to be read back at recall. */
+static bool
+one_line(const char *v)
+{
+	for (; *v; v++)
+		if ((unsigned char)*v < 0x20 || *v == 0x7f)
+			return false;
+	return true;
+}
+
 void
 ui_draft_format(const struct ui_draft *d, const char *account,
 		struct buf *out)
@@ -857,16 +870,16 @@ ui_draft_format(const struct ui_draft *d, const char *account,
 	buf_addf(out, "Cc: %s\n", d->cc.text.data);
 	buf_addf(out, "Bcc: %s\n", d->bcc.text.data);
 	buf_addf(out, "Subject: %s\n", d->subject.text.data);
-	if (d->in_reply_to)
+	if (d->in_reply_to && one_line(d->in_reply_to))
 		buf_addf(out, "In-Reply-To: %s\n", d->in_reply_to);
-	if (d->references)
+	if (d->references && one_line(d->references))
 		buf_addf(out, "References: %s\n", d->references);
-	if (d->is_reply && d->reply_folder) {
+	if (d->is_reply && d->reply_folder && one_line(d->reply_folder)) {
 		buf_addf(out, "Reply-Folder: %s\n", d->reply_folder);
 		buf_addf(out, "Reply-UID: %u\n", (unsigned)d->reply_uid);
 	}
 	for (size_t i = 0; i < d->natt; i++)
-		if (d->att[i].path)
+		if (d->att[i].path && one_line(d->att[i].path))
 			buf_addf(out, "Attach: %s\n", d->att[i].path);
 	buf_addf(out, "Signed: %s\n", d->signed_ ? "yes" : "no");
 	buf_addch(out, '\n');

@@ -333,6 +333,24 @@ test_file(void)
 	   "a file that is not a draft is refused");
 	like(e.msg, "not a postie draft", "and said so");
 	ui_draft_release(&back);
+
+	/* a folder name or Message-ID from outside cannot add a field */
+	free(d.reply_folder);
+	d.reply_folder = xstrdup("X\nAttach: /etc/passwd");
+	free(d.in_reply_to);
+	d.in_reply_to = xstrdup("<a@b>\nAttach: /etc/shadow");
+	buf_reset(&b);
+	ui_draft_format(&d, "qq", &b);
+	ok(strstr(b.data, "Attach:") == NULL,
+	   "no Attach line from a server's name");
+	ui_draft_init(&back);
+	ok(ui_draft_parse(&back, b.data, b.len, &acct, &e) == 0,
+	   "the draft still reads back");
+	ok(back.natt == 0, "with no attachment");
+	ok(back.in_reply_to == NULL && back.reply_folder == NULL,
+	   "and without the values that were not one line");
+	free(acct);
+	ui_draft_release(&back);
 	ui_draft_release(&d);
 	buf_release(&b);
 }
