@@ -100,7 +100,8 @@ enum acct_req_kind {
 	X(NEW_MAIL, "new mail")                             \
 	X(FOLDER_CHANGED, "folder changed")                 \
 	X(DATA, "data")                                     \
-	X(OUTBOX, "outbox")
+	X(OUTBOX, "outbox")                                 \
+	X(ALERT, "alert")
 
 enum acct_ev_kind {
 #define ACCT_EV_ENUM_(name, text) ACCT_EV_##name,
@@ -364,6 +365,10 @@ struct acct_sync_params {
 	 * messages of a first sync come first, and a screen can show them
 	 * at once. May be NULL. */
 	acct_sync_progress_fn stored;
+	/* IMAP: the text of each [ALERT] the server sent (RFC 3501 7.1),
+	 * unsanitised and borrowed for the call; with progress_arg. May be
+	 * NULL. */
+	void (*alert)(void *arg, const char *text);
 };
 
 /* Storage the session parameters below point into; it must outlive them. */
@@ -405,8 +410,10 @@ int acct_sync_imap_session(struct imap_session *s,
  * prepares (POP3), ACCT_REQ_SYNC and the poll timer run the sync of the
  * account (of req->folder when set), and an IMAP server with IDLE is
  * watched on INBOX between them. Emits PROGRESS (folder, done, total),
- * NEW_MAIL (n1: new messages) and FOLDER_CHANGED (n1 changed, n2
- * removed). On an IMAP account the message and folder operations below
+ * NEW_MAIL (n1: new messages), FOLDER_CHANGED (n1 changed, n2
+ * removed) and ALERT (payload: the char * text of a server's [ALERT],
+ * unsanitised, at most 1 KiB) at login, in a sync, an operation or
+ * IDLE. On an IMAP account the message and folder operations below
  * (acct_op_imap) are run too, with FOLDER_CHANGED for each folder they
  * touched and DATA (payload: a char * note) when there is more to say;
  * other requests are refused with PERR_REJECTED. ACCT_REQ_SEND flushes

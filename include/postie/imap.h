@@ -692,6 +692,13 @@ enum imap_tls_mode {
 
 struct net_conn;
 
+/* Called with the text of every response that carries an [ALERT] code
+ * (RFC 3501 7.1: the text MUST be presented to the user): tagged or
+ * untagged, in the greeting, at login, in any command and in IDLE. text
+ * is the server's, unsanitised and borrowed for the call (never NULL).
+ * Runs in the session's thread, inside the session's read. */
+typedef void (*imap_alert_fn)(void *arg, const char *text);
+
 /* How to reach and log in to a server. Strings are borrowed for the
  * duration of imap_session_open. */
 struct imap_session_params {
@@ -705,6 +712,11 @@ struct imap_session_params {
 	const struct imap_limits *lim; /* NULL: defaults */
 	bool send_id;            /* send ID (163.com refuses SELECT
 				    without it) when the server has ID */
+	/* ALERT texts go here; NULL: they are only logged. In STARTTLS
+	 * mode nothing said before the handshake is passed on
+	 * (hostile-14). */
+	imap_alert_fn alert;
+	void *alert_arg;
 };
 
 /* What SELECT / EXAMINE told about the mailbox. */
@@ -724,6 +736,9 @@ struct imap_session {
 	char *host;
 	struct imap_mailbox_state mbox;
 	char *bye;            /* text of an untagged BYE, if one came */
+	imap_alert_fn alert;  /* from the params; see imap_alert_fn */
+	void *alert_arg;
+	bool alert_ok;        /* past the clear-text part of STARTTLS */
 };
 
 /* Connect, greet, secure, log in (and ID). Returns 0 with s in state

@@ -107,6 +107,18 @@ drop_session(struct sync_engine *g)
 	g->inbox_selected = false;
 }
 
+/* An [ALERT] from the server, for the screen to show (RFC 3501 7.1).
+ * Longer than anyone reads on a status line: cut, on a character. */
+#define ALERT_MAX 1024
+
+static void
+on_alert(void *arg, const char *text)
+{
+	size_t n = utf8_cut(text, strlen(text), ALERT_MAX);
+
+	acct_emit(arg, ACCT_EV_ALERT, NULL, 0, 0, xstrndup(text, n), free);
+}
+
 static int
 imap_login(struct acct_worker *w, struct sync_engine *g, struct perr *e)
 {
@@ -123,6 +135,8 @@ imap_login(struct acct_worker *w, struct sync_engine *g, struct perr *e)
 	if (acct_imap_params(a, g->password, g->timeout_ms, acct_cancel_fd(w),
 			     &sb, &p, e) < 0)
 		return -1;
+	p.alert = on_alert;
+	p.alert_arg = w;
 	if (imap_session_open(&g->s, &p, e) < 0) {
 		imap_session_close(&g->s);
 		if (e && e->kind == PERR_AUTH && a->login_hint) {
@@ -188,6 +202,7 @@ run_sync(struct acct_worker *w, struct sync_engine *g, const char *folder,
 		.cancel_fd = acct_cancel_fd(w), .timeout_ms = g->timeout_ms,
 		.progress = on_progress, .progress_arg = w,
 		.stored = on_stored,
+		.alert = on_alert,
 	};
 	int rc;
 

@@ -1432,6 +1432,8 @@ acct_sync_imap(const struct acct_sync_params *p, struct acct_sync_stats *out,
 	if (acct_imap_params(p->account, p->password, p->timeout_ms,
 			     p->cancel_fd, &sb, &ip, e) < 0)
 		return -1;
+	ip.alert = p->alert;
+	ip.alert_arg = p->progress_arg;
 	if (imap_session_open(&s, &ip, e) < 0) {
 		imap_session_close(&s);
 		return -1;

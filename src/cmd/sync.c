@@ -135,6 +135,25 @@ progress_clear(struct progress *p)
 	}
 }
 
+/* An IMAP server's [ALERT] (RFC 3501 7.1: shown to the user), on stderr
+ * as "ACCOUNT: server alert: TEXT". The text is the server's: escapes,
+ * controls and bidi characters are shown as inert text. */
+static void
+on_alert(void *arg, const char *text)
+{
+	struct progress *p = arg;
+	struct buf b = BUF_INIT;
+
+	progress_clear(p);
+	text_sanitize(&b, p->account, strlen(p->account), TEXT_TAB_SPACE);
+	buf_addstr(&b, ": server alert: ");
+	text_sanitize(&b, text, utf8_cut(text, strlen(text), 4096),
+		      TEXT_TAB_SPACE);
+	fprintf(stderr, "%s\n", b.data);
+	fflush(stderr);
+	buf_release(&b);
+}
+
 static int
 sync_account(const struct cfg_account *a, const char *folder,
 	     const char *prog)
@@ -186,7 +205,7 @@ sync_account(const struct cfg_account *a, const char *folder,
 		.account = a, .password = password, .store = st,
 		.folder = folder, .data_dir = data, .cancel_fd = -1,
 		.timeout_ms = timeout_ms(), .progress = on_progress,
-		.progress_arg = &pr,
+		.progress_arg = &pr, .alert = on_alert,
 	};
 	int64_t t0 = time_mono_ms();
 	int rc = local ? acct_sync_maildir(&p, &stats, &e)

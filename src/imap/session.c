@@ -143,12 +143,34 @@ note_code(struct imap_session *s, const struct imap_code *c)
 	}
 }
 
+/* RFC 3501 7.1: "The human-readable text contained in [the ALERT]
+ * response code MUST be presented to the user in a way that calls the
+ * user's attention to the message." The session only passes it on; the
+ * one who shows it sanitises it. Before STARTTLS completes anyone on the
+ * path may have written it, so it is dropped (hostile-14). */
+static void
+note_alert(struct imap_session *s, const struct imap_resp *r)
+{
+	if (r->kind != IMAP_RESP_STATUS || r->code.kind != IMAP_CODE_ALERT)
+		return;
+	if (!s->alert_ok) {
+		log_warn("imap %s: ALERT before STARTTLS ignored",
+			 s->host ? s->host : "?");
+		return;
+	}
+	log_info("imap %s: server alert (%zu bytes)",
+		 s->host ? s->host : "?", r->text ? strlen(r->text) : 0);
+	if (s->alert)
+		s->alert(s->alert_arg, r->text ? r->text : "");
+}
+
 static void
 note_untagged(struct imap_session *s, const struct imap_resp *r)
 {
 	switch (r->kind) {
 	case IMAP_RESP_STATUS:
 		note_code(s, &r->code);
+		note_alert(s, r);
 		if (r->status == IMAP_BYE && !s->bye)
 			s->bye = xstrdup(r->text ? r->text : "");
 		break;
@@ -237,6 +259,7 @@ tagged:
 				tag);
 	}
 	note_code(s, &final->code);
+	note_alert(s, final);
 	if (cb_failed) {
 		if (e)
 			*e = cb_err;
@@ -410,11 +433,15 @@ imap_session_open_conn(struct imap_session *s, struct net_conn *conn,
 	imap_tagger_init(&s->tags);
 	s->host = xstrdup(p->host ? p->host : "");
 	s->conn = conn;
+	s->alert = p->alert;
+	s->alert_arg = p->alert_arg;
+	s->alert_ok = p->tls != IMAP_TLS_STARTTLS;
 	set_state(s, IMAP_SS_GREETING);
 
 	imap_resp_init(&r);
 	if (read_resp(s, &r, e) < 0)
 		goto fail;
+	note_alert(s, &r);
 	if (r.kind != IMAP_RESP_STATUS || r.tag) {
 		perr_set(e, PERR_PROTO, "bad IMAP greeting");
 		goto fail;
@@ -467,6 +494,7 @@ imap_session_open_conn(struct imap_session *s, struct net_conn *conn,
 		if (net_starttls(s->conn, p->host, &o, e) < 0)
 			goto fail;
 		/* hostile-21: forget everything said in the clear */
+		s->alert_ok = true;
 		s->caps = 0;
 		free(s->bye);
 		s->bye = NULL;
@@ -747,6 +775,7 @@ imap_session_idle(struct imap_session *s, int wait_ms, imap_fetch_fn fn,
 tagged:
 	net_set_io_timeout(s->conn, io_ms);
 	net_set_deadline(s->conn, 0);
+	note_alert(s, &r);
 	if (strcmp(r.tag, tag) != 0) {
 		set_state(s, IMAP_SS_DISCONNECTED);
 		perr_set(e, PERR_PROTO,

@@ -327,6 +327,12 @@ draw_bottom(struct screen *s)
 		move(s->rows - 1, (int)ui_width(b.data, b.len) < s->cols - 1
 					  ? (int)ui_width(b.data, b.len)
 					  : s->cols - 1);
+	} else if (s->view != VIEW_COMPOSE && scr_notify_alert_line(s, &b)) {
+		/* a server's alert, sanitised when queued (notify.c) */
+		ui_fit(&t, b.data, b.len, s->cols - 1, UI_LEFT);
+		attrset(theme_attr(THEME_ERROR) | A_REVERSE | A_BOLD);
+		scr_put_cells(s->rows - 1, 0, t.data, t.len);
+		attrset(A_NORMAL);
 	} else if (s->message) {
 		ui_sanitize(&b, s->message, strlen(s->message), UI_TAB_SPACE);
 		ui_fit(&t, b.data, b.len, s->cols - 1, UI_LEFT);

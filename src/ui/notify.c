@@ -28,6 +28,16 @@
  * cannot end the sequence early or start another (hostile-42). xterm's
  * title stack saves the old title at start and restores it on exit;
  * terminals without the stack keep ours.
+ *
+ * A server's [ALERT] (RFC 3501 7.1: it MUST be shown to the user) is
+ * queued here and shown on the bottom line, in the error colour and
+ * reversed, with its place in the queue ("alert 1/3"), until a key is
+ * pressed; that key only dismisses it. The text is the server's: it is
+ * sanitised when queued, so no escape, control or bidi character of it
+ * reaches the terminal (hostile-14, hostile-42). While a prompt or the
+ * composer has the bottom line, alerts wait and the status bar counts
+ * them. An alert the same as one still waiting is not queued twice. The
+ * queue holds ALERT_QUEUE_MAX; more are counted and logged.
  */
 #include <curses.h>
 #include <errno.h>
@@ -46,6 +56,7 @@
 #include "postie/store.h"
 #include "postie/ui.h"
 
+#include "compose.h"
 #include "screen.h"
 
 extern char **environ;
@@ -55,11 +66,14 @@ extern char **environ;
 #define NOTIFY_MAX_RUNNING 4
 /* The title's text, at most (bytes, before sanitising). */
 #define TITLE_MAX 200
+/* Server alerts waiting to be seen, at most. */
+#define ALERT_QUEUE_MAX 64
 
 struct notify_acct {
 	unsigned unseen;     /* new since the user last looked */
 	bool baseline;       /* the first sync is over */
 	uint64_t batch;      /* new in this wake-up, as the worker counts */
+	bool changed;        /* an event came since the last snapshot */
 	/* the folders' totals when last looked at here: what grew since
 	 * is what is new (a Maildir renumbered by a delivery reports all
 	 * its messages as new) */
@@ -82,6 +96,10 @@ struct scr_notify {
 	enum { TITLE_NONE, TITLE_OSC, TITLE_TSL } title;
 	bool title_stack;
 	char *title_last;
+	/* server alerts, oldest first: "ACCOUNT: text", sanitised */
+	char *alert[ALERT_QUEUE_MAX];
+	size_t nalert;
+	unsigned alert_dropped; /* did not fit in the queue */
 };
 
 void
@@ -137,6 +155,8 @@ scr_notify_stop(struct screen *s)
 	}
 	free(n->acc);
 	free(n->title_last);
+	for (size_t i = 0; i < n->nalert; i++)
+		free(n->alert[i]);
 	free(n);
 	s->notify = NULL;
 }
@@ -144,6 +164,64 @@ scr_notify_stop(struct screen *s)
 /* ---------------------------------------------------------------------
  * Events
  */
+static void
+queue_alert(struct screen *s, size_t ai, const char *text)
+{
+	struct scr_notify *n = s->notify;
+	const char *name = s->acc[ai].ua->cfg->name;
+	struct buf b = BUF_INIT;
+
+	ui_sanitize(&b, name, strlen(name), UI_TAB_SPACE);
+	buf_addstr(&b, ": ");
+	ui_sanitize(&b, text, strlen(text), UI_TAB_SPACE);
+	log_warn("server alert: %s", b.data);
+	/* a server that repeats its alert at each login (the screen's
+	 * first sync logs in again) says one thing, not two */
+	for (size_t i = 0; i < n->nalert; i++) {
+		if (strcmp(n->alert[i], b.data) == 0) {
+			buf_release(&b);
+			return;
+		}
+	}
+	if (n->nalert == ALERT_QUEUE_MAX) {
+		n->alert_dropped++;
+		buf_release(&b);
+		return;
+	}
+	n->alert[n->nalert++] = buf_detach(&b, NULL);
+}
+
+bool
+scr_notify_alert_line(const struct screen *s, struct buf *out)
+{
+	const struct scr_notify *n = s->notify;
+
+	if (!n || !n->nalert)
+		return false;
+	buf_addf(out, "alert %u/%zu%s ", 1u,
+		 n->nalert + n->alert_dropped,
+		 n->alert_dropped ? "+" : "");
+	buf_addstr(out, n->alert[0]);
+	buf_addstr(out, "  (any key)");
+	return true;
+}
+
+bool
+scr_notify_alert_key(struct screen *s)
+{
+	struct scr_notify *n = s->notify;
+
+	if (!n || !n->nalert || s->prompt != PROMPT_NONE ||
+	    s->view == VIEW_COMPOSE || scr_compose_asking(s))
+		return false;
+	free(n->alert[0]);
+	memmove(n->alert, n->alert + 1, (n->nalert - 1) * sizeof(*n->alert));
+	n->nalert--;
+	if (!n->nalert)
+		n->alert_dropped = 0;
+	return true;
+}
+
 void
 scr_notify_event(struct screen *s, size_t ai, const struct acct_event *ev)
 {
@@ -152,6 +230,11 @@ scr_notify_event(struct screen *s, size_t ai, const struct acct_event *ev)
 	if (!n || ai >= n->nacc)
 		return;
 	struct notify_acct *na = &n->acc[ai];
+	na->changed = true;
+	if (ev->kind == ACCT_EV_ALERT) {
+		queue_alert(s, ai, ev->payload ? ev->payload : "");
+		return;
+	}
 	if (ev->kind == ACCT_EV_NEW_MAIL) {
 		if (na->baseline)
 			na->batch += ev->n1;
@@ -316,6 +399,12 @@ scr_notify_flush(struct screen *s)
 		struct notify_acct *na = &n->acc[i];
 		const struct acct *a = &s->acc[i];
 		struct buf list = BUF_INIT;
+		/* an account that said nothing in this wake-up has the
+		 * totals of its last snapshot: copying every folder name
+		 * again on each wake-up is waste */
+		if (!na->changed)
+			continue;
+		na->changed = false;
 		uint64_t grew = na->batch ? growth(na, a, &list) : 0;
 		unsigned count = (unsigned)(grew < na->batch ? grew : na->batch);
 		if (count > 100000)
@@ -407,6 +496,10 @@ scr_notify_status(const struct screen *s, struct buf *bar)
 		buf_addf(bar, " %u", n->acc[i].unseen);
 		first = false;
 	}
+	if (n->nalert)
+		buf_addf(bar, " | %zu%s server alert%s", n->nalert,
+			 n->alert_dropped ? "+" : "",
+			 n->nalert + n->alert_dropped == 1 ? "" : "s");
 }
 
 void

@@ -403,6 +403,9 @@ cb_input(void *arg)
 	int type;
 
 	while ((type = get_wch(&ch)) != ERR) {
+		if (!(type == KEY_CODE_YES && ch == KEY_RESIZE) &&
+		    scr_notify_alert_key(s))
+			continue; /* the key dismissed a server's alert */
 		scr_on_key(s, type, ch);
 		if (s->quit)
 			break;

@@ -298,6 +298,13 @@ void scr_notify_paint_heading(const struct screen *s, size_t ai, int y,
 			      int x, int w);
 /* Append " | new mail: ACCT N, ..." for the other accounts. */
 void scr_notify_status(const struct screen *s, struct buf *bar);
+/* Server alerts (ACCT_EV_ALERT, queued by scr_notify_event): append the
+ * oldest, with its place in the queue, to out and return true, or
+ * return false when none waits. */
+bool scr_notify_alert_line(const struct screen *s, struct buf *out);
+/* A key was pressed: when an alert is on the bottom line (no prompt,
+ * not the composer) dismiss it and return true: the key is used up. */
+bool scr_notify_alert_key(struct screen *s);
 /* The title's text, sanitised; write it when it changed. */
 void scr_notify_title_text(const struct screen *s, struct buf *out);
 void scr_notify_title(struct screen *s);

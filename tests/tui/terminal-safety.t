@@ -219,7 +219,8 @@ is "$found" "" \
 unlike "$cap" "pwned-title$(printf '\007')" "no OSC title reaches the terminal"
 
 # Server text: an IMAP server refuses the login with an [ALERT] full of
-# escapes; the reason is shown on the status line.
+# escapes; the reason is shown on the status line, and the alert on the
+# bottom line until a key.
 PROTO_DIR=$TESTS_DIR/proto
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
 	-keyout "$TEST_TMP/k.pem" -out "$TEST_TMP/c.pem" -days 3 \
@@ -253,13 +254,16 @@ tls-fingerprint = $fp
 RC
 chmod 600 "$D/rc2"
 rm -rf "$XDG_CACHE_HOME" "$XDG_DATA_HOME"
-run=$(python3 "$TEST_TMP/drive.py" "$CAP.2" qy "$POSTIE" -F "$D/rc2" 2>&1)
+# (the first key dismisses the server's alert, RFC 3501 7.1)
+run=$(python3 "$TEST_TMP/drive.py" "$CAP.2" xqy "$POSTIE" -F "$D/rc2" 2>&1)
 is "$run" "exit 0" "server text: postie ran and quit"
 grep -q '^C: A1 LOGIN' "$TEST_TMP/srv.log"
 ok "server text: postie logged in to the scripted server" test $? -eq 0
 cap=$(tr -d '\000' <"$CAP.2")
 like "$cap" "NO: ^[]52;c;QUFB^G refused ^[[21t <U+009B>21t <U+202E> end" \
 	"hostile-14/42: the server's refusal is shown, as text"
+like "$cap" "alert 1/1 a: ^[]52;c;QUFB^G refused ^[[21t <U+009B>21t <U+202E> end" \
+	"hostile-14/42: the refusal's [ALERT] is shown as an alert, as text"
 found=$(python3 "$TEST_TMP/scan.py" "$CAP.2")
 is "$found" "" "hostile-14/42: no escape from the server reaches the terminal"
 [ -n "$found" ] && diag "$found"

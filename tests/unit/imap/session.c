@@ -207,6 +207,82 @@ check_idle(void)
 	quiet_idle(100, 500, "io timeout shorter than the wait");
 }
 
+/* RFC 3501 7.1: every [ALERT] reaches the caller, wherever it comes: in
+ * the greeting, untagged or tagged at login, in SELECT's answer, during
+ * IDLE and in IDLE's tagged end; and nothing else does. */
+static void
+alert_note(void *arg, const char *text)
+{
+	struct buf *b = arg;
+	buf_addstr(b, text);
+	buf_addch(b, '|');
+}
+
+static void
+check_alerts(void)
+{
+	static const char server[] =
+		"* OK [ALERT] greeting alert\r\n"
+		"* OK [ALERT] untagged at login\r\n"
+		"A1 OK [ALERT] tagged login\r\n"
+		"* CAPABILITY IMAP4rev1 IDLE\r\nA2 OK x\r\n"
+		"* NO [ALERT] quota \x1b[21t warning\r\n"
+		"* OK [UIDVALIDITY 3] not an alert\r\n"
+		"A3 OK [READ-WRITE] sel\r\n"
+		"+ idling\r\n* OK [ALERT] in idle\r\n* 3 EXISTS\r\n"
+		"A4 OK [ALERT] idle done\r\n";
+
+	for (size_t chunk = 0; chunk < 2; chunk++) {
+		struct buf got = BUF_INIT;
+		struct imap_session s;
+		struct perr e = PERR_INIT;
+		struct imap_session_params p = {
+			.host = "h", .tls = IMAP_TLS_IMPLICIT, .user = "u",
+			.password = "p", .cancel_fd = -1,
+			.alert = alert_note, .alert_arg = &got,
+		};
+		struct net_conn *c =
+			net_conn_fake(server, strlen(server), chunk, 0);
+		int rc = imap_session_open_conn(&s, c, &p, &e);
+		if (rc == 0)
+			rc = imap_session_select(&s, "INBOX", false, false,
+						 &e);
+		if (rc == 0)
+			rc = imap_session_idle(&s, 5000, NULL, NULL, &e);
+		is_int(rc, 1, "rfc3501-alert: session (chunk %zu): %s", chunk,
+		       e.msg);
+		is_str(got.data,
+		       "greeting alert|untagged at login|tagged login|"
+		       "quota \x1b[21t warning|in idle|idle done|",
+		       "rfc3501-alert: every alert, in order, raw (chunk %zu)",
+		       chunk);
+		imap_session_close(&s);
+		buf_release(&got);
+	}
+
+	/* hostile-14: in STARTTLS mode the clear-text part is anyone's;
+	 * the fake has no TLS, so the session stops at the handshake, and
+	 * no alert may have been passed on by then */
+	static const char pre[] =
+		"* OK [CAPABILITY IMAP4rev1 STARTTLS] [ALERT] x\r\n"
+		"* OK [ALERT] injected before TLS\r\n"
+		"A1 OK [ALERT] go ahead\r\n";
+	struct buf got = BUF_INIT;
+	struct imap_session s;
+	struct perr e = PERR_INIT;
+	struct imap_session_params p = {
+		.host = "h", .tls = IMAP_TLS_STARTTLS, .user = "u",
+		.password = "p", .cancel_fd = -1,
+		.alert = alert_note, .alert_arg = &got,
+	};
+	int rc = imap_session_open_conn(
+		&s, net_conn_fake(pre, strlen(pre), 0, 0), &p, &e);
+	ok(rc < 0, "hostile-14: the fake cannot do TLS: %s", e.msg);
+	is_str(got.data, "", "hostile-14: no alert from before STARTTLS");
+	imap_session_close(&s);
+	buf_release(&got);
+}
+
 static const char good_server[] =
 	"* OK [CAPABILITY IMAP4rev1 ID AUTH=PLAIN] ready\r\n"
 	"A1 OK [CAPABILITY IMAP4rev1 ID IDLE MOVE UIDPLUS] Logged in\r\n"
@@ -406,6 +482,7 @@ main(void)
 		imap_session_close(&s);
 	}
 	check_idle();
+	check_alerts();
 	select_failure("A3 NO no such folder\r\n", IMAP_SS_AUTH,
 		       "SELECT refused with NO");
 	select_failure("* 2 EXISTS\r\n", IMAP_SS_DISCONNECTED,
