@@ -79,6 +79,11 @@ int maildir_list(const struct maildir *md, char ***out, size_t *n,
 		 struct perr *e);
 void maildir_names_free(char **v, size_t n);
 
+/* Is (name, len) a message name of a Maildir as maildir_list gives it:
+ * "new/X" or "cur/X", X not empty, not a dot file, with no '/' or NUL?
+ * Names that fail are never opened, whatever a damaged record holds. */
+bool maildir_name_ok(const char *name, size_t len);
+
 /* Append the message called name (as maildir_list gives it) to out,
  * refusing files over max bytes (0: MAILDIR_MAX_MESSAGE). A name outside
  * new/ and cur/ (a '/' more, "..", a leading dot) is refused with

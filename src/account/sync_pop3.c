@@ -89,62 +89,107 @@ struct seen_ent {
 	bool handled; /* met in this session's listing already */
 };
 
+/* The messages downloaded: entries in the order they were added, found
+ * by uid through an open-addressing hash table of their places. A first
+ * download of 100,000 messages adds 100,000 entries and looks each uid
+ * up a few times; a sorted array paid a memmove of the whole tail for
+ * every insertion, which made it quadratic. Pointers to entries live
+ * until the next seen_add or seen_drop_unlisted. */
 struct seen {
-	struct seen_ent *v;  /* sorted by uid */
+	struct seen_ent *v;
 	size_t n, cap;
+	uint32_t *slot;      /* 0: empty, else the entry's place + 1 */
+	size_t nslot;        /* a power of two, more than twice n */
 };
 
-static int
-cmp_ent(const void *a, const void *b)
+/* FNV-1a: the uids are the server's, but a flood of colliding ones
+ * costs only time, bounded by the UIDL cap, never memory or safety. */
+static size_t
+uid_hash(const char *uid)
 {
-	return strcmp(((const struct seen_ent *)a)->uid,
-		      ((const struct seen_ent *)b)->uid);
+	uint64_t h = 14695981039346656037u;
+
+	for (const unsigned char *p = (const unsigned char *)uid; *p; p++)
+		h = (h ^ *p) * 1099511628211u;
+	return (size_t)(h ^ (h >> 29));
+}
+
+static void
+seen_rehash(struct seen *s, size_t want)
+{
+	size_t n = 64;
+
+	while (n < 2 * want + 2)
+		n *= 2;
+	free(s->slot);
+	s->slot = xcalloc(n, sizeof(*s->slot));
+	s->nslot = n;
+	for (size_t i = 0; i < s->n; i++) {
+		size_t h = uid_hash(s->v[i].uid) & (n - 1);
+		while (s->slot[h])
+			h = (h + 1) & (n - 1);
+		s->slot[h] = (uint32_t)(i + 1);
+	}
 }
 
 static struct seen_ent *
 seen_find(const struct seen *s, const char *uid)
 {
-	struct seen_ent key;
-
 	if (!s->n)
 		return NULL;
-	snprintf(key.uid, sizeof(key.uid), "%s", uid);
-	return bsearch(&key, s->v, s->n, sizeof(*s->v), cmp_ent);
+	for (size_t h = uid_hash(uid) & (s->nslot - 1); s->slot[h];
+	     h = (h + 1) & (s->nslot - 1)) {
+		struct seen_ent *en = &s->v[s->slot[h] - 1];
+		if (strcmp(en->uid, uid) == 0)
+			return en;
+	}
+	return NULL;
 }
 
+/* Add an entry for uid, which must not be in the set. */
 static struct seen_ent *
 seen_add(struct seen *s, const char *uid, int64_t first, uint32_t local,
 	 const char *name)
 {
-	size_t lo = 0, hi = s->n;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (strcmp(s->v[mid].uid, uid) < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
+	/* n stays far below UINT32_MAX: the UIDL file is capped at
+	 * UIDL_MAX_FILE bytes and the server's listing by pop3/ */
 	s->v = xgrow(s->v, &s->cap, s->n + 1, sizeof(*s->v));
-	memmove(s->v + lo + 1, s->v + lo, (s->n - lo) * sizeof(*s->v));
-	s->n++;
-	struct seen_ent *en = &s->v[lo];
+	struct seen_ent *en = &s->v[s->n++];
 	memset(en, 0, sizeof(*en));
 	snprintf(en->uid, sizeof(en->uid), "%s", uid);
 	en->first = first;
 	en->local = local;
 	en->name = xstrdup(name);
 	en->listed = true;
+	if (2 * s->n + 2 > s->nslot) {
+		seen_rehash(s, s->n);
+	} else {
+		size_t h = uid_hash(uid) & (s->nslot - 1);
+		while (s->slot[h])
+			h = (h + 1) & (s->nslot - 1);
+		s->slot[h] = (uint32_t)s->n;
+	}
 	return en;
 }
 
-static void
-seen_remove(struct seen *s, struct seen_ent *en)
+/* Forget, in one pass, every entry the server no longer lists. Returns
+ * how many were dropped. */
+static size_t
+seen_drop_unlisted(struct seen *s)
 {
-	size_t i = (size_t)(en - s->v);
-	free(en->name);
-	memmove(s->v + i, s->v + i + 1, (s->n - i - 1) * sizeof(*s->v));
-	s->n--;
+	size_t o = 0, before = s->n;
+
+	for (size_t i = 0; i < s->n; i++) {
+		if (!s->v[i].listed) {
+			free(s->v[i].name);
+			continue;
+		}
+		s->v[o++] = s->v[i];
+	}
+	s->n = o;
+	if (o != before)
+		seen_rehash(s, o);
+	return before - o;
 }
 
 static void
@@ -153,6 +198,7 @@ seen_release(struct seen *s)
 	for (size_t i = 0; i < s->n; i++)
 		free(s->v[i].name);
 	free(s->v);
+	free(s->slot);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -240,14 +286,29 @@ seen_line(struct buf *b, const struct seen_ent *en)
 }
 
 static int
+cmp_ent_ptr(const void *a, const void *b)
+{
+	return strcmp((*(const struct seen_ent *const *)a)->uid,
+		      (*(const struct seen_ent *const *)b)->uid);
+}
+
+/* The whole set, sorted by uid so that the file does not depend on the
+ * order of downloads. */
+static int
 seen_save(const struct seen *s, const char *path, struct perr *e)
 {
 	struct buf b;
+	const struct seen_ent **by = xmalloc((s->n ? s->n : 1) *
+					     sizeof(*by));
 
+	for (size_t i = 0; i < s->n; i++)
+		by[i] = &s->v[i];
+	qsort(by, s->n, sizeof(*by), cmp_ent_ptr);
 	buf_init(&b);
 	buf_addstr(&b, UIDL_MAGIC "\n");
 	for (size_t i = 0; i < s->n; i++)
-		seen_line(&b, &s->v[i]);
+		seen_line(&b, by[i]);
+	free(by);
 	int rc = file_write_atomic(path, b.data, b.len, 0600, e);
 	buf_release(&b);
 	return rc;
@@ -258,9 +319,7 @@ seen_save(const struct seen *s, const char *path, struct perr *e)
 static bool
 maildir_has(const struct maildir *md, struct slice name)
 {
-	if (name.len < 5 || (memcmp(name.p, "new/", 4) != 0 &&
-			      memcmp(name.p, "cur/", 4) != 0) ||
-	    memchr(name.p + 4, '/', name.len - 4) || name.p[4] == '.')
+	if (!maildir_name_ok(name.p, name.len))
 		return false;
 	char *path = xstrfmt("%s/%.*s", md->root, (int)name.len, name.p);
 	struct stat sb;
@@ -339,8 +398,35 @@ journal_load(struct seen *s, const char *path, const struct maildir *md,
  */
 #define TOP_MAX_HEADER ((uint64_t)1 << 20)
 
+struct hdr_hash {
+	char md5[33];
+	uint32_t msgno;
+	uint32_t dup;   /* 1 for the first block with this hash, 2, 3, ... */
+};
+
+static int
+cmp_hdr_hash(const void *a, const void *b)
+{
+	const struct hdr_hash *x = a, *y = b;
+	int c = strcmp(x->md5, y->md5);
+
+	if (c)
+		return c;
+	return x->msgno < y->msgno ? -1 : x->msgno > y->msgno;
+}
+
+static int
+cmp_hdr_msgno(const void *a, const void *b)
+{
+	const struct hdr_hash *x = a, *y = b;
+
+	return x->msgno < y->msgno ? -1 : x->msgno > y->msgno;
+}
+
 /* Build the listing UIDL would have given: "hdr-" and the MD5 of the
- * header block; identical header blocks get "-2", "-3", ... in order. */
+ * header block; identical header blocks get "-2", "-3", ... in message
+ * order. The twins are found by sorting the hashes (n log n) rather than
+ * by comparing each with all before it. */
 static int
 uidl_by_headers(struct pop3_session *s, struct pop3_uidl_list *l,
 		struct perr *e)
@@ -355,28 +441,37 @@ uidl_by_headers(struct pop3_session *s, struct pop3_uidl_list *l,
 	if (count > 1000000)
 		return perr_set(e, PERR_PROTO, "POP3 server claims %u "
 				"messages", (unsigned)count);
+	struct hdr_hash *v = xmalloc((count ? count : 1) * sizeof(*v));
 	buf_init(&h);
 	for (uint32_t n = 1; n <= count && rc == 0; n++) {
 		buf_reset(&h);
 		if ((rc = pop3_session_top(s, n, 0, &h, TOP_MAX_HEADER,
 					   e)) < 0)
 			break;
-		char md5[33], line[POP3_UID_MAX + 16];
-		pop3_apop_digest(h.data, h.len, "", 0, md5);
-		snprintf(line, sizeof(line), "%u hdr-%s", (unsigned)n, md5);
-		for (unsigned dup = 2; dup < 1000000; dup++) {
-			bool clash = false;
-			const char *uid = strchr(line, ' ') + 1;
-			for (size_t i = 0; i < l->n && !clash; i++)
-				clash = strcmp(l->v[i].uid, uid) == 0;
-			if (!clash)
-				break;
-			snprintf(line, sizeof(line), "%u hdr-%s-%u",
-				 (unsigned)n, md5, dup);
-		}
-		rc = pop3_uidl_add(l, line, strlen(line), e);
+		pop3_apop_digest(h.data, h.len, "", 0, v[n - 1].md5);
+		v[n - 1].msgno = n;
 	}
 	buf_release(&h);
+	if (rc == 0) {
+		qsort(v, count, sizeof(*v), cmp_hdr_hash);
+		for (uint32_t i = 0; i < count; i++)
+			v[i].dup = i && strcmp(v[i].md5, v[i - 1].md5) == 0
+					   ? v[i - 1].dup + 1
+					   : 1;
+		qsort(v, count, sizeof(*v), cmp_hdr_msgno);
+	}
+	for (uint32_t i = 0; i < count && rc == 0; i++) {
+		char line[POP3_UID_MAX + 16];
+		if (v[i].dup == 1)
+			snprintf(line, sizeof(line), "%u hdr-%s",
+				 (unsigned)v[i].msgno, v[i].md5);
+		else
+			snprintf(line, sizeof(line), "%u hdr-%s-%u",
+				 (unsigned)v[i].msgno, v[i].md5,
+				 (unsigned)v[i].dup);
+		rc = pop3_uidl_add(l, line, strlen(line), e);
+	}
+	free(v);
 	return rc;
 }
 
@@ -428,25 +523,36 @@ sync_body_text(struct buf *out, const char *raw, size_t len,
 						   SYNC_TEXT_MAX));
 }
 
+/* The summary of one message as the store keeps it: the headers the
+ * index shows, and whether it has an attachment (a non-text leaf). */
+static void
+summary_of(struct sync_msg *m, uint32_t uid, uint32_t flags, int64_t date,
+	   const char *raw, size_t len, const char *const *assumed)
+{
+	struct mime_message mm;
+
+	memset(m, 0, sizeof(*m));
+	m->m.uid = uid;
+	m->m.flags = flags;
+	m->m.internal_date = date;
+	m->m.size = len;
+	sync_msg_headers(m, raw, len, assumed);
+	mime_message_parse(&mm, raw, len, assumed);
+	for (size_t i = 0; i < mm.nleaves && !m->m.has_attachment; i++)
+		if (mime_is_attachment(mm.leaves[i]) &&
+		    strncmp(mm.leaves[i]->type, "text/", 5) != 0)
+			m->m.has_attachment = true;
+	mime_message_release(&mm);
+}
+
 int
 sync_index_raw(struct store *st, int64_t folder, uint32_t uid,
 	       uint32_t flags, int64_t internal_date, const char *raw,
 	       size_t len, const char *const *assumed, struct perr *e)
 {
-	struct sync_msg m = { 0 };
-	struct mime_message mm;
+	struct sync_msg m;
 
-	m.m.uid = uid;
-	m.m.flags = flags;
-	m.m.internal_date = internal_date;
-	m.m.size = len;
-	sync_msg_headers(&m, raw, len, assumed);
-	mime_message_parse(&mm, raw, len, assumed);
-	for (size_t i = 0; i < mm.nleaves && !m.m.has_attachment; i++)
-		if (mime_is_attachment(mm.leaves[i]) &&
-		    strncmp(mm.leaves[i]->type, "text/", 5) != 0)
-			m.m.has_attachment = true;
-	mime_message_release(&mm);
+	summary_of(&m, uid, flags, internal_date, raw, len, assumed);
 	int rc = store_msg_put(st, folder, &m.m, 1, e);
 	if (rc == 0) {
 		/* the text too, so that body: searches find it */
@@ -590,26 +696,6 @@ group_clear(struct pop3_ctx *c, bool unstage)
 	c->grp_bytes = 0;
 }
 
-/* The summary of one downloaded message, as sync_index_raw makes it. */
-static void
-summary_of(struct sync_msg *m, uint32_t uid, int64_t date, const char *raw,
-	   size_t len, const char *const *assumed)
-{
-	struct mime_message mm;
-
-	memset(m, 0, sizeof(*m));
-	m->m.uid = uid;
-	m->m.internal_date = date;
-	m->m.size = len;
-	sync_msg_headers(m, raw, len, assumed);
-	mime_message_parse(&mm, raw, len, assumed);
-	for (size_t i = 0; i < mm.nleaves && !m->m.has_attachment; i++)
-		if (mime_is_attachment(mm.leaves[i]) &&
-		    strncmp(mm.leaves[i]->type, "text/", 5) != 0)
-			m->m.has_attachment = true;
-	mime_message_release(&mm);
-}
-
 /* Index the group's messages, now in new/: their summaries in one
  * transaction, their files linked into the body cache. */
 static int
@@ -622,7 +708,7 @@ group_index(struct pop3_ctx *c, struct perr *e)
 
 	for (size_t i = 0; i < c->ngrp; i++) {
 		struct pending *pd = &c->grp[i];
-		summary_of(&sm[i], pd->local, c->now, pd->raw.data,
+		summary_of(&sm[i], pd->local, 0, c->now, pd->raw.data,
 			   pd->raw.len, c->assumed);
 		v[i] = sm[i].m;
 		uids[i] = pd->local;
@@ -815,11 +901,7 @@ acct_sync_pop3_session(struct pop3_session *s,
 		if (en)
 			en->listed = true;
 	}
-	size_t before = c.seen.n;
-	for (size_t i = c.seen.n; i-- > 0;)
-		if (!c.seen.v[i].listed)
-			seen_remove(&c.seen, &c.seen.v[i]);
-	if (c.seen.n != before && seen_compact(&c, e) < 0) {
+	if (seen_drop_unlisted(&c.seen) && seen_compact(&c, e) < 0) {
 		local = true;
 		goto out;
 	}

@@ -305,14 +305,20 @@ maildir_list(const struct maildir *md, char ***out, size_t *n,
 	return 0;
 }
 
-/* "new/X" or "cur/X" with X a plain file name that is not a dot file. */
+bool
+maildir_name_ok(const char *name, size_t len)
+{
+	if (len < 5 || (memcmp(name, "new/", 4) != 0 &&
+			memcmp(name, "cur/", 4) != 0))
+		return false;
+	return name[4] != '.' && !memchr(name + 4, '/', len - 4) &&
+	       !memchr(name + 4, '\0', len - 4);
+}
+
 static bool
 name_ok(const char *name)
 {
-	if (strncmp(name, "new/", 4) != 0 && strncmp(name, "cur/", 4) != 0)
-		return false;
-	const char *f = name + 4;
-	return *f && *f != '.' && !strchr(f, '/');
+	return maildir_name_ok(name, strlen(name));
 }
 
 int
