@@ -284,6 +284,47 @@ int proc_capture_input(char *const argv[], const char *input, size_t in_len,
 		       int timeout_ms, size_t max_out, struct buf *out,
 		       struct buf *err, struct perr *e);
 
+/* What proc_run gives the program. */
+struct proc_io {
+	const char *input;   /* bytes for its stdin (small, as for
+				proc_capture_input), or NULL */
+	size_t in_len;
+	const char *in_path; /* else a file for its stdin; both NULL:
+				/dev/null */
+	bool merge_err;      /* its stderr into out with its stdout, in the
+				order written (err is then unused) */
+};
+/* What proc_capture does, with stdin and stderr as io says (NULL: stdin
+ * from /dev/null, stderr into err), returning the raw wait status
+ * (WIFEXITED, WIFSIGNALED) of a program that ended by itself, or -1 with
+ * *e set when it could not run, ran over timeout_ms or wrote more than
+ * max_out bytes (it is then killed, with its process group). Any thread.
+ */
+int proc_run(char *const argv[], const struct proc_io *io, int timeout_ms,
+	     size_t max_out, struct buf *out, struct buf *err, struct perr *e);
+
+/* proc_spawn's flags */
+enum {
+	PROC_NULL_STDIO = 1 << 0, /* stdin (unless in_path), stdout and
+				     stderr on /dev/null; else postie's */
+	PROC_OWN_GROUP = 1 << 1,  /* a process group of its own: the
+				     terminal's ^C is not for it, and
+				     kill(-pid) reaches what it started */
+};
+/* Start argv[0] (looked up in PATH) and return at once: *pid gets the
+ * child, which the caller reaps (waitpid). stdin from the file in_path
+ * when not NULL. As every child of postie (proc_run, proc_capture too),
+ * it starts with no signal blocked and every signal at its default
+ * action, whatever postie ignores or handles (SIGPIPE). Returns 0, or -1
+ * with *e set when it could not be started. Any thread. */
+int proc_spawn(char *const argv[], const char *in_path, unsigned flags,
+	       pid_t *pid, struct perr *e);
+
+/* A copy of path with a leading "~/" (or a lone "~") made $HOME's; any
+ * other path, and any path when HOME is unset or empty, copied as it
+ * is ("~user" is not expanded). The caller frees it. Any thread. */
+char *file_expand_home(const char *path);
+
 /* Monotonic milliseconds, for timeouts. */
 int64_t time_mono_ms(void);
 

@@ -253,3 +253,14 @@ xdg_dir(const char *which)
 	}
 	return NULL;
 }
+
+char *
+file_expand_home(const char *path)
+{
+	const char *home = getenv("HOME");
+
+	if (path[0] == '~' && (path[1] == '/' || path[1] == '\0') && home &&
+	    *home)
+		return xstrfmt("%s%s", home, path + 1);
+	return xstrdup(path);
+}

@@ -6,10 +6,12 @@
  * command substitution, so a value from a mail or a config file can never
  * become shell code.
  *
- * proc_capture uses posix_spawnp, which is safe to call from a threaded
- * process (fork + exec in a program with worker threads is not, once
- * malloc is involved), and puts the child in its own process group so a
- * timeout kills the program and anything it started.
+ * Every child is started here (proc_spawn, proc_run), with posix_spawnp,
+ * which is safe to call from a threaded process (fork + exec in a program
+ * with worker threads is not, once malloc is involved), with no signal
+ * blocked and every signal at its default action. proc_run puts the
+ * child in its own process group so a timeout kills the program and
+ * anything it started.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -148,10 +150,66 @@ feed(int fd, const char *p, size_t n)
 	close(fd);
 }
 
-static int
-run(char *const argv[], const char *input, size_t in_len, int timeout_ms,
-    size_t max_out, struct buf *out, struct buf *err, struct perr *e)
+/* Every child starts with no signal blocked and every signal at its
+ * default action. postie ignores SIGPIPE (a closed socket is an error to
+ * read, not a death), and an ignored signal stays ignored across exec: an
+ * editor, a pager or a viewer would then live on writing to a closed
+ * pipe. Handlers are reset by exec anyway; setting all is simplest and
+ * leaves nothing to keep in step with the signals postie handles. */
+static void
+attr_init(posix_spawnattr_t *attr, bool own_group)
 {
+	sigset_t none, all;
+	short fl = POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF;
+
+	sigemptyset(&none);
+	sigfillset(&all);
+	sigdelset(&all, SIGKILL);
+	sigdelset(&all, SIGSTOP);
+	posix_spawnattr_init(attr);
+	posix_spawnattr_setsigmask(attr, &none);
+	posix_spawnattr_setsigdefault(attr, &all);
+	if (own_group) {
+		posix_spawnattr_setpgroup(attr, 0);
+		fl |= POSIX_SPAWN_SETPGROUP;
+	}
+	posix_spawnattr_setflags(attr, fl);
+}
+
+int
+proc_spawn(char *const argv[], const char *in_path, unsigned flags,
+	   pid_t *pid, struct perr *e)
+{
+	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t attr;
+
+	posix_spawn_file_actions_init(&fa);
+	if (in_path)
+		posix_spawn_file_actions_addopen(&fa, 0, in_path, O_RDONLY, 0);
+	else if (flags & PROC_NULL_STDIO)
+		posix_spawn_file_actions_addopen(&fa, 0, "/dev/null",
+						 O_RDONLY, 0);
+	if (flags & PROC_NULL_STDIO) {
+		posix_spawn_file_actions_addopen(&fa, 1, "/dev/null",
+						 O_WRONLY, 0);
+		posix_spawn_file_actions_addopen(&fa, 2, "/dev/null",
+						 O_WRONLY, 0);
+	}
+	attr_init(&attr, flags & PROC_OWN_GROUP);
+	int serr = posix_spawnp(pid, argv[0], &fa, &attr, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	posix_spawnattr_destroy(&attr);
+	if (serr)
+		return perr_set(e, PERR_LOCAL, "cannot run '%s': %s", argv[0],
+				strerror(serr));
+	return 0;
+}
+
+int
+proc_run(char *const argv[], const struct proc_io *io, int timeout_ms,
+	 size_t max_out, struct buf *out, struct buf *err, struct perr *e)
+{
+	static const struct proc_io no_io = { 0 };
 	int po[2] = { -1, -1 }, pe[2] = { -1, -1 }, pi[2] = { -1, -1 };
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t attr;
@@ -160,7 +218,11 @@ run(char *const argv[], const char *input, size_t in_len, int timeout_ms,
 	size_t err_keep = 4096;
 	bool timed_out = false, too_much = false;
 
-	if (pipe2(po, O_CLOEXEC) < 0 || pipe2(pe, O_CLOEXEC) < 0 ||
+	if (!io)
+		io = &no_io;
+	bool input = io->input != NULL;
+	if (pipe2(po, O_CLOEXEC) < 0 ||
+	    (!io->merge_err && pipe2(pe, O_CLOEXEC) < 0) ||
 	    (input && pipe2(pi, O_CLOEXEC) < 0)) {
 		perr_set(e, PERR_LOCAL, "cannot run '%s': %s", argv[0],
 			 strerror(errno));
@@ -170,33 +232,21 @@ run(char *const argv[], const char *input, size_t in_len, int timeout_ms,
 	if (input)
 		posix_spawn_file_actions_adddup2(&fa, pi[0], 0);
 	else
-		posix_spawn_file_actions_addopen(&fa, 0, "/dev/null",
+		posix_spawn_file_actions_addopen(&fa, 0, io->in_path
+								 ? io->in_path
+								 : "/dev/null",
 						 O_RDONLY, 0);
 	posix_spawn_file_actions_adddup2(&fa, po[1], 1);
-	posix_spawn_file_actions_adddup2(&fa, pe[1], 2);
-	posix_spawnattr_init(&attr);
-	posix_spawnattr_setpgroup(&attr, 0);
-	/* The child must not inherit a blocked or ignored SIGPIPE etc. */
-	sigset_t none, all;
-	sigemptyset(&none);
-	sigfillset(&all);
-	posix_spawnattr_setsigmask(&attr, &none);
-	sigset_t def;
-	sigemptyset(&def);
-	sigaddset(&def, SIGPIPE);
-	sigaddset(&def, SIGINT);
-	sigaddset(&def, SIGTERM);
-	sigaddset(&def, SIGCHLD);
-	posix_spawnattr_setsigdefault(&attr, &def);
-	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP |
-						POSIX_SPAWN_SETSIGMASK |
-						POSIX_SPAWN_SETSIGDEF);
+	posix_spawn_file_actions_adddup2(&fa, io->merge_err ? po[1] : pe[1],
+					 2);
+	/* its own group: a timeout kills what it started too */
+	attr_init(&attr, true);
 	int serr = posix_spawnp(&pid, argv[0], &fa, &attr, argv, environ);
 	posix_spawn_file_actions_destroy(&fa);
 	posix_spawnattr_destroy(&attr);
-	(void)all;
 	close(po[1]);
-	close(pe[1]);
+	if (pe[1] >= 0)
+		close(pe[1]);
 	po[1] = pe[1] = -1;
 	if (input) {
 		close(pi[0]);
@@ -208,13 +258,13 @@ run(char *const argv[], const char *input, size_t in_len, int timeout_ms,
 		goto close_pipes;
 	}
 	if (input) {
-		feed(pi[1], input, in_len);
+		feed(pi[1], io->input, io->in_len);
 		pi[1] = -1;
 	}
 
 	int64_t deadline = time_mono_ms() + timeout_ms;
 	struct pollfd fds[2] = { { po[0], POLLIN, 0 }, { pe[0], POLLIN, 0 } };
-	int open_fds = 2;
+	int open_fds = pe[0] >= 0 ? 2 : 1;
 	char chunk[8192];
 	while (open_fds) {
 		int64_t left = deadline - time_mono_ms();
@@ -258,21 +308,14 @@ run(char *const argv[], const char *input, size_t in_len, int timeout_ms,
 		kill_group(pid);
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
-	if (timed_out) {
+	if (timed_out)
 		perr_set(e, PERR_LOCAL, "'%s' did not finish within %d ms",
 			 argv[0], timeout_ms);
-	} else if (too_much) {
+	else if (too_much)
 		perr_set(e, PERR_LOCAL, "'%s' wrote more than %zu bytes",
 			 argv[0], max_out);
-	} else if (WIFSIGNALED(status)) {
-		perr_set(e, PERR_LOCAL, "'%s' was killed by signal %d",
-			 argv[0], WTERMSIG(status));
-	} else if (WIFEXITED(status)) {
-		rc = WEXITSTATUS(status);
-		/* posix_spawnp reports a missing program as exit 127. */
-		if (rc == 127 && out->len == 0)
-			perr_set(e, PERR_LOCAL, "'%s' could not be run", argv[0]);
-	}
+	else
+		rc = status;
 close_pipes:
 	for (int i = 0; i < 2; i++) {
 		if (po[i] >= 0)
@@ -285,11 +328,33 @@ close_pipes:
 	return rc;
 }
 
+/* proc_run's wait status as proc_capture tells it: the exit status, or
+ * -1 for a signal or a program that could not be found. */
+static int
+exit_status(char *const argv[], int status, const struct buf *out,
+	    struct perr *e)
+{
+	if (status < 0)
+		return -1;
+	if (WIFSIGNALED(status))
+		return perr_set(e, PERR_LOCAL, "'%s' was killed by signal %d",
+				argv[0], WTERMSIG(status));
+	if (!WIFEXITED(status))
+		return perr_set(e, PERR_LOCAL, "'%s' ended strangely",
+				argv[0]);
+	int rc = WEXITSTATUS(status);
+	/* posix_spawnp reports a missing program as exit 127. */
+	if (rc == 127 && out->len == 0)
+		perr_set(e, PERR_LOCAL, "'%s' could not be run", argv[0]);
+	return rc;
+}
+
 int
 proc_capture(char *const argv[], int timeout_ms, size_t max_out,
 	     struct buf *out, struct buf *err, struct perr *e)
 {
-	return run(argv, NULL, 0, timeout_ms, max_out, out, err, e);
+	int st = proc_run(argv, NULL, timeout_ms, max_out, out, err, e);
+	return exit_status(argv, st, out, e);
 }
 
 int
@@ -297,5 +362,7 @@ proc_capture_input(char *const argv[], const char *input, size_t in_len,
 		   int timeout_ms, size_t max_out, struct buf *out,
 		   struct buf *err, struct perr *e)
 {
-	return run(argv, input, in_len, timeout_ms, max_out, out, err, e);
+	struct proc_io io = { .input = input, .in_len = in_len };
+	int st = proc_run(argv, &io, timeout_ms, max_out, out, err, e);
+	return exit_status(argv, st, out, e);
 }

@@ -710,7 +710,10 @@ run_editor(struct screen *s, const char *cmd)
 	def_prog_mode();
 	endwin();
 	pid_t pid;
-	int err = posix_spawnp(&pid, argv[0], NULL, NULL, argv, environ);
+	struct perr se = PERR_INIT;
+	/* base's spawn: the editor must not inherit postie's ignored
+	 * SIGPIPE */
+	int err = proc_spawn(argv, NULL, 0, &pid, &se) < 0 ? -1 : 0;
 	int status = 0;
 	if (err == 0)
 		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
@@ -722,8 +725,8 @@ run_editor(struct screen *s, const char *cmd)
 	struct buf text = BUF_INIT;
 	struct perr re = PERR_INIT;
 	if (err != 0) {
-		scr_say(s, true, "cannot run the editor '%s': %s; the text is "
-			"as it was", argv[0], strerror(err));
+		scr_say(s, true, "editor: %s; the text is as it was",
+			se.msg);
 	} else if (WIFSIGNALED(status)) {
 		scr_say(s, true, "the editor was killed by signal %d; the "
 			"text is as it was", WTERMSIG(status));

@@ -41,9 +41,7 @@
  */
 #include <curses.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <signal.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,8 +56,6 @@
 
 #include "compose.h"
 #include "screen.h"
-
-extern char **environ;
 
 /* How long a new-mail-command may run, and how many at once. */
 #define NOTIFY_TIMEOUT_MS 10000
@@ -330,8 +326,6 @@ run_command(struct screen *s, size_t ai, const char *cmdline,
 	struct perr e = PERR_INIT;
 	char **words, **argv = NULL;
 	char countbuf[16];
-	posix_spawn_file_actions_t fa;
-	posix_spawnattr_t attr;
 	pid_t pid;
 
 	reap(n, false);
@@ -345,12 +339,11 @@ run_command(struct screen *s, size_t ai, const char *cmdline,
 		return;
 	}
 	size_t nw = 0;
-	const char *home = getenv("HOME");
 	for (; words[nw]; nw++) {
 		/* ~/ at the start of a word is the one expansion, as for
 		 * password-command */
-		if (words[nw][0] == '~' && words[nw][1] == '/' && home) {
-			char *full = xstrfmt("%s%s", home, words[nw] + 1);
+		if (words[nw][0] == '~') {
+			char *full = file_expand_home(words[nw]);
 			free(words[nw]);
 			words[nw] = full;
 		}
@@ -361,21 +354,11 @@ run_command(struct screen *s, size_t ai, const char *cmdline,
 	argv[nw] = (char *)name;
 	argv[nw + 1] = (char *)folders;
 	argv[nw + 2] = countbuf;
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
-	posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
-	posix_spawnattr_init(&attr);
 	/* its own group: the terminal's ^C is not for it, and a timeout
 	 * kills what it started too */
-	posix_spawnattr_setpgroup(&attr, 0);
-	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
-	int rc = posix_spawnp(&pid, argv[0], &fa, &attr, argv, environ);
-	posix_spawn_file_actions_destroy(&fa);
-	posix_spawnattr_destroy(&attr);
-	if (rc != 0) {
-		log_warn("%s: cannot run new-mail-command '%s': %s", name,
-			 argv[0], strerror(rc));
+	if (proc_spawn(argv, NULL, PROC_NULL_STDIO | PROC_OWN_GROUP, &pid,
+		       &e) < 0) {
+		log_warn("%s: new-mail-command: %s", name, e.msg);
 	} else {
 		n->run[n->nrun++] = (struct notify_child){
 			pid, time_mono_ms(), xstrdup(name)

@@ -9,7 +9,8 @@
  *
  * Programs run here in three ways, none of them through a shell of ours:
  * a pipe command and url-command are split into argv by argv_split and
- * started with posix_spawnp; a mailcap entry is a shell command by its
+ * started by base's proc_spawn and proc_run, which give every child
+ * default signal dispositions; a mailcap entry is a shell command by its
  * nature (RFC 1524), so it goes through ui_mailcap_expand, which quotes
  * every value from the mail so that /bin/sh reads it as one literal word
  * (hostile-45). The part a program reads is written first to a file of
@@ -25,9 +26,7 @@
 #include <curses.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <signal.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,8 +44,6 @@
 #include "private.h"
 #include "screen.h"
 #include "view.h"
-
-extern char **environ;
 
 #define PIPE_TIMEOUT_MS 60000     /* a pipe command or copiousoutput */
 #define TEST_TIMEOUT_MS 5000      /* a mailcap test= command */
@@ -147,30 +144,6 @@ view_render_flags(const struct screen *s)
  * Running programs
  */
 
-/* posix_spawn attributes: its own process group, default signals. */
-static void
-spawn_attr(posix_spawnattr_t *attr, bool own_group)
-{
-	sigset_t none, def;
-
-	posix_spawnattr_init(attr);
-	sigemptyset(&none);
-	sigemptyset(&def);
-	sigaddset(&def, SIGPIPE);
-	sigaddset(&def, SIGINT);
-	sigaddset(&def, SIGTERM);
-	sigaddset(&def, SIGCHLD);
-	sigaddset(&def, SIGTSTP);
-	posix_spawnattr_setsigmask(attr, &none);
-	posix_spawnattr_setsigdefault(attr, &def);
-	short fl = POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF;
-	if (own_group) {
-		posix_spawnattr_setpgroup(attr, 0);
-		fl |= POSIX_SPAWN_SETPGROUP;
-	}
-	posix_spawnattr_setflags(attr, fl);
-}
-
 static int
 wait_child(pid_t pid)
 {
@@ -194,76 +167,16 @@ describe_status(struct buf *out, int status)
 }
 
 /* Run argv with stdin from in_path (NULL: /dev/null) and stdout and
- * stderr read into out (at most max bytes), stopped after timeout_ms.
- * Returns the wait status, or -1 with *e set when it could not run,
- * took too long or wrote too much. */
+ * stderr read into out together (at most max bytes), stopped after
+ * timeout_ms: base's proc_run. Returns the wait status, or -1 with *e
+ * set when it could not run, took too long or wrote too much. */
 static int
 run_capture(char *const argv[], const char *in_path, int timeout_ms,
 	    size_t max, struct buf *out, struct perr *e)
 {
-	int po[2];
-	posix_spawn_file_actions_t fa;
-	posix_spawnattr_t attr;
-	pid_t pid;
+	struct proc_io io = { .in_path = in_path, .merge_err = true };
 
-	if (pipe2(po, O_CLOEXEC) < 0)
-		return perr_set(e, PERR_LOCAL, "cannot run '%s': %s", argv[0],
-				strerror(errno));
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_addopen(&fa, 0, in_path ? in_path
-							  : "/dev/null",
-					 O_RDONLY, 0);
-	posix_spawn_file_actions_adddup2(&fa, po[1], 1);
-	posix_spawn_file_actions_adddup2(&fa, po[1], 2);
-	spawn_attr(&attr, true);
-	int serr = posix_spawnp(&pid, argv[0], &fa, &attr, argv, environ);
-	posix_spawn_file_actions_destroy(&fa);
-	posix_spawnattr_destroy(&attr);
-	close(po[1]);
-	if (serr) {
-		close(po[0]);
-		return perr_set(e, PERR_LOCAL, "cannot run '%s': %s", argv[0],
-				strerror(serr));
-	}
-	int64_t deadline = time_mono_ms() + timeout_ms;
-	bool late = false, big = false;
-	char chunk[8192];
-	for (;;) {
-		int64_t left = deadline - time_mono_ms();
-		if (left <= 0) {
-			late = true;
-			break;
-		}
-		struct pollfd pf = { po[0], POLLIN, 0 };
-		int r = poll(&pf, 1, (int)left);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			continue;
-		ssize_t n = read(po[0], chunk, sizeof(chunk));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		if (out->len + (size_t)n > max) {
-			big = true;
-			break;
-		}
-		buf_add(out, chunk, (size_t)n);
-	}
-	close(po[0]);
-	if (late || big) {
-		kill(-pid, SIGKILL);
-		kill(pid, SIGKILL);
-	}
-	int status = wait_child(pid);
-	if (late)
-		return perr_set(e, PERR_LOCAL, "'%s' did not end within %d s; "
-				"stopped", argv[0], timeout_ms / 1000);
-	if (big)
-		return perr_set(e, PERR_LOCAL, "'%s' wrote more than %u bytes; "
-				"stopped", argv[0], (unsigned)max);
-	return status;
+	return proc_run(argv, &io, timeout_ms, max, out, NULL, e);
 }
 
 /* Run argv on the terminal, curses put aside, stdin from in_path when
@@ -271,26 +184,15 @@ run_capture(char *const argv[], const char *in_path, int timeout_ms,
 static int
 run_on_terminal(char *const argv[], const char *in_path, struct perr *e)
 {
-	posix_spawn_file_actions_t fa;
-	posix_spawnattr_t attr;
 	pid_t pid;
 
-	posix_spawn_file_actions_init(&fa);
-	if (in_path)
-		posix_spawn_file_actions_addopen(&fa, 0, in_path, O_RDONLY, 0);
-	spawn_attr(&attr, false);
 	def_prog_mode();
 	endwin();
-	int serr = posix_spawnp(&pid, argv[0], &fa, &attr, argv, environ);
-	posix_spawn_file_actions_destroy(&fa);
-	posix_spawnattr_destroy(&attr);
-	int status = serr ? -1 : wait_child(pid);
+	int rc = proc_spawn(argv, in_path, 0, &pid, e);
+	int status = rc < 0 ? -1 : wait_child(pid);
 	reset_prog_mode();
 	clearok(curscr, TRUE);
 	refresh();
-	if (serr)
-		return perr_set(e, PERR_LOCAL, "cannot run '%s': %s", argv[0],
-				strerror(serr));
 	return status;
 }
 
@@ -931,7 +833,7 @@ submit_save(struct screen *s, const char *typed)
 		scr_say(s, false, "not saved");
 		return;
 	}
-	char *path = ui_expand_tilde(typed);
+	char *path = file_expand_home(typed);
 	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
 		/* a directory: the suggested name in it */
 		char *name = ui_part_filename(v->part->filename,
@@ -999,25 +901,15 @@ open_link(struct screen *s, size_t n)
 	argv[argc] = xstrdup(url);
 	argv[argc + 1] = NULL;
 	if (argv[0][0] == '~') {
-		char *x = ui_expand_tilde(argv[0]);
+		char *x = file_expand_home(argv[0]);
 		free(argv[0]);
 		argv[0] = x;
 	}
 
-	posix_spawn_file_actions_t fa;
-	posix_spawnattr_t attr;
 	pid_t pid;
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
-	posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
-	spawn_attr(&attr, true);
-	int serr = posix_spawnp(&pid, argv[0], &fa, &attr, argv, environ);
-	posix_spawn_file_actions_destroy(&fa);
-	posix_spawnattr_destroy(&attr);
-	if (serr) {
-		scr_say(s, true, "cannot run '%s': %s", argv[0],
-			strerror(serr));
+	if (proc_spawn(argv, NULL, PROC_NULL_STDIO | PROC_OWN_GROUP, &pid,
+		       &e) < 0) {
+		scr_say(s, true, "%s", e.msg);
 	} else {
 		v->kids[v->nkids++] = pid;
 		scr_say(s, false, "opening link %zu: %s", n, url);

@@ -80,21 +80,6 @@ ui_part_filename(const char *name, size_t number, const char *type)
 	return buf_detach(&b, NULL);
 }
 
-char *
-ui_expand_tilde(const char *path)
-{
-	const char *home = getenv("HOME");
-	struct buf b = BUF_INIT;
-
-	if (path[0] == '~' && (path[1] == '/' || path[1] == '\0') && home &&
-	    *home) {
-		buf_addstr(&b, home);
-		buf_addstr(&b, path + 1);
-		return buf_detach(&b, NULL);
-	}
-	return xstrdup(path);
-}
-
 static int
 fsync_parent(const char *path, struct perr *e)
 {
@@ -150,7 +135,7 @@ ui_save_file(const char *path, const void *data, size_t len, bool replace,
 size_t
 ui_path_complete(struct buf *in, struct buf *listing)
 {
-	char *full = ui_expand_tilde(in->data);
+	char *full = file_expand_home(in->data);
 	char *slash = strrchr(full, '/');
 	const char *dir = slash ? full : ".";
 	const char *stem = slash ? slash + 1 : full;

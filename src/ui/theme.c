@@ -487,9 +487,7 @@ theme_find(const char *name, const char *dotfile, struct perr *e)
 	char *found = NULL, *dir;
 
 	if (strchr(name, '/')) {
-		char *path = name[0] == '~' && name[1] == '/' && getenv("HOME")
-				     ? xstrfmt("%s%s", getenv("HOME"), name + 1)
-				     : xstrdup(name);
+		char *path = file_expand_home(name);
 		if (is_file(path))
 			return path;
 		perr_set(e, PERR_CONFIG, "no theme file '%s'", name);

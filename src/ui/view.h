@@ -60,9 +60,6 @@ int ui_url_check(const char *url, size_t len, struct perr *e);
  * name only, never a path. Heap string. Any thread. */
 char *ui_part_filename(const char *name, size_t number, const char *type);
 
-/* Expand a leading "~" or "~/" of a path the user typed to $HOME. Heap
- * string. */
-char *ui_expand_tilde(const char *path);
 
 /* Write (data, len) to path, which must not exist, with mode 0600:
  * created with O_EXCL (a symbolic link there is not followed), fsynced,

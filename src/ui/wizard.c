@@ -732,9 +732,7 @@ accept_text(struct wiz *w)
 		return;
 	case ST_CA:
 		if (*in) {
-			char *full = in[0] == '~' ? xstrfmt("%s%s",
-				getenv("HOME") ? getenv("HOME") : "", in + 1)
-						  : xstrdup(in);
+			char *full = file_expand_home(in);
 			bool ok = access(full, R_OK) == 0;
 			free(full);
 			if (!ok) {

@@ -2,8 +2,10 @@
 /* Errors, slices, ASCII helpers, UTF-8, command lines and helper
  * programs, and the log's redaction of secrets. */
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "harness.h"
@@ -277,6 +279,156 @@ test_proc_input(void)
 	buf_release(&err);
 }
 
+/* The "SigIgn:" or "SigBlk:" mask of /proc/PID/status text for the
+ * signals 1 to 31, in hex, or "?". (glibc's posix_spawn leaves its own
+ * two real-time signals, 32 and 33, ignored in every child; the new
+ * program's C library sets them up again.) */
+static void
+sig_line(const char *status, const char *what, char out[32])
+{
+	const char *p = strstr(status, what);
+
+	memcpy(out, "?", 2);
+	if (!p)
+		return;
+	unsigned long long m = strtoull(p + strlen(what), NULL, 16);
+	snprintf(out, 32, "%llx", m & 0x7fffffffULL);
+}
+
+/* Every child starts with default signal dispositions and no signal
+ * blocked, however the parent (which ignores SIGPIPE, as postie does)
+ * is set; stdin from a file; stderr merged or apart; the raw wait
+ * status; and a program started without waiting. */
+static void
+test_spawn(void)
+{
+	struct perr e = PERR_INIT;
+	struct buf out = BUF_INIT, err = BUF_INIT;
+	char ign[32], blk[32];
+	sigset_t block, old;
+
+	signal(SIGPIPE, SIG_IGN);
+	signal(SIGUSR1, SIG_IGN);
+	sigemptyset(&block);
+	sigaddset(&block, SIGUSR2);
+	sigprocmask(SIG_BLOCK, &block, &old);
+
+	char *cat[] = { (char *)"cat", (char *)"/proc/self/status", NULL };
+	int st = proc_run(cat, NULL, 5000, 1 << 20, &out, &err, &e);
+	ok(st >= 0 && WIFEXITED(st) && WEXITSTATUS(st) == 0,
+	   "proc_run gives the wait status: %s", e.msg);
+	sig_line(out.data, "SigIgn:", ign);
+	sig_line(out.data, "SigBlk:", blk);
+	is_str(ign, "0",
+	       "proc_run: the child ignores no signal (SIGPIPE, SIGUSR1 "
+	       "ignored here)");
+	is_str(blk, "0",
+	       "proc_run: the child blocks no signal (SIGUSR2 blocked here)");
+
+	/* proc_spawn: a shell writes its child's status to a file */
+	char dir[] = "/tmp/postie-spawn-XXXXXX";
+	if (!mkdtemp(dir)) {
+		ok(0, "mkdtemp");
+		return;
+	}
+	char *file = xstrfmt("%s/status", dir), *in = xstrfmt("%s/in", dir);
+	char *script = xstrfmt("cat /proc/self/status > '%s'; cat > '%s.copy'",
+			       file, in);
+	char *sh[] = { (char *)"sh", (char *)"-c", script, NULL };
+	ok(file_write_atomic(in, "from a file\n", 12, 0600, &e) == 0,
+	   "input file: %s", e.msg);
+	pid_t pid = 0;
+	ok(proc_spawn(sh, in, PROC_OWN_GROUP, &pid, &e) == 0 && pid > 0,
+	   "proc_spawn starts: %s", e.msg);
+	int ws = 0;
+	while (pid > 0 && waitpid(pid, &ws, 0) < 0)
+		;
+	ok(WIFEXITED(ws) && WEXITSTATUS(ws) == 0, "and the caller reaps it");
+	buf_reset(&out);
+	ok(file_read_all(file, &out, 1 << 20, &e) == 0, "status written");
+	sig_line(out.data, "SigIgn:", ign);
+	sig_line(out.data, "SigBlk:", blk);
+	is_str(ign, "0",
+	       "proc_spawn: its children ignore no signal");
+	is_str(blk, "0",
+	       "proc_spawn: its children block no signal");
+	char *copy = xstrfmt("%s.copy", in);
+	buf_reset(&out);
+	file_read_all(copy, &out, 1024, &e);
+	is_str(out.data, "from a file\n", "proc_spawn: stdin from in_path");
+
+	char *miss[] = { (char *)"postie-no-such-program", NULL };
+	ok(proc_spawn(miss, NULL, PROC_NULL_STDIO, &pid, &e) < 0 &&
+		   strstr(e.msg, "postie-no-such-program"),
+	   "proc_spawn: a missing program is an error naming it");
+
+	/* proc_run: stdin from a file, stderr merged in order */
+	char *both[] = { (char *)"sh", (char *)"-c", (char *)"cat; echo err >&2; echo out", NULL };
+	struct proc_io io = { .in_path = in, .merge_err = true };
+	buf_reset(&out);
+	st = proc_run(both, &io, 5000, 1024, &out, NULL, &e);
+	ok(st == 0, "proc_run with a file and merged stderr: %s", e.msg);
+	is_str(out.data, "from a file\nerr\nout\n",
+	       "stdin from the file, stderr and stdout in order");
+	char *killed[] = { (char *)"sh", (char *)"-c", (char *)"kill -TERM $$", NULL };
+	buf_reset(&out);
+	st = proc_run(killed, NULL, 5000, 1024, &out, NULL, &e);
+	ok(st >= 0 && WIFSIGNALED(st) && WTERMSIG(st) == SIGTERM,
+	   "proc_run tells a signal in the wait status");
+	ok(proc_capture(killed, 5000, 1024, &out, NULL, &e) < 0 &&
+		   strstr(e.msg, "signal 15"),
+	   "proc_capture makes it an error: %s", e.msg);
+
+	unlink(copy);
+	unlink(file);
+	unlink(in);
+	rmdir(dir);
+	free(copy);
+	free(file);
+	free(in);
+	free(script);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	signal(SIGUSR1, SIG_DFL);
+	buf_release(&out);
+	buf_release(&err);
+}
+
+static void
+test_expand_home(void)
+{
+	char *save = getenv("HOME") ? xstrdup(getenv("HOME")) : NULL;
+	static const struct {
+		const char *in, *want;
+	} t[] = {
+		{ "~/a/b", "/home/li/a/b" },
+		{ "~", "/home/li" },
+		{ "~other/a", "~other/a" },
+		{ "/etc/x", "/etc/x" },
+		{ "a~/b", "a~/b" },
+		{ "", "" },
+	};
+
+	setenv("HOME", "/home/li", 1);
+	for (size_t i = 0; i < ARRAY_SIZE(t); i++) {
+		char *x = file_expand_home(t[i].in);
+		is_str(x, t[i].want, "file_expand_home('%s')", t[i].in);
+		free(x);
+	}
+	unsetenv("HOME");
+	char *x = file_expand_home("~/a");
+	is_str(x, "~/a", "file_expand_home without HOME keeps the path");
+	free(x);
+	setenv("HOME", "", 1);
+	x = file_expand_home("~/a");
+	is_str(x, "~/a", "file_expand_home with an empty HOME keeps it");
+	free(x);
+	if (save)
+		setenv("HOME", save, 1);
+	else
+		unsetenv("HOME");
+	free(save);
+}
+
 int
 main(void)
 {
@@ -286,6 +438,8 @@ main(void)
 	test_argv();
 	test_proc();
 	test_proc_input();
+	test_spawn();
+	test_expand_home();
 	test_log();
 	return done_testing();
 }

@@ -144,7 +144,7 @@ test_save(const char *dir)
 	ok(ui_path_complete(&in, &list) >= 3, "an empty stem lists them all");
 	like(list.data, "Downloads", "the listing names the entries");
 
-	char *x = ui_expand_tilde("~/a");
+	char *x = file_expand_home("~/a");
 	const char *home = getenv("HOME");
 	buf_reset(&back);
 	buf_addf(&back, "%s/a", home ? home : "");
@@ -153,7 +153,7 @@ test_save(const char *dir)
 	else
 		is_str(x, "~/a", "no HOME: kept");
 	free(x);
-	x = ui_expand_tilde("~other/a");
+	x = file_expand_home("~other/a");
 	is_str(x, "~other/a", "~user is not expanded");
 	free(x);
 
