@@ -6,6 +6,15 @@
  * even at 100,000 summaries), and the query command run when what was
  * typed is long enough, its answer kept for the same text.
  *
+ * The query command runs in a thread of its own, so that a slow or
+ * hanging program never freezes the screen: a Tab waits for it at most
+ * QUERY_WAIT_MS and otherwise completes from the other sources, saying
+ * the command has not answered yet; its answer, when it comes, is kept
+ * for the next Tab. One command runs at a time. A command that could not
+ * run, ran over its timeout or wrote too much is not run again while the
+ * book is open (each composer opens one); a command that fails for one
+ * text is not run again for that text.
+ *
  * Ranking puts the user's own words first and strangers last: aliases
  * (an exact key before a prefix, then by key), then addresses one has
  * written to (by the store's score: mail sent, recency), then what the
@@ -20,6 +29,8 @@
  * Addresses are checked with store_addr_valid.
  */
 #include <errno.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -38,7 +49,10 @@
 /* What a query command may print, and how many of its lines count. */
 #define QUERY_MAX_BYTES ((size_t)1 << 20)
 #define QUERY_MAX_LINES 10000
-#define QUERY_TIMEOUT_MS 5000
+#define QUERY_TIMEOUT_MS 3000
+/* How long a Tab waits for the query command before it completes from
+ * the other sources alone. */
+#define QUERY_WAIT_MS 300
 /* A display name longer than this is cut (at a character). */
 #define NAME_MAX_BYTES 256
 /* The depth at which nested aliases stop being followed, and how many
@@ -65,6 +79,21 @@ struct qhit {
 	char *addr, *name;
 };
 
+/* One run of the query command, shared by the book and the thread that
+ * runs it; the last of the two to let go frees it. */
+struct qjob {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	int refs;
+	bool done;
+	char **argv;       /* owned, the typed text last */
+	char *typed;
+	int timeout_ms;
+	int rc;            /* proc_capture's */
+	struct buf out, err;
+	struct perr pe;
+};
+
 struct ui_addrbook {
 	char *aliases_path;
 	struct alias *al;
@@ -73,6 +102,9 @@ struct ui_addrbook {
 	size_t nstores;
 	char **query_argv; /* without the typed word; NULL when none */
 	int timeout_ms;
+	int wait_ms;
+	struct qjob *job;  /* running, or done and not yet taken */
+	char *q_off;       /* why the command is not run again, or NULL */
 	/* The query command's answer for q_typed. */
 	char *q_typed;
 	struct qhit *q;
@@ -543,6 +575,7 @@ ui_addrbook_open(const struct ui_addrbook_params *p, char **warn,
 	ab->nstores = p->stores ? p->nstores : 0;
 	ab->timeout_ms = p->query_timeout_ms > 0 ? p->query_timeout_ms
 						 : QUERY_TIMEOUT_MS;
+	ab->wait_ms = p->query_wait_ms > 0 ? p->query_wait_ms : QUERY_WAIT_MS;
 	if (p->query_command && *p->query_command) {
 		ab->query_argv = argv_split(p->query_command, e);
 		if (!ab->query_argv) {
@@ -569,6 +602,25 @@ fail:
 }
 
 static void
+qjob_unref(struct qjob *j)
+{
+	if (!j)
+		return;
+	pthread_mutex_lock(&j->mu);
+	int left = --j->refs;
+	pthread_mutex_unlock(&j->mu);
+	if (left)
+		return;
+	argv_free(j->argv);
+	free(j->typed);
+	buf_release(&j->out);
+	buf_release(&j->err);
+	pthread_mutex_destroy(&j->mu);
+	pthread_cond_destroy(&j->cv);
+	free(j);
+}
+
+static void
 query_forget(struct ui_addrbook *ab)
 {
 	for (size_t i = 0; i < ab->nq; i++) {
@@ -592,6 +644,10 @@ ui_addrbook_free(struct ui_addrbook *ab)
 	free(ab->al);
 	argv_free(ab->query_argv);
 	query_forget(ab);
+	/* a command still running is killed at its timeout by proc_run;
+	 * its thread frees the job */
+	qjob_unref(ab->job);
+	free(ab->q_off);
 	free(ab->aliases_path);
 	free(ab);
 }
@@ -872,56 +928,162 @@ query_parse(struct ui_addrbook *ab, const char *p, size_t len)
 	}
 }
 
-/* Run the query command for typed, unless its answer for the same text
- * is kept. Returns 0, or -1 with *e set (what it printed before it
- * failed is still used). */
+static void *
+qjob_main(void *arg)
+{
+	struct qjob *j = arg;
+	struct buf out = BUF_INIT, err = BUF_INIT;
+	struct perr pe = PERR_INIT;
+
+	int rc = proc_capture(j->argv, j->timeout_ms, QUERY_MAX_BYTES, &out,
+			      &err, &pe);
+	pthread_mutex_lock(&j->mu);
+	j->rc = rc;
+	j->out = out;
+	j->err = err;
+	j->pe = pe;
+	j->done = true;
+	pthread_cond_broadcast(&j->cv);
+	pthread_mutex_unlock(&j->mu);
+	qjob_unref(j);
+	return NULL;
+}
+
+/* Start the command for typed in a thread of its own. */
+static int
+query_start(struct ui_addrbook *ab, const char *typed, struct perr *e)
+{
+	struct qjob *j = xcalloc(1, sizeof(*j));
+	size_t argc = 0;
+
+	while (ab->query_argv[argc])
+		argc++;
+	j->argv = xcalloc(argc + 2, sizeof(*j->argv));
+	for (size_t i = 0; i < argc; i++)
+		j->argv[i] = xstrdup(ab->query_argv[i]);
+	j->argv[argc] = xstrdup(typed);
+	j->typed = xstrdup(typed);
+	j->timeout_ms = ab->timeout_ms;
+	j->refs = 2;
+	buf_init(&j->out);
+	buf_init(&j->err);
+	pthread_mutex_init(&j->mu, NULL);
+	pthread_cond_init(&j->cv, NULL);
+
+	/* The thread takes no signal: the screen's thread handles them. */
+	sigset_t all, old;
+	pthread_attr_t attr;
+	pthread_t t;
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	pthread_attr_init(&attr);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	int rc = pthread_create(&t, &attr, qjob_main, j);
+	pthread_attr_destroy(&attr);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (rc != 0) {
+		j->refs = 1;
+		qjob_unref(j);
+		return perr_set(e, PERR_LOCAL, "query-command: cannot start a "
+				"thread: %s", strerror(rc));
+	}
+	ab->job = j;
+	return 0;
+}
+
+/* Wait up to ms for the running job; true when it is done. */
+static bool
+query_wait(struct qjob *j, int ms)
+{
+	struct timespec until;
+
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += ms / 1000;
+	until.tv_nsec += (long)(ms % 1000) * 1000000L;
+	if (until.tv_nsec >= 1000000000L) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000000000L;
+	}
+	pthread_mutex_lock(&j->mu);
+	while (!j->done &&
+	       pthread_cond_timedwait(&j->cv, &j->mu, &until) != ETIMEDOUT)
+		;
+	bool done = j->done;
+	pthread_mutex_unlock(&j->mu);
+	return done;
+}
+
+/* Take the answer of the finished job: its addresses become the kept
+ * answer for its text. Returns 0, or -1 with *e set (what it printed
+ * before it failed is still used). */
+static int
+query_take(struct ui_addrbook *ab, struct perr *e)
+{
+	struct qjob *j = ab->job;
+	int ret = 0;
+
+	ab->job = NULL;
+	query_forget(ab);
+	query_parse(ab, j->out.data, j->out.len);
+	ab->q_typed = xstrdup(j->typed);
+	if (j->rc < 0) {
+		/* Could not run, timed out, wrote too much: it would do so
+		 * again, and each Tab would pay for it. */
+		*e = j->pe;
+		perr_prefix(e, "query-command");
+		free(ab->q_off);
+		ab->q_off = xstrdup(e->msg);
+		perr_set(e, PERR_LOCAL, "%s (not run again until the next "
+			 "message)", ab->q_off);
+		ret = -1;
+	} else if (j->rc != 0 && j->out.len == 0) {
+		/* Some programs exit 1 when nothing matches, with their
+		 * heading; silence and a status is a failure (kept for this
+		 * text: the same text is not tried again). */
+		struct buf shown = BUF_INIT;
+		struct slice first = j->err.len ? slice_make(j->err.data,
+							     j->err.len)
+						: slice_make("", 0);
+		struct slice head;
+		slice_split(&first, '\n', &head);
+		text_sanitize(&shown, head.p, head.len, 0);
+		perr_set(e, PERR_LOCAL, "query-command '%s' exited with %d%s%s",
+			 ab->query_argv[0], j->rc, shown.len ? ": " : "",
+			 shown.data);
+		buf_release(&shown);
+		ret = -1;
+	}
+	qjob_unref(j);
+	return ret;
+}
+
+/* The query command's answer for typed into ab->q: the kept one, or a
+ * run's (started now or earlier) when it comes within the wait. Returns
+ * 0 (ab->q may then be for other text: check q_typed), or -1 with *e
+ * set. */
 static int
 query_run(struct ui_addrbook *ab, const char *typed, struct perr *e)
 {
 	if (ab->q_typed && strcmp(ab->q_typed, typed) == 0)
 		return 0;
-	query_forget(ab);
-
-	size_t argc = 0;
-	while (ab->query_argv[argc])
-		argc++;
-	char **argv = xcalloc(argc + 2, sizeof(*argv));
-	memcpy(argv, ab->query_argv, argc * sizeof(*argv));
-	argv[argc] = (char *)typed;
-
-	struct buf out = BUF_INIT, err = BUF_INIT;
-	struct perr pe = PERR_INIT;
-	int rc = proc_capture(argv, ab->timeout_ms, QUERY_MAX_BYTES, &out,
-			      &err, &pe);
-	free(argv);
-	query_parse(ab, out.data, out.len);
-	int ret = 0;
-	if (rc < 0) {
-		/* Timed out, too much, could not run: not kept, so that the
-		 * next keystroke tries again. */
-		*e = pe;
-		perr_prefix(e, "query-command");
-		ret = -1;
-	} else if (rc != 0 && out.len == 0) {
-		/* Some programs exit 1 when nothing matches, with their
-		 * heading; silence and a status is a failure. */
-		struct buf shown = BUF_INIT;
-		struct slice first = err.len ? slice_make(err.data, err.len)
-					     : slice_make("", 0);
-		struct slice head;
-		slice_split(&first, '\n', &head);
-		text_sanitize(&shown, head.p, head.len, 0);
-		perr_set(e, PERR_LOCAL, "query-command '%s' exited with %d%s%s",
-			 ab->query_argv[0], rc, shown.len ? ": " : "",
-			 shown.data);
-		buf_release(&shown);
-		ret = -1;
-	} else {
-		ab->q_typed = xstrdup(typed);
+	if (ab->q_off)
+		return 0;
+	if (ab->job) {
+		if (!query_wait(ab->job, ab->wait_ms))
+			return perr_set(e, PERR_LOCAL, "query-command has not "
+					"answered yet for '%s'",
+					ab->job->typed);
+		bool same = strcmp(ab->job->typed, typed) == 0;
+		int rc = query_take(ab, e);
+		if (same || rc < 0)
+			return rc;
 	}
-	buf_release(&out);
-	buf_release(&err);
-	return ret;
+	if (query_start(ab, typed, e) < 0)
+		return -1;
+	if (!query_wait(ab->job, ab->wait_ms))
+		return perr_set(e, PERR_LOCAL, "query-command has not answered "
+				"yet; Tab again for its answer");
+	return query_take(ab, e);
 }
 
 static int
@@ -969,7 +1131,10 @@ ui_addrbook_complete(struct ui_addrbook *ab, const char *typed, size_t max,
 				*e = qe;
 			failed = true;
 		}
-		for (size_t i = 0; i < ab->nq; i++)
+		/* an answer for other text (a run that was still going) is
+		 * kept for that text, not shown for this one */
+		bool mine = ab->q_typed && strcmp(ab->q_typed, t) == 0;
+		for (size_t i = 0; mine && i < ab->nq; i++)
 			cand_add(&c, ab->q[i].addr, ab->q[i].name, NULL,
 				 UI_ADDR_QUERY,
 				 TIER_QUERY | (TIER_LOW - (unsigned)i));

@@ -36,7 +36,9 @@ struct ui_addrbook_params {
 	const char *query_command; /* NULL: none; split into argv */
 	struct store *const *stores; /* read-only stores, borrowed */
 	size_t nstores;
-	int query_timeout_ms;      /* <= 0: 5000 */
+	int query_timeout_ms;      /* the command's time, <= 0: 3000 */
+	int query_wait_ms;         /* a completion's wait for it (it runs
+				      in a thread), <= 0: 300 */
 };
 
 struct ui_addrbook;
@@ -53,9 +55,13 @@ void ui_addrbook_free(struct ui_addrbook *ab);
  * any word of the name, or of the address; case folded for ASCII, CJK
  * names match by prefix of the name), best first, no address twice.
  * *out is a heap array the caller frees with ui_addr_list_free. The
- * query command runs only when typed has at least 2 characters; its
- * failure is reported in *e with what was found elsewhere still
- * returned (returns 1 then), 0 on success, -1 on failure with nothing. */
+ * query command runs only when typed has at least 2 characters, in a
+ * thread, waited for at most query_wait_ms: when it has not answered
+ * then, the others' matches come with *e saying so, and its answer is
+ * kept for the next call with the same text. Its failure is reported in
+ * *e with what was found elsewhere still returned (returns 1 then), 0
+ * on success, -1 on failure with nothing. A command that cannot run,
+ * times out or writes too much is not run again by this book. */
 int ui_addrbook_complete(struct ui_addrbook *ab, const char *typed,
 			 size_t max, struct ui_addr **out, size_t *n,
 			 struct perr *e);

@@ -334,6 +334,7 @@ static const char query_script[] =
 	"echo \"$last\" >> \"$0.log\"\n"
 	"case \"$last\" in\n"
 	"hang*) echo 'Searching'; exec sleep 30 ;;\n"
+	"slow*) sleep 1; echo 'Searching'; printf 's@x.org\\tSlow\\n'; exit 0 ;;\n"
 	"huge*) echo 'Searching'; exec awk 'BEGIN { for (i = 0; ; i++)\n"
 	"	printf \"h%d@x.org\\tHuge %d\\tx\\n\", i, i }' ;;\n"
 	"fail*) echo 'no database here' >&2; exit 3 ;;\n"
@@ -351,19 +352,29 @@ static const char query_script[] =
 	"printf 'bidi@x.org\\tcod\\342\\200\\256gpj.exe\\t\\n'\n"
 	"printf 'half@x.org\\tno line feed'\n";
 
+/* wait: how long a completion waits for the command; long enough here
+ * for a busy machine unless a test is about the wait itself */
 static struct ui_addrbook *
-open_query(const char *script, const char *aliases, int timeout)
+open_query_wait(const char *script, const char *aliases, int timeout,
+		int wait)
 {
 	char *cmd = xstrfmt("'%s' --mutt-query", script);
 	struct ui_addrbook_params p = { .aliases_path = aliases,
 					.query_command = cmd,
-					.query_timeout_ms = timeout };
+					.query_timeout_ms = timeout,
+					.query_wait_ms = wait };
 	struct perr e = PERR_INIT;
 	struct ui_addrbook *ab = ui_addrbook_open(&p, NULL, &e);
 	if (!ab)
 		diag("open: %s", e.msg);
 	free(cmd);
 	return ab;
+}
+
+static struct ui_addrbook *
+open_query(const char *script, const char *aliases, int timeout)
+{
+	return open_query_wait(script, aliases, timeout, 20000);
 }
 
 static size_t
@@ -429,15 +440,24 @@ test_query(void)
 	int64_t t0 = time_mono_ms();
 	int rc = ui_addrbook_complete(ab, "hang", 10, &v, &n, &e);
 	int64_t took = time_mono_ms() - t0;
-	ok(rc == -1 && n == 0 && strstr(e.msg, "did not finish"),
-	   "a command that hangs is stopped and reported");
+	ok(rc == -1 && n == 0 && strstr(e.msg, "did not finish") &&
+		   strstr(e.msg, "not run again"),
+	   "a command that hangs is stopped and reported: %s", e.msg);
 	ok(took < 3000, "within its timeout (%lld ms)", (long long)took);
 	ui_addr_list_free(v, n);
-	/* An alias still comes back when the query fails. */
+	size_t runs = log_lines(script);
 	e = (struct perr)PERR_INIT;
-	rc = ui_addrbook_complete(ab, "hang", 10, &v, &n, &e);
-	ok(rc == -1, "a failure is not kept: it runs again");
+	t0 = time_mono_ms();
+	rc = ui_addrbook_complete(ab, "zhang", 10, &v, &n, &e);
+	took = time_mono_ms() - t0;
+	ok(rc == 0 && n == 1 && took < 200,
+	   "after a timeout the command is off for the book: the alias "
+	   "comes at once (%lld ms)", (long long)took);
+	is_int((intmax_t)log_lines(script), (intmax_t)runs,
+	       "and the command did not run again");
 	ui_addr_list_free(v, n);
+	ui_addrbook_free(ab);
+	ab = open_query(script, aliases, 400);
 
 	/* The output cap, with time enough to reach it on a busy
 	 * machine. */
@@ -460,6 +480,43 @@ test_query(void)
 	ok(rc == -1 && strstr(e.msg, "exited with 3: no database here"),
 	   "a failing command is reported with its message");
 	ui_addr_list_free(v, n);
+	runs = log_lines(script);
+	e = (struct perr)PERR_INIT;
+	rc = ui_addrbook_complete(ab, "failing", 10, &v, &n, &e);
+	is_int((intmax_t)log_lines(script), (intmax_t)runs,
+	       "a failure for a text is kept: not run again for it");
+	ui_addr_list_free(v, n);
+	ui_addrbook_free(ab);
+
+	/* A slow command never holds the screen: the completion waits
+	 * 100 ms, says it has no answer yet, and the next Tab gets it. */
+	ab = open_query_wait(script, aliases, 5000, 100);
+	e = (struct perr)PERR_INIT;
+	t0 = time_mono_ms();
+	rc = ui_addrbook_complete(ab, "slowpoke", 10, &v, &n, &e);
+	took = time_mono_ms() - t0;
+	ok(rc == -1 && strstr(e.msg, "has not answered yet"),
+	   "a slow command: no answer yet (%s)", e.msg);
+	ok(took < 600, "the completion waited %lld ms, not the command's "
+	   "second", (long long)took);
+	ui_addr_list_free(v, n);
+	runs = log_lines(script);
+	for (int i = 0; i < 60 && rc != 0; i++) {
+		struct timespec ts = { 0, 100000000 };
+		nanosleep(&ts, NULL);
+		e = (struct perr)PERR_INIT;
+		rc = ui_addrbook_complete(ab, "slowpoke", 10, &v, &n, &e);
+		if (rc != 0)
+			ui_addr_list_free(v, n);
+	}
+	char *slowgot = rc == 0 ? show(v, n) : xstrdup("");
+	is_str(slowgot, "query||Slow|s@x.org",
+	       "a later Tab gets the slow command's answer");
+	is_int((intmax_t)log_lines(script), (intmax_t)runs,
+	       "from the run already started, not a new one");
+	free(slowgot);
+	if (rc == 0)
+		ui_addr_list_free(v, n);
 	ui_addrbook_free(ab);
 
 	/* A program that is not there. */
