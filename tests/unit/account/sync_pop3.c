@@ -343,6 +343,46 @@ main(void)
 	   "no UIDL: header hashes recorded, the twin with '-2'");
 	is_int((intmax_t)count_new(), 2, "no UIDL: two messages, once each");
 
+	/* twins among others, in message order: A B A A gives hdr-A,
+	 * hdr-B, hdr-A-2, hdr-A-3, the same at every sync */
+	fresh(tmp, "nouidl-twins");
+	static const char top_b[] = "+OK\r\nFrom: carol@lab.test\r\n"
+				    "Subject: other\r\n\r\n.\r\n";
+	for (int round = 0; round < 2; round++) {
+		buf_reset(&srv);
+		buf_addstr(&srv, open_ok);
+		buf_addstr(&srv, "-ERR unknown command\r\n+OK 4 400\r\n");
+		buf_addstr(&srv, top);
+		buf_addstr(&srv, top_b);
+		buf_addstr(&srv, top);
+		buf_addstr(&srv, top);
+		if (round == 0) {
+			retr(&srv, msg1);
+			retr(&srv, msg2);
+			retr(&srv, msg3);
+			retr(&srv, msg1);
+		}
+		e = (struct perr)PERR_INIT;
+		is_int(run_capture(&srv, &stats, &sent, NULL, 0, &e), 0,
+		       "no UIDL twins, sync %d: %s", round + 1, e.msg);
+		if (round == 0)
+			like(sent.data, "RETR 1\r\nRETR 2\r\nRETR 3\r\n"
+					"RETR 4\r\n(open)",
+			     "no UIDL twins: all four downloaded");
+		else
+			ok(!strstr(sent.data, "RETR"),
+			   "no UIDL twins: the second sync downloads nothing");
+	}
+	free(uidl);
+	uidl = xstrfmt("%s/pop3-uidl", data_dir);
+	buf_reset(&f);
+	ok(file_read_all(uidl, &f, 1 << 20, &e) == 0 &&
+		   strstr(f.data, "-2 ") && strstr(f.data, "-3 ") &&
+		   !strstr(f.data, "-4 "),
+	   "no UIDL twins: three of one header block are hdr-X, -2 and -3");
+	is_int((intmax_t)count_new(), 4, "no UIDL twins: four messages, once "
+	       "each");
+
 	/* hostile-24: one unique id listed twice: the second message is
 	 * neither downloaded as a duplicate nor deleted unread */
 	fresh(tmp, "twice");
