@@ -202,7 +202,6 @@ run_sync(struct acct_worker *w, struct sync_engine *g, const char *folder,
 		.cancel_fd = acct_cancel_fd(w), .timeout_ms = g->timeout_ms,
 		.progress = on_progress, .progress_arg = w,
 		.stored = on_stored,
-		.alert = on_alert,
 	};
 	int rc;
 
