@@ -400,7 +400,9 @@ filter_order(struct screen *s)
 		free(t->kids);
 		t->kids = xcalloc(s->sum.n ? s->sum.n : 1, sizeof(*t->kids));
 		t->nkids = s->sum.n;
-	} else {
+	} else if (t->kids) {
+		/* (an empty folder first has none: memset of NULL is
+		 * undefined even for 0 bytes) */
 		memset(t->kids, 0, t->nkids * sizeof(*t->kids));
 	}
 	bool fold = s->threaded && !t->limited && t->folded.n;
