@@ -108,20 +108,20 @@ on_progress(void *arg, const char *folder, uint64_t done, uint64_t total)
 	if (p->drawn && now - p->last_ms < 100 && done != total)
 		return;
 	p->last_ms = now;
-	/* the folder name comes from the server: keep control bytes off
-	 * the terminal */
-	char safe[64];
-	size_t o = 0;
-	for (const char *s = folder; *s && o + 1 < sizeof(safe); s++)
-		safe[o++] = (unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s;
-	safe[o] = '\0';
+	/* the folder name comes from the server: controls, C1 and bidi
+	 * characters are shown as inert text, never sent as they came */
+	struct buf safe = BUF_INIT;
+	text_sanitize(&safe, folder, utf8_cut(folder, strlen(folder), 64),
+		      TEXT_TAB_SPACE);
 	if (total)
 		fprintf(stderr, "\r\033[Ksync %s: %s %llu/%llu", p->account,
-			safe, (unsigned long long)done,
+			safe.data ? safe.data : "", (unsigned long long)done,
 			(unsigned long long)total);
 	else
-		fprintf(stderr, "\r\033[Ksync %s: %s", p->account, safe);
+		fprintf(stderr, "\r\033[Ksync %s: %s", p->account,
+			safe.data ? safe.data : "");
 	fflush(stderr);
+	buf_release(&safe);
 	p->drawn = true;
 }
 
@@ -339,14 +339,15 @@ check_account(const struct cfg_account *a, bool all, bool total_only,
 		*sum += v[i].unread;
 		if (total_only || (!all && v[i].unread == 0))
 			continue;
-		/* names come from the server: tabs and control bytes would
-		 * break the columns or reach the terminal */
-		printf("%s\t", a->name);
-		for (const char *s = v[i].name; *s; s++)
-			putchar((unsigned char)*s < 0x20 || *s == 0x7f ? '?'
-								       : *s);
-		printf("\t%u\t%u\n", (unsigned)v[i].unread,
+		/* names come from the server: tabs would break the
+		 * columns, controls and bidi characters reach the terminal */
+		struct buf name = BUF_INIT;
+		text_sanitize(&name, v[i].name, strlen(v[i].name),
+			      TEXT_TAB_SPACE);
+		printf("%s\t%s\t%u\t%u\n", a->name,
+		       name.data ? name.data : "", (unsigned)v[i].unread,
 		       (unsigned)v[i].total);
+		buf_release(&name);
 	}
 	store_folder_list_free(v, n);
 	store_close(st);

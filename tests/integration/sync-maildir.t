@@ -38,4 +38,16 @@ like "$out" "demo: 1 folder," "one folder"
 is "$("$POSTIE" -F "$D/postierc" check --total)" 11 \
 	"the new message counts as unread (9 in INBOX, 1 in Junk, 1 in the list)"
 
+# A folder name is the sender's bytes: a bidi override and an escape
+# sequence in it are shown as inert text by check, never sent raw.
+bad=$(printf '.bad\342\200\256name\033[31m')
+mkdir -p "$D/Maildir/$bad/cur" "$D/Maildir/$bad/new" "$D/Maildir/$bad/tmp"
+printf 'From: x@y\nSubject: s\n\nhi\n' >"$D/Maildir/$bad/new/1.x.host"
+"$POSTIE" -F "$D/postierc" sync demo >/dev/null 2>&1
+res=$("$POSTIE" -F "$D/postierc" check --all)
+like "$res" "demo${TAB}bad<U+202E>name^[[31m${TAB}1${TAB}1" \
+	"a folder name's bidi override and escape shown as text"
+unlike "$res" "$(printf '\033')" "check printed no raw escape"
+unlike "$res" "$(printf '\342\200\256')" "check printed no raw bidi override"
+
 done_testing
