@@ -503,6 +503,7 @@ ui_draft_release(struct ui_draft *d)
 	for (size_t i = 0; i < d->natt; i++) {
 		free(d->att[i].path);
 		free(d->att[i].name);
+		free(d->att[i].kept);
 		buf_release(&d->att[i].data);
 	}
 	free(d->att);
@@ -878,12 +879,62 @@ ui_draft_format(const struct ui_draft *d, const char *account,
 		buf_addf(out, "Reply-Folder: %s\n", d->reply_folder);
 		buf_addf(out, "Reply-UID: %u\n", (unsigned)d->reply_uid);
 	}
-	for (size_t i = 0; i < d->natt; i++)
-		if (d->att[i].path && one_line(d->att[i].path))
-			buf_addf(out, "Attach: %s\n", d->att[i].path);
+	for (size_t i = 0; i < d->natt; i++) {
+		const struct ui_attach *a = &d->att[i];
+		if (a->path && one_line(a->path))
+			buf_addf(out, "Attach: %s\n", a->path);
+		else if (!a->path && a->kept && ui_draft_kept_name_ok(a->kept) &&
+			 one_line(a->type) && !strchr(a->type, ' ') &&
+			 a->name && one_line(a->name))
+			buf_addf(out, "Attach-Kept: %s %s %s\n", a->kept,
+				 a->type, a->name);
+	}
 	buf_addf(out, "Signed: %s\n", d->signed_ ? "yes" : "no");
 	buf_addch(out, '\n');
 	buf_add(out, d->body.data, d->body.len);
+}
+
+bool
+ui_draft_kept_name_ok(const char *name)
+{
+	size_t n;
+
+	if (strncmp(name, "part-", 5) != 0)
+		return false;
+	for (n = 0; name[5 + n]; n++)
+		if (name[5 + n] < '0' || name[5 + n] > '9' || n >= 9)
+			return false;
+	return n > 0;
+}
+
+/* An "Attach-Kept:" value "part-N TYPE NAME" into a new attachment of d;
+ * false when it is not one. The type is a static string: message/rfc822
+ * as written, any other guessed again from the name. */
+static bool
+parse_kept(struct ui_draft *d, struct slice v)
+{
+	struct slice kept, type;
+
+	if (!slice_split(&v, ' ', &kept) || !slice_split(&v, ' ', &type))
+		return false;
+	v = slice_trim(v);
+	char *k = slice_dup(kept);
+	if (!ui_draft_kept_name_ok(k) || !v.len) {
+		free(k);
+		return false;
+	}
+	d->att = xgrow(d->att, &d->att_cap, d->natt + 1, sizeof(*d->att));
+	struct ui_attach *a = &d->att[d->natt++];
+	memset(a, 0, sizeof(*a));
+	buf_init(&a->data);
+	a->kept = k;
+	char *n = slice_dup(v);
+	a->name = mime_safe_filename(n);
+	free(n);
+	a->type = slice_eq(type, "message/rfc822")
+			  ? "message/rfc822"
+			  : mime_type_guess(a->name, NULL, 0);
+	return true;
 }
 
 static bool
@@ -941,6 +992,13 @@ ui_draft_parse(struct ui_draft *d, const char *text, size_t len,
 				d->reply_uid = (uint32_t)u;
 		} else if (field_is(line, "Signed", &v)) {
 			d->signed_ = v.len == 3 && memcmp(v.p, "yes", 3) == 0;
+		} else if (field_is(line, "Attach-Kept", &v)) {
+			if (!parse_kept(d, v)) {
+				free(*account);
+				*account = NULL;
+				return perr_set(e, PERR_MESSAGE, "not a postie "
+						"draft: bad Attach-Kept line");
+			}
 		} else if (field_is(line, "Attach", &v)) {
 			struct ui_attach *a;
 			d->att = xgrow(d->att, &d->att_cap, d->natt + 1,

@@ -102,7 +102,15 @@ struct ui_attach {
 	const char *type; /* static media type */
 	uint64_t size;
 	struct buf data;  /* for a forwarded message: its raw bytes */
+	char *kept;       /* data's copy kept with the draft file: a name
+			     made here ("part-N"), never one from a mail;
+			     NULL until written */
 };
+
+/* Whether name is one the composer makes for a kept copy: "part-" and
+ * 1 to 9 digits (so it can never reach outside the draft's files
+ * directory). */
+bool ui_draft_kept_name_ok(const char *name);
 
 struct ui_draft {
 	size_t from;               /* the identity: an account index */
@@ -162,8 +170,11 @@ long ui_draft_split_addrs(const char *field, const char *text, char ***names,
 
 /* The draft as a text file a person can read, and back: header lines
  * ("From-Account:", "To:", "Cc:", "Bcc:", "Subject:", "In-Reply-To:",
- * "References:", "Reply-Folder:", "Reply-UID:", "Attach:" with the path)
- * in UTF-8, a blank line, the body. ui_draft_load fills d (initialised)
+ * "References:", "Reply-Folder:", "Reply-UID:", "Attach:" with the path,
+ * "Attach-Kept: part-N TYPE NAME" for bytes held by the draft itself,
+ * kept in a file of that local name beside the draft) in UTF-8, a blank
+ * line, the body. An "Attach-Kept:" line comes back with kept, type and
+ * name set and data empty: the caller reads the bytes. ui_draft_load fills d (initialised)
  * and returns 0, or -1 with PERR_MESSAGE for a file that is not one. */
 void ui_draft_format(const struct ui_draft *d, const char *account,
 		     struct buf *out);

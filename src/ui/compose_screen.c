@@ -161,6 +161,164 @@ drafts_dir(const struct screen *s, size_t acc)
 	return xstrfmt("%s/drafts", s->acc[acc].ua->data_dir);
 }
 
+/* The directory beside a draft file that holds copies of what the
+ * draft itself carries (a forwarded message): "files-SUFFIX" for
+ * "draft-SUFFIX" and "postponed-SUFFIX", so it stays put when the draft
+ * is postponed or recalled. NULL for a name not of that shape. */
+static char *
+files_dir(const char *draft_path)
+{
+	const char *base = strrchr(draft_path, '/');
+	const char *suffix = NULL;
+
+	if (!base)
+		return NULL;
+	if (strncmp(base + 1, "draft-", 6) == 0)
+		suffix = base + 7;
+	else if (strncmp(base + 1, "postponed-", 10) == 0)
+		suffix = base + 11;
+	if (!suffix || !*suffix)
+		return NULL;
+	return xstrfmt("%.*s/files-%s", (int)(base - draft_path), draft_path,
+		       suffix);
+}
+
+/* Remove the files directory of a draft and the copies in it (only the
+ * names the composer makes are touched). */
+static void
+remove_files(const char *draft_path)
+{
+	char *dir = files_dir(draft_path);
+	DIR *d = dir ? opendir(dir) : NULL;
+
+	for (struct dirent *de; d && (de = readdir(d));) {
+		if (!ui_draft_kept_name_ok(de->d_name))
+			continue;
+		char *p = xstrfmt("%s/%s", dir, de->d_name);
+		if (unlink(p) < 0 && errno != ENOENT)
+			log_warn("compose: cannot remove '%s': %s", p,
+				 strerror(errno));
+		free(p);
+	}
+	if (d) {
+		closedir(d);
+		if (rmdir(dir) < 0 && errno != ENOENT)
+			log_warn("compose: cannot remove '%s': %s", dir,
+				 strerror(errno));
+	}
+	free(dir);
+}
+
+/* Write a copy of every attachment whose bytes only the draft holds
+ * (a forwarded message) into the draft's files directory (0700, each
+ * copy 0600 and fsynced), under a name made here, before the draft file
+ * that names it is written; copies no attachment names any more go.
+ * Returns 0, or -1 with *e (the draft file is then not written, so it
+ * never names a copy that is not there). */
+static int
+keep_files(struct ui_composer *c, struct perr *e)
+{
+	char *dir = files_dir(c->draft_path);
+	bool any = false;
+	int rc = -1;
+
+	if (!dir)
+		return perr_set(e, PERR_LOCAL, "odd draft name '%s'",
+				c->draft_path);
+	for (size_t i = 0; i < c->d.natt; i++)
+		if (!c->d.att[i].path)
+			any = true;
+	if (!any) {
+		free(dir);
+		remove_files(c->draft_path);
+		return 0;
+	}
+	if (file_mkdirs(dir, 0700, e) < 0)
+		goto out;
+	for (size_t i = 0; i < c->d.natt; i++) {
+		struct ui_attach *a = &c->d.att[i];
+		if (a->path || a->kept)
+			continue;
+		/* the lowest number no other attachment uses */
+		char *name = NULL;
+		for (unsigned k = 1; !name; k++) {
+			char *t = xstrfmt("part-%u", k);
+			bool used = false;
+			for (size_t j = 0; j < c->d.natt && !used; j++)
+				used = c->d.att[j].kept &&
+				       strcmp(c->d.att[j].kept, t) == 0;
+			if (used)
+				free(t);
+			else
+				name = t;
+		}
+		char *p = xstrfmt("%s/%s", dir, name);
+		int w = file_write_atomic(p, a->data.data, a->data.len, 0600,
+					  e);
+		free(p);
+		if (w < 0) {
+			free(name);
+			goto out;
+		}
+		a->kept = name;
+	}
+	/* a removed attachment's copy */
+	DIR *d = opendir(dir);
+	for (struct dirent *de; d && (de = readdir(d));) {
+		if (!ui_draft_kept_name_ok(de->d_name))
+			continue;
+		bool used = false;
+		for (size_t j = 0; j < c->d.natt && !used; j++)
+			used = !c->d.att[j].path && c->d.att[j].kept &&
+			       strcmp(c->d.att[j].kept, de->d_name) == 0;
+		if (!used) {
+			char *p = xstrfmt("%s/%s", dir, de->d_name);
+			unlink(p);
+			free(p);
+		}
+	}
+	if (d)
+		closedir(d);
+	rc = 0;
+out:
+	free(dir);
+	return rc;
+}
+
+/* Read the kept copies of a draft just parsed from path; one that is
+ * gone or unreadable is left out, and named in *lost (for the user). */
+static void
+load_files(struct ui_draft *d, const char *path, struct buf *lost)
+{
+	char *dir = files_dir(path);
+
+	for (size_t i = 0; i < d->natt;) {
+		struct ui_attach *a = &d->att[i];
+		struct perr e = PERR_INIT;
+		if (a->path || !a->kept) {
+			i++;
+			continue;
+		}
+		char *p = dir ? xstrfmt("%s/%s", dir, a->kept) : NULL;
+		if (p && file_read_all(p, &a->data, OUTBOX_MAX_MESSAGE, &e) == 0) {
+			a->size = a->data.len;
+			free(p);
+			i++;
+			continue;
+		}
+		log_warn("compose: draft '%s': the copy of '%s' is lost: %s",
+			 path, a->name, p ? e.msg : "odd draft name");
+		buf_addf(lost, "%s'%s'", lost->len ? ", " : "", a->name);
+		free(p);
+		free(a->name);
+		free(a->kept);
+		buf_release(&a->data);
+		memmove(a, a + 1, (d->natt - i - 1) * sizeof(*a));
+		d->natt--;
+	}
+	free(dir);
+}
+
 /* Write the draft file (the open composer's state). A failure is said:
  * the user should know that the safety net is missing. */
 static void
@@ -189,6 +347,11 @@ save_draft(struct screen *s)
 		/* the built-in editor's text is the body being typed */
 		buf_reset(&c->d.body);
 		buf_add(&c->d.body, c->te.text.data, c->te.text.len);
+	}
+	if (keep_files(c, &e) < 0) {
+		scr_say(s, true, "cannot keep the draft's attachments: %s",
+			e.msg);
+		return;
 	}
 	ui_draft_format(&c->d, acc_cfg(s, c->d.from)->name, &b);
 	if (file_write_atomic(c->draft_path, b.data, b.len, 0600, &e) < 0)
@@ -228,6 +391,7 @@ close_composer(struct screen *s, bool remove_draft)
 		unlink(edit);
 		free(edit);
 		unlink(c->draft_path);
+		remove_files(c->draft_path);
 	}
 	free(c->draft_path);
 	c->draft_path = NULL;
@@ -570,6 +734,13 @@ open_draft_file(struct screen *s, const char *path)
 		return false;
 	}
 	buf_release(&text);
+	struct buf lost = BUF_INIT;
+	load_files(&c->d, path, &lost);
+	free(c->note);
+	c->note = lost.len ? xstrfmt("Lost from the draft (its kept copy is "
+				     "gone): %s", lost.data)
+			   : NULL;
+	buf_release(&lost);
 	c->d.from = s->cur_acc;
 	for (size_t i = 0; account && i < s->nacc; i++)
 		if (strcmp(acc_cfg(s, i)->name, account) == 0)
@@ -1664,6 +1835,7 @@ scr_compose_key(struct screen *s, int type, wint_t ch)
 			struct ui_attach *a = &c->d.att[c->att_sel];
 			free(a->path);
 			free(a->name);
+			free(a->kept);
 			buf_release(&a->data);
 			memmove(a, a + 1, (c->d.natt - c->att_sel - 1) *
 						  sizeof(*a));

@@ -355,6 +355,74 @@ test_file(void)
 	buf_release(&b);
 }
 
+/* A forwarded message is kept beside the draft under a name made here;
+ * the draft file names that copy, and never a name from the mail. */
+static void
+test_file_kept(void)
+{
+	struct ui_draft d, back;
+	struct buf b = BUF_INIT;
+	struct perr e = PERR_INIT;
+	char *acct = NULL;
+
+	ui_draft_init(&d);
+	d.att = xcalloc(2, sizeof(*d.att));
+	d.att_cap = 2;
+	d.natt = 2;
+	buf_init(&d.att[0].data);
+	buf_addstr(&d.att[0].data, "Subject: x\r\n\r\nhi\r\n");
+	d.att[0].name = xstrdup("Fwd 项目 评审.eml");
+	d.att[0].type = "message/rfc822";
+	d.att[0].kept = xstrdup("part-1");
+	buf_init(&d.att[1].data);
+	d.att[1].path = xstrdup("/home/u/报告.txt");
+	d.att[1].name = xstrdup("报告.txt");
+	d.att[1].type = "text/plain";
+	ui_draft_format(&d, "qq", &b);
+	like(b.data, "Attach-Kept: part-1 message/rfc822 Fwd 项目 评审.eml\n",
+	     "the kept copy is named with its type and name");
+	like(b.data, "Attach: /home/u/报告.txt\n", "the file by its path");
+	ui_draft_init(&back);
+	ok(ui_draft_parse(&back, b.data, b.len, &acct, &e) == 0,
+	   "reads back");
+	ok(back.natt == 2, "both attachments");
+	is_str(back.att[0].kept, "part-1", "the copy's local name");
+	is_str(back.att[0].type, "message/rfc822", "its type");
+	is_str(back.att[0].name, "Fwd 项目 评审.eml", "its name, spaces kept");
+	ok(back.att[0].path == NULL && back.att[0].data.len == 0,
+	   "no path, and the bytes are the caller's to read");
+	is_str(back.att[1].path, "/home/u/报告.txt", "the file's path");
+	free(acct);
+	ui_draft_release(&back);
+
+	/* a name that could leave the files directory is refused */
+	static const char *const bad[] = {
+		"Attach-Kept: ../../.ssh/id_rsa message/rfc822 x.eml\n\n",
+		"Attach-Kept: part-1/../x message/rfc822 x.eml\n\n",
+		"Attach-Kept: part- message/rfc822 x.eml\n\n",
+		"Attach-Kept: part-1234567890 message/rfc822 x.eml\n\n",
+		"Attach-Kept: part-1 message/rfc822\n\n",
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+		ui_draft_init(&back);
+		ok(ui_draft_parse(&back, bad[i], strlen(bad[i]), &acct, &e) < 0,
+		   "refused: %.*s", (int)strcspn(bad[i], "\n"), bad[i]);
+		ui_draft_release(&back);
+	}
+	ok(ui_draft_kept_name_ok("part-12") && !ui_draft_kept_name_ok("part-") &&
+	   !ui_draft_kept_name_ok("part-1a") && !ui_draft_kept_name_ok(".."),
+	   "kept names: part- and digits only");
+
+	/* a copy not yet written is not named */
+	free(d.att[0].kept);
+	d.att[0].kept = NULL;
+	buf_reset(&b);
+	ui_draft_format(&d, "qq", &b);
+	ok(strstr(b.data, "Attach-Kept") == NULL, "no copy, no line");
+	ui_draft_release(&d);
+	buf_release(&b);
+}
+
 /* The address being typed, for Tab completion, and the replacement. */
 static void
 test_addr_token(void)
@@ -419,6 +487,7 @@ main(void)
 	test_reply_to_and_list();
 	test_split();
 	test_file();
+	test_file_kept();
 	test_addr_token();
 	return done_testing();
 }
