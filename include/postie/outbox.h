@@ -72,6 +72,18 @@ struct outbox_attempt {
 	char *text;    /* the reason (server text or local error) */
 };
 
+/* The message a reply or a forward answers: once this entry is
+ * delivered, whichever attempt it is, the flusher flags it on the
+ * server (\Answered, or $Forwarded for a forward), if it is still there
+ * under the same UIDVALIDITY. Strings are owned by the entry. */
+struct outbox_origin {
+	char *account;        /* the account's name */
+	char *folder;         /* the folder's raw server name */
+	uint32_t uidvalidity; /* 0: not known (then it is not flagged) */
+	uint32_t uid;         /* 0: no origin */
+	bool forwarded;       /* $Forwarded, else \Answered */
+};
+
 struct outbox_entry {
 	char *id;
 	char *path;    /* the message file */
@@ -85,6 +97,8 @@ struct outbox_entry {
 	struct outbox_attempt *hist;
 	size_t nhist;
 	uint64_t size;    /* bytes of the message file */
+	struct outbox_origin orig; /* orig.uid 0: none (and in entries
+				      written before it was kept) */
 };
 
 struct outbox {
@@ -107,6 +121,14 @@ void outbox_release(struct outbox *ob);
 int outbox_add(struct outbox *ob, const char *from, const char *const *rcpt,
 	       size_t nrcpt, const void *msg, size_t len, int64_t now,
 	       char **id_out, struct perr *e);
+
+/* outbox_add for a reply or a forward: orig (may be NULL; copied) is
+ * kept in the envelope file for the flag to set once it is delivered.
+ * Its account and folder must be one line (PERR_MESSAGE). */
+int outbox_add_orig(struct outbox *ob, const char *from,
+		    const char *const *rcpt, size_t nrcpt, const void *msg,
+		    size_t len, const struct outbox_origin *orig, int64_t now,
+		    char **id_out, struct perr *e);
 
 /* Every message in the outbox, oldest first; *out is an array the caller
  * frees with outbox_list_free. A message whose side file cannot be read

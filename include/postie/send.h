@@ -152,4 +152,30 @@ unsigned acct_sent_copy_flush(const struct cfg_account *a,
 			      const struct outbox *ob, int timeout_ms,
 			      acct_note_fn note, void *arg);
 
+/* ---------------------------------------------------------------------
+ * The flag on the original (sent_copy.c)
+ */
+
+struct outbox_entry;
+
+/* Note that ent, accepted by the SMTP server, answers (or forwards) the
+ * message ent->orig names: one durable marker. Call before outbox_done.
+ * Does nothing for an entry without an origin; an origin in another
+ * account, or in an account that is not IMAP, is left to the caller
+ * (logged). A failure goes to note and the log and must not stop
+ * outbox_done. */
+void acct_flag_original_mark(const struct cfg_account *a,
+			     const struct outbox *ob,
+			     const struct outbox_entry *ent, acct_note_fn note,
+			     void *arg);
+
+/* Set the flag each marker asks for (\Answered, or $Forwarded) over one
+ * IMAP session: the folder selected, its UIDVALIDITY compared with the
+ * marker's (changed: skipped, logged), a UID STORE on that UID alone. A
+ * marker goes once done or skipped for good; a broken connection leaves
+ * it for the next flush (said through note). Returns how many wait. */
+unsigned acct_flag_original_flush(const struct cfg_account *a,
+				  const struct outbox *ob, int timeout_ms,
+				  acct_note_fn note, void *arg);
+
 #endif

@@ -298,6 +298,9 @@ send_entry(struct flusher *f, struct outbox_entry *ent, int64_t now)
 			/* the copy on an IMAP server's Sent is made after */
 			acct_sent_copy_mark(f->p->account, ob, ent->id,
 					    note_copy, f);
+			/* and the flag on the message it answers */
+			acct_flag_original_mark(f->p->account, ob, ent,
+						note_copy, f);
 			if (outbox_done(ob, ent, &e) < 0) {
 				say(f, "sent, but %s", e.msg);
 				worse(f, ACCT_FLUSH_FAIL);
@@ -460,6 +463,8 @@ acct_outbox_flush(const struct acct_flush_params *p,
 	outbox_list_free(v, n);
 	r->copies_waiting = acct_sent_copy_flush(p->account, p->ob,
 						 p->timeout_ms, note_copy, &f);
+	acct_flag_original_flush(p->account, p->ob, p->timeout_ms, note_copy,
+				 &f);
 	long left = acct_outbox_count(p->ob, &e);
 	r->waiting = left > 0 ? (unsigned)left : 0;
 	return r->failed || r->status != ACCT_FLUSH_OK ? -1 : 0;

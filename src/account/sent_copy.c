@@ -415,3 +415,243 @@ next:
 	free(dir);
 	return waiting;
 }
+
+/* ---------------------------------------------------------------------
+ * The flag on the message answered or forwarded
+ *
+ * A marker in "<sent>-flag-original/", named by the outbox id, written
+ * before the entry leaves the outbox, holds the original's folder,
+ * UIDVALIDITY and UID. After the SMTP session the markers are worked
+ * through over one IMAP session: the folder is selected, its UIDVALIDITY
+ * compared (a changed one means the UID names another message, or none:
+ * skipped, with a log line), and the flag stored on exactly that UID. A
+ * marker goes once the flag is set or cannot ever be; one that failed
+ * for a broken connection waits for the next flush.
+ */
+static char *
+flag_dir(const struct outbox *ob)
+{
+	return xstrfmt("%s-flag-original", ob->sent);
+}
+
+void
+acct_flag_original_mark(const struct cfg_account *a, const struct outbox *ob,
+			const struct outbox_entry *ent, acct_note_fn note,
+			void *arg)
+{
+	struct perr e = PERR_INIT;
+
+	if (!ent->orig.uid || !ent->orig.account || !ent->orig.folder)
+		return;
+	if (strcmp(ent->orig.account, a->name) != 0 ||
+	    a->receive.proto != CFG_PROTO_IMAP) {
+		log_info("flag original: message %s answers a message of "
+			 "another account; left to the screen", ent->id);
+		return;
+	}
+	char *dir = flag_dir(ob);
+	char *path = xstrfmt("%s/%s", dir, ent->id);
+	struct buf b = BUF_INIT;
+	buf_addf(&b, "uid %u %u\nflag %s\nfolder %s\n",
+		 (unsigned)ent->orig.uidvalidity, (unsigned)ent->orig.uid,
+		 ent->orig.forwarded ? "forwarded" : "answered",
+		 ent->orig.folder);
+	if (!id_ok(ent->id))
+		perr_set(&e, PERR_LOCAL, "odd message id '%s'", ent->id);
+	else if (file_mkdirs(dir, 0700, &e) == 0)
+		file_write_atomic(path, b.data, b.len, 0600, &e);
+	if (e.kind != PERR_NONE) {
+		log_warn("flag original: %s", e.msg);
+		say(note, arg, "the original of message %s will not be "
+		    "flagged: %s", ent->id, e.msg);
+	}
+	buf_release(&b);
+	free(path);
+	free(dir);
+}
+
+struct flag_mark {
+	uint32_t uidvalidity, uid;
+	bool forwarded;
+	char *folder;
+};
+
+/* Read a marker; false when it is not one (it is then removed). */
+static bool
+read_mark(const char *path, struct flag_mark *m)
+{
+	struct buf b = BUF_INIT;
+	struct slice all, line;
+	bool uid = false;
+
+	memset(m, 0, sizeof(*m));
+	if (file_read_all(path, &b, 8192, NULL) < 0) {
+		buf_release(&b);
+		return false;
+	}
+	all = slice_make(b.data, b.len);
+	while (all.len) {
+		slice_split(&all, '\n', &line);
+		struct slice key, val = line;
+		if (!slice_split(&val, ' ', &key))
+			continue;
+		if (slice_eq(key, "uid")) {
+			struct slice v1;
+			uint64_t uv, u;
+			if (slice_split(&val, ' ', &v1) &&
+			    slice_to_u64(v1, UINT32_MAX, &uv) &&
+			    slice_to_u64(val, UINT32_MAX, &u) && u) {
+				m->uidvalidity = (uint32_t)uv;
+				m->uid = (uint32_t)u;
+				uid = true;
+			}
+		} else if (slice_eq(key, "flag")) {
+			m->forwarded = slice_eq(val, "forwarded");
+		} else if (slice_eq(key, "folder") && val.len &&
+			   !memchr(val.p, '\0', val.len)) {
+			free(m->folder);
+			m->folder = slice_dup(val);
+		}
+	}
+	buf_release(&b);
+	if (!uid || !m->folder) {
+		free(m->folder);
+		m->folder = NULL;
+		return false;
+	}
+	return true;
+}
+
+/* Set the marker's flag. Returns 1 done, 0 skipped for good (logged),
+ * -1 failed with *e (try again later). */
+static int
+flag_one(struct imap_session *s, const char *id, const struct flag_mark *m,
+	 struct perr *e)
+{
+	const char *flag = m->forwarded ? "$Forwarded" : "\\Answered";
+
+	if (!m->uidvalidity) {
+		log_info("flag original: message %s: the UIDVALIDITY of '%s' "
+			 "was not known; %s not set", id, m->folder, flag);
+		return 0;
+	}
+	if (imap_session_select(s, m->folder, true, false, e) < 0) {
+		if (e->kind != PERR_FOLDER)
+			return -1;
+		log_info("flag original: message %s: %s; %s not set", id,
+			 e->msg, flag);
+		perr_clear(e);
+		return 0;
+	}
+	if (s->mbox.uidvalidity != m->uidvalidity) {
+		log_info("flag original: message %s: the UIDVALIDITY of '%s' "
+			 "changed (%u, was %u): the original is not known any "
+			 "more; %s not set", id, m->folder,
+			 (unsigned)s->mbox.uidvalidity,
+			 (unsigned)m->uidvalidity, flag);
+		return 0;
+	}
+	struct imap_seqset set;
+	imap_seqset_init(&set);
+	imap_seqset_add(&set, m->uid, m->uid);
+	int rc = imap_uid_store(s, &set, true, &flag, 1, 0, NULL, e);
+	imap_seqset_release(&set);
+	if (rc < 0) {
+		if (e->kind != PERR_REJECTED)
+			return -1;
+		/* a server that keeps no such flag (PERMANENTFLAGS without
+		 * it or \*) says NO: nothing to retry */
+		log_info("flag original: message %s: the server did not set "
+			 "%s on UID %u of '%s': %s", id, flag,
+			 (unsigned)m->uid, m->folder, e->msg);
+		perr_clear(e);
+		return 0;
+	}
+	/* A UID that is gone is no error (RFC 3501 6.4.8): nothing set. */
+	log_info("flag original: %s set on UID %u of '%s' (message %s "
+		 "delivered)", flag, (unsigned)m->uid, m->folder, id);
+	return 1;
+}
+
+unsigned
+acct_flag_original_flush(const struct cfg_account *a, const struct outbox *ob,
+			 int timeout_ms, acct_note_fn note, void *arg)
+{
+	struct perr e = PERR_INIT;
+	struct imap_session s;
+	bool open = false, failed = false;
+	unsigned waiting = 0;
+	char **ids = NULL;
+	size_t n = 0, cap = 0;
+
+	char *dir = flag_dir(ob);
+	DIR *d = opendir(dir);
+	if (!d) {
+		free(dir);
+		return 0;
+	}
+	for (struct dirent *de; (de = readdir(d));) {
+		if (!id_ok(de->d_name))
+			continue;
+		ids = xgrow(ids, &cap, n + 1, sizeof(*ids));
+		ids[n++] = xstrdup(de->d_name);
+	}
+	closedir(d);
+	for (size_t i = 0; i < n; i++) {
+		char *mark = xstrfmt("%s/%s", dir, ids[i]);
+		struct flag_mark m;
+		struct outbox_entry ent;
+		struct perr ge = PERR_INIT;
+
+		if (outbox_get((struct outbox *)ob, ids[i], &ent, &ge) == 0) {
+			/* still in the outbox: not delivered yet */
+			outbox_entry_release(&ent);
+			waiting++;
+			goto next;
+		}
+		if (!read_mark(mark, &m)) {
+			log_warn("flag original: '%s' is not a marker; "
+				 "removed", mark);
+			unlink(mark);
+			goto next;
+		}
+		int rc = -1;
+		if (!failed && !open) {
+			if (a->receive.proto != CFG_PROTO_IMAP) {
+				rc = 0;
+			} else if (open_session(a, &s, timeout_ms, &e) < 0) {
+				failed = true;
+			} else {
+				open = true;
+			}
+		}
+		if (open && !failed)
+			rc = flag_one(&s, ids[i], &m, &e);
+		if (rc < 0) {
+			waiting++;
+			if (!failed) {
+				log_warn("flag original: message %s: %s",
+					 ids[i], e.msg);
+				if (s.state == IMAP_SS_DISCONNECTED)
+					failed = true;
+			}
+			if (failed && e.kind != PERR_NONE)
+				say(note, arg, "the original of a message sent "
+				    "is not flagged yet: %s; the next flush "
+				    "tries again", e.msg);
+			perr_clear(&e);
+		} else if (unlink(mark) < 0 && errno != ENOENT) {
+			log_warn("flag original: cannot remove '%s': %s", mark,
+				 strerror(errno));
+		}
+		free(m.folder);
+next:
+		free(mark);
+		free(ids[i]);
+	}
+	if (open)
+		imap_session_close(&s);
+	free(ids);
+	free(dir);
+	return waiting;
+}

@@ -155,6 +155,8 @@ outbox_entry_release(struct outbox_entry *ent)
 		free(ent->hist[i].text);
 	}
 	free(ent->hist);
+	free(ent->orig.account);
+	free(ent->orig.folder);
 	memset(ent, 0, sizeof(*ent));
 }
 
@@ -237,6 +239,15 @@ write_meta(const struct outbox *ob, const struct outbox_entry *ent,
 	buf_addf(&b, "state %s\n", outbox_state_name(ent->state));
 	buf_addf(&b, "attempts %u\n", ent->attempts);
 	buf_addf(&b, "next %lld\n", (long long)ent->next_try);
+	if (ent->orig.uid && ent->orig.account && ent->orig.folder) {
+		add_field(&b, "orig-account", ent->orig.account);
+		add_field(&b, "orig-folder", ent->orig.folder);
+		buf_addf(&b, "orig-uid %u %u\n", (unsigned)ent->orig.uidvalidity,
+			 (unsigned)ent->orig.uid);
+		buf_addf(&b, "orig-flag %s\n", ent->orig.forwarded
+							? "forwarded"
+							: "answered");
+	}
 	for (size_t i = 0; i < ent->nhist; i++) {
 		const struct outbox_attempt *a = &ent->hist[i];
 		char head[96];
@@ -348,9 +359,28 @@ parse_meta(struct outbox_entry *ent, const struct buf *b, struct perr *e)
 			add_attempt(ent, when, r, (int)c, text);
 			free(r);
 			free(text);
+		} else if (slice_eq(key, "orig-account")) {
+			free(ent->orig.account);
+			ent->orig.account = slice_dup(val);
+		} else if (slice_eq(key, "orig-folder")) {
+			free(ent->orig.folder);
+			ent->orig.folder = slice_dup(val);
+		} else if (slice_eq(key, "orig-uid")) {
+			struct slice v1;
+			uint64_t uv, u;
+			if (!slice_split(&val, ' ', &v1) ||
+			    !slice_to_u64(v1, UINT32_MAX, &uv) ||
+			    !slice_to_u64(val, UINT32_MAX, &u))
+				goto bad;
+			ent->orig.uidvalidity = (uint32_t)uv;
+			ent->orig.uid = (uint32_t)u;
+		} else if (slice_eq(key, "orig-flag")) {
+			ent->orig.forwarded = slice_eq(val, "forwarded");
 		}
 		/* other keys: written by a later version; ignored */
 	}
+	if (ent->orig.uid && (!ent->orig.account || !ent->orig.folder))
+		ent->orig.uid = 0; /* half an origin: none */
 	if (!header || !state || !ent->from || ent->nrcpt == 0)
 		return perr_set(e, PERR_LOCAL, "outbox envelope file is "
 				"incomplete");
@@ -411,6 +441,25 @@ outbox_add(struct outbox *ob, const char *from, const char *const *rcpt,
 	   size_t nrcpt, const void *msg, size_t len, int64_t now,
 	   char **id_out, struct perr *e)
 {
+	return outbox_add_orig(ob, from, rcpt, nrcpt, msg, len, NULL, now,
+			       id_out, e);
+}
+
+static bool
+one_line(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return false;
+	return true;
+}
+
+int
+outbox_add_orig(struct outbox *ob, const char *from, const char *const *rcpt,
+		size_t nrcpt, const void *msg, size_t len,
+		const struct outbox_origin *orig, int64_t now, char **id_out,
+		struct perr *e)
+{
 	struct outbox_entry ent;
 	char *tmp = NULL;
 	int rc = -1;
@@ -438,6 +487,19 @@ outbox_add(struct outbox *ob, const char *from, const char *const *rcpt,
 		ent.rcpt[ent.nrcpt++] = xstrdup(rcpt[i]);
 	ent.state = OUTBOX_QUEUED;
 	ent.queued = now;
+	if (orig && orig->uid) {
+		if (!orig->account || !orig->folder ||
+		    !one_line(orig->account) || !one_line(orig->folder)) {
+			perr_set(e, PERR_MESSAGE, "the original message's "
+				 "folder name is not one line");
+			goto out;
+		}
+		ent.orig.account = xstrdup(orig->account);
+		ent.orig.folder = xstrdup(orig->folder);
+		ent.orig.uidvalidity = orig->uidvalidity;
+		ent.orig.uid = orig->uid;
+		ent.orig.forwarded = orig->forwarded;
+	}
 
 	/* 1. the message in tmp/, on disk */
 	tmp = xstrfmt("%s/tmp/%s", ob->dir, ent.id);

@@ -878,6 +878,10 @@ ui_draft_format(const struct ui_draft *d, const char *account,
 	if (d->is_reply && d->reply_folder && one_line(d->reply_folder)) {
 		buf_addf(out, "Reply-Folder: %s\n", d->reply_folder);
 		buf_addf(out, "Reply-UID: %u\n", (unsigned)d->reply_uid);
+		buf_addf(out, "Reply-UIDVALIDITY: %u\n",
+			 (unsigned)d->reply_uidvalidity);
+		buf_addf(out, "Reply-Flag: %s\n",
+			 d->forwarded ? "forwarded" : "answered");
 	}
 	for (size_t i = 0; i < d->natt; i++) {
 		const struct ui_attach *a = &d->att[i];
@@ -986,6 +990,12 @@ ui_draft_parse(struct ui_draft *d, const char *text, size_t len,
 			free(d->reply_folder);
 			d->reply_folder = slice_dup(v);
 			d->is_reply = true;
+		} else if (field_is(line, "Reply-UIDVALIDITY", &v)) {
+			uint64_t u;
+			if (slice_to_u64(v, UINT32_MAX, &u))
+				d->reply_uidvalidity = (uint32_t)u;
+		} else if (field_is(line, "Reply-Flag", &v)) {
+			d->forwarded = slice_eq(v, "forwarded");
 		} else if (field_is(line, "Reply-UID", &v)) {
 			uint64_t u;
 			if (slice_to_u64(v, UINT32_MAX, &u))

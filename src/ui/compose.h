@@ -120,11 +120,14 @@ struct ui_draft {
 	size_t natt, att_cap;
 	char *in_reply_to;         /* "<id>" or NULL */
 	char *references;          /* or NULL */
-	/* the message answered, flagged \Answered once this is sent */
+	/* the message answered (or forwarded), flagged \Answered (or
+	 * $Forwarded) once this is delivered */
 	bool is_reply;
+	bool forwarded;            /* a forward: $Forwarded */
 	size_t reply_acc;
 	char *reply_folder;        /* raw folder name */
 	uint32_t reply_uid;
+	uint32_t reply_uidvalidity; /* its folder's; 0: not known */
 	bool signed_;              /* the signature was appended */
 };
 
@@ -170,7 +173,8 @@ long ui_draft_split_addrs(const char *field, const char *text, char ***names,
 
 /* The draft as a text file a person can read, and back: header lines
  * ("From-Account:", "To:", "Cc:", "Bcc:", "Subject:", "In-Reply-To:",
- * "References:", "Reply-Folder:", "Reply-UID:", "Attach:" with the path,
+ * "References:", "Reply-Folder:", "Reply-UID:", "Reply-UIDVALIDITY:",
+ * "Reply-Flag:" (answered or forwarded), "Attach:" with the path,
  * "Attach-Kept: part-N TYPE NAME" for bytes held by the draft itself,
  * kept in a file of that local name beside the draft) in UTF-8, a blank
  * line, the body. An "Attach-Kept:" line comes back with kept, type and

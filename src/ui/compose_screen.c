@@ -61,7 +61,8 @@ enum cask { ASK_NONE, ASK_ABORT, ASK_SEND_EMPTY, ASK_RECOVER };
 struct sending {
 	uint64_t req;
 	size_t acc;
-	bool is_reply;
+	bool is_reply;   /* the flag on the original is set here */
+	bool forwarded;
 	size_t reply_acc;
 	char *reply_folder;
 	uint32_t reply_uid;
@@ -632,12 +633,22 @@ compose_from_uid(struct screen *s, enum ui_draft_mode mode, uint32_t uid)
 		ui_draft_init(&c->d);
 		return;
 	}
-	if (mode == UI_DRAFT_REPLY || mode == UI_DRAFT_REPLY_ALL ||
-	    mode == UI_DRAFT_REPLY_LIST) {
+	if (mode != UI_DRAFT_EDIT_AS_NEW && s->cur_raw) {
+		struct store_folder f;
+		struct perr fe = PERR_INIT;
 		c->d.is_reply = true;
+		c->d.forwarded = mode == UI_DRAFT_FORWARD ||
+				 mode == UI_DRAFT_FORWARD_ATTACH;
 		c->d.reply_acc = s->cur_acc;
 		c->d.reply_folder = xstrdup(s->cur_raw);
 		c->d.reply_uid = uid;
+		/* the UID means this message only under this UIDVALIDITY */
+		if (s->acc[s->cur_acc].st &&
+		    store_folder_get(s->acc[s->cur_acc].st, s->cur_fid, &f,
+				     &fe) > 0) {
+			c->d.reply_uidvalidity = f.uidvalidity;
+			store_folder_release(&f);
+		}
 	}
 	open_composer(s);
 }
@@ -1121,11 +1132,27 @@ do_send(struct screen *s)
 		scr_say(s, true, "not sent: %s", e.msg);
 		goto out;
 	}
+	/* The flag on the original is set by the flusher once the message
+	 * is delivered, whichever attempt that is, when the original is in
+	 * the sending IMAP account; otherwise here, on the worker's answer
+	 * to this send. */
+	struct outbox_origin orig = { 0 };
+	bool by_flusher = c->d.is_reply && c->d.reply_folder &&
+			  c->d.reply_acc == acc && c->d.reply_uid &&
+			  acc_cfg(s, acc)->receive.proto == CFG_PROTO_IMAP;
+	if (by_flusher) {
+		orig.account = (char *)acc_cfg(s, acc)->name;
+		orig.folder = c->d.reply_folder;
+		orig.uidvalidity = c->d.reply_uidvalidity;
+		orig.uid = c->d.reply_uid;
+		orig.forwarded = c->d.forwarded;
+	}
 	memset(&ob, 0, sizeof(ob));
 	if (acct_outbox_open(&ob, s->acc[acc].ua->data_dir, &e) < 0 ||
-	    outbox_add(&ob, acc_cfg(s, acc)->address,
-		       (const char *const *)rcpt, nrcpt, msg.data, msg.len,
-		       (int64_t)time(NULL), &id, &e) < 0) {
+	    outbox_add_orig(&ob, acc_cfg(s, acc)->address,
+			    (const char *const *)rcpt, nrcpt, msg.data,
+			    msg.len, by_flusher ? &orig : NULL,
+			    (int64_t)time(NULL), &id, &e) < 0) {
 		outbox_release(&ob);
 		scr_say(s, true, "not sent: %s (the draft is kept)", e.msg);
 		goto out;
@@ -1135,7 +1162,9 @@ do_send(struct screen *s)
 		 acc_cfg(s, acc)->name);
 	/* safe in the outbox: the draft may go */
 	struct sending sd = {
-		.is_reply = c->d.is_reply, .reply_acc = c->d.reply_acc,
+		.is_reply = c->d.is_reply && !by_flusher,
+		.forwarded = c->d.forwarded,
+		.reply_acc = c->d.reply_acc,
 		.reply_folder = c->d.reply_folder ? xstrdup(c->d.reply_folder)
 						  : NULL,
 		.reply_uid = c->d.reply_uid,
@@ -1274,7 +1303,8 @@ scr_compose_event(struct screen *s, size_t acc, const struct acct_event *ev)
 				op->uids = xmalloc(sizeof(*op->uids));
 				op->uids[0] = sd->reply_uid;
 				op->n = 1;
-				op->set = STORE_F_ANSWERED;
+				op->set = sd->forwarded ? STORE_F_FORWARDED
+							: STORE_F_ANSWERED;
 				if (acct_post(s->acc[sd->reply_acc].w,
 					      ACCT_REQ_SET_FLAGS,
 					      sd->reply_folder, op,

@@ -256,6 +256,70 @@ test_refusals_and_crashes(void)
 	free(sent_dir);
 }
 
+/* A reply carries the message it answers through every attempt; an
+ * entry written before origins were kept reads back with none. */
+static void
+test_origin(void)
+{
+	struct outbox ob;
+	struct perr e = PERR_INIT;
+	const char *rcpt[] = { "bob@example.org" };
+	const char msg[] = "Subject: Re: t\r\n\r\nbody\r\n";
+	char *id = NULL;
+	char *ob_dir = path_of2("outbox-orig", "");
+	char *sent_dir = path_of2("sent-orig", "");
+	struct outbox_origin o = {
+		.account = (char *)"qq", .folder = (char *)"INBOX/项目",
+		.uidvalidity = 1700000000u, .uid = 42, .forwarded = true,
+	};
+	struct outbox_entry ent;
+
+	ok(outbox_open(&ob, ob_dir, sent_dir, &e) == 0, "open");
+	ok(outbox_add_orig(&ob, "alice@example.org", rcpt, 1, msg,
+			   sizeof(msg) - 1, &o, 1000, &id, &e) == 0,
+	   "add with an origin: %s", e.msg);
+	ok(outbox_get(&ob, id, &ent, &e) == 0, "get");
+	is_str(ent.orig.account, "qq", "the original's account");
+	is_str(ent.orig.folder, "INBOX/项目", "its folder");
+	ok(ent.orig.uidvalidity == 1700000000u && ent.orig.uid == 42,
+	   "its UIDVALIDITY and UID");
+	ok(ent.orig.forwarded, "the flag: $Forwarded");
+	/* kept through a failed attempt, which rewrites the side file */
+	ok(outbox_begin(&ob, &ent, 1001, &e) == 0 &&
+	   outbox_fail(&ob, &ent, OUTBOX_TEMPFAIL, 0, "connection refused",
+		       1002, &e) == 0, "a failed attempt");
+	outbox_entry_release(&ent);
+	ok(outbox_get(&ob, id, &ent, &e) == 0 && ent.orig.uid == 42 &&
+	   ent.orig.folder && strcmp(ent.orig.folder, "INBOX/项目") == 0,
+	   "the origin is still there for the next attempt");
+	outbox_entry_release(&ent);
+	free(id);
+
+	o.folder = (char *)"IN\nBOX";
+	ok(outbox_add_orig(&ob, "alice@example.org", rcpt, 1, msg,
+			   sizeof(msg) - 1, &o, 1000, &id, &e) < 0,
+	   "a folder name of two lines is refused");
+
+	/* an entry of the older format: no orig- lines */
+	char *m = path_of2("outbox-orig/meta/", "old1");
+	char *f = path_of2("outbox-orig/new/", "old1");
+	const char old[] = "postie-outbox 1\nqueued 5\nfrom a@b.org\n"
+			   "rcpt c@d.org\nstate queued\nattempts 0\n"
+			   "next 0\n";
+	ok(file_write_atomic(m, old, sizeof(old) - 1, 0600, &e) == 0 &&
+	   file_write_atomic(f, msg, sizeof(msg) - 1, 0600, &e) == 0,
+	   "an old entry written");
+	ok(outbox_get(&ob, "old1", &ent, &e) == 0, "the old entry reads");
+	ok(ent.orig.uid == 0 && ent.orig.folder == NULL, "with no origin");
+	is_int(ent.state, OUTBOX_QUEUED, "and its state");
+	outbox_entry_release(&ent);
+	free(m);
+	free(f);
+	outbox_release(&ob);
+	free(ob_dir);
+	free(sent_dir);
+}
+
 static void
 test_backoff(void)
 {
@@ -277,6 +341,7 @@ main(void)
 	}
 	test_lifecycle();
 	test_refusals_and_crashes();
+	test_origin();
 	test_backoff();
 	char rm[] = "rm", rf[] = "-rf";
 	char *cmd[] = { rm, rf, root, NULL };
