@@ -559,12 +559,73 @@ put_addr(struct buf *out, const char *name, const char *addr)
 	buf_addf(out, " <%s>", addr);
 }
 
+/* A set of addresses, compared without regard to ASCII case: open
+ * addressing over a power-of-two table, so that a reply to all of a
+ * message with thousands of recipients checks each one in constant time
+ * rather than against every other. */
+struct addr_set {
+	char **v;   /* NULL: empty slot; owned strings */
+	size_t cap; /* 0 or a power of two */
+	size_t n;
+};
+
+static uint64_t
+addr_hash(const char *a)
+{
+	uint64_t h = 0xcbf29ce484222325u; /* FNV-1a */
+
+	for (; *a; a++) {
+		unsigned char c = (unsigned char)*a;
+		if (c >= 'A' && c <= 'Z')
+			c = (unsigned char)(c - 'A' + 'a');
+		h = (h ^ c) * 0x100000001b3u;
+	}
+	return h;
+}
+
+/* Add a; returns false when it was there already. */
+static bool
+addr_set_add(struct addr_set *set, const char *a)
+{
+	if ((set->n + 1) * 2 > set->cap) {
+		size_t ncap = set->cap ? set->cap * 2 : 16;
+		char **nv = xcalloc(ncap, sizeof(*nv));
+		for (size_t i = 0; i < set->cap; i++) {
+			if (!set->v[i])
+				continue;
+			size_t k = (size_t)addr_hash(set->v[i]) & (ncap - 1);
+			while (nv[k])
+				k = (k + 1) & (ncap - 1);
+			nv[k] = set->v[i];
+		}
+		free(set->v);
+		set->v = nv;
+		set->cap = ncap;
+	}
+	size_t k = (size_t)addr_hash(a) & (set->cap - 1);
+	for (; set->v[k]; k = (k + 1) & (set->cap - 1))
+		if (ascii_strcasecmp(set->v[k], a) == 0)
+			return false;
+	set->v[k] = xstrdup(a);
+	set->n++;
+	return true;
+}
+
+static void
+addr_set_release(struct addr_set *set)
+{
+	for (size_t i = 0; i < set->cap; i++)
+		free(set->v[i]);
+	free(set->v);
+	memset(set, 0, sizeof(*set));
+}
+
 /* Add the addresses of header name to out, skipping one's own and those
- * already in seen (a list of addresses, NUL-separated). */
+ * already in seen. */
 static void
 add_field_addrs(struct buf *out, const struct mime_message *m,
 		const char *name, const struct ui_draft_source *src,
-		struct buf *seen, bool drop_own)
+		struct addr_set *seen, bool drop_own)
 {
 	const struct mime_field *f = mime_headers_get(&m->root->headers, name);
 	struct mime_addr_list l = { 0 };
@@ -576,13 +637,8 @@ add_field_addrs(struct buf *out, const struct mime_message *m,
 		const char *a = l.v[i].addr;
 		if (!*a || (drop_own && is_own(src, a)))
 			continue;
-		bool dup = false;
-		for (size_t k = 0; k < seen->len; k += strlen(seen->data + k) + 1)
-			if (ascii_strcasecmp(seen->data + k, a) == 0)
-				dup = true;
-		if (dup)
+		if (!addr_set_add(seen, a))
 			continue;
-		buf_add(seen, a, strlen(a) + 1);
 		put_addr(out, l.v[i].name, a);
 	}
 	mime_addr_list_release(&l);
@@ -664,7 +720,8 @@ ui_draft_from_message(struct ui_draft *d, enum ui_draft_mode mode,
 		      const struct ui_draft_source *src, struct perr *e)
 {
 	struct mime_message m;
-	struct buf b = BUF_INIT, seen = BUF_INIT, t = BUF_INIT;
+	struct buf b = BUF_INIT, t = BUF_INIT;
+	struct addr_set seen = { 0 };
 	int rc = -1;
 
 	mime_message_parse(&m, src->raw, src->len, src->assumed);
@@ -689,13 +746,9 @@ ui_draft_from_message(struct ui_draft *d, enum ui_draft_mode mode,
 		if (mode == UI_DRAFT_REPLY_ALL) {
 			/* oneself is never among the recipients, except
 			 * when oneself was the only one asked */
-			struct buf own = BUF_INIT;
 			for (size_t i = 0; i < src->nown; i++)
 				if (src->own[i])
-					buf_add(&own, src->own[i],
-						strlen(src->own[i]) + 1);
-			buf_add(&seen, own.data, own.len);
-			buf_release(&own);
+					addr_set_add(&seen, src->own[i]);
 			add_field_addrs(&b, &m, "To", src, &seen, true);
 			ui_lineed_set(&d->to, b.data);
 			buf_reset(&b);
@@ -806,7 +859,7 @@ ui_draft_from_message(struct ui_draft *d, enum ui_draft_mode mode,
 out:
 	buf_release(&b);
 	buf_release(&t);
-	buf_release(&seen);
+	addr_set_release(&seen);
 	mime_message_release(&m);
 	return rc;
 }

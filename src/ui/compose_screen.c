@@ -1670,8 +1670,11 @@ body_key(struct screen *s, int type, wint_t ch)
 		return;
 	}
 	if (enter_key(type, ch)) {
+		/* like any other key: written at most once a second while
+		 * typing goes on (an fsync per line was a stall per line on
+		 * a slow disk), and at once when the text is left */
 		ui_texted_op(te, UI_TE_NEWLINE);
-		save_draft(s);
+		soon_save(s);
 		return;
 	}
 	if (type == KEY_CODE_YES) {

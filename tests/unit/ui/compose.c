@@ -423,6 +423,41 @@ test_file_kept(void)
 	buf_release(&b);
 }
 
+/* Reply to all with many recipients, the same ones again in Cc in
+ * another case: each address once (a set, not every pair compared). */
+static void
+test_reply_all_many(void)
+{
+	struct buf msg = BUF_INIT;
+	const char *own[] = { "me@example.org" };
+
+	buf_addstr(&msg, "From: boss@example.org\nTo: ");
+	for (int i = 0; i < 150; i++)
+		buf_addf(&msg, "%su%d@x.org", i ? ", " : "", i);
+	buf_addstr(&msg, ", me@example.org\nCc: ");
+	for (int i = 0; i < 150; i++)
+		buf_addf(&msg, "%sU%d@X.ORG", i ? ", " : "", 149 - i);
+	buf_addstr(&msg, ", Boss@Example.org, new@x.org\nSubject: s\n\nhi\n");
+	struct ui_draft_source src = { msg.data, msg.len, NULL, own, 1, NULL };
+	struct ui_draft d;
+	struct perr e = PERR_INIT;
+	char **names, **addrs;
+
+	ui_draft_init(&d);
+	ok(ui_draft_from_message(&d, UI_DRAFT_REPLY_ALL, &src, &e) == 0,
+	   "reply to all of 150 recipients");
+	is_int(ui_draft_split_addrs("To", d.to.text.data, &names, &addrs, &e),
+	       151, "To: the sender and the 150, oneself left out");
+	is_str(addrs[0], "boss@example.org", "the sender first");
+	is_str(addrs[150], "u149@x.org", "in their order");
+	mime_strv_free(names);
+	mime_strv_free(addrs);
+	is_str(d.cc.text.data, "new@x.org",
+	       "Cc: only the one not seen before, whatever the case");
+	ui_draft_release(&d);
+	buf_release(&msg);
+}
+
 /* The address being typed, for Tab completion, and the replacement. */
 static void
 test_addr_token(void)
@@ -486,6 +521,7 @@ main(void)
 	test_reply();
 	test_reply_to_and_list();
 	test_split();
+	test_reply_all_many();
 	test_file();
 	test_file_kept();
 	test_addr_token();
