@@ -543,6 +543,10 @@ struct acct_op *acct_op_new(void);
  * no-op. */
 void acct_op_free(void *op);
 
+/* An APPEND that the server answered with APPENDUID (RFC 4315) is
+ * followed, before its DONE, by an ACCT_EV_DATA without payload: n1 the
+ * new message's UID, n2 the folder's UIDVALIDITY. */
+
 /* What an operation did. */
 struct acct_op_result {
 	uint64_t done;       /* messages (or folders) acted on */

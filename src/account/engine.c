@@ -284,6 +284,11 @@ run_op(struct acct_worker *w, struct sync_engine *g,
 	if (res.note[0])
 		acct_emit(w, ACCT_EV_DATA, req->folder, res.done, 0,
 			  xstrdup(res.note), free);
+	/* where the server put an appended message (APPENDUID), so that
+	 * a postponed draft can later remove exactly its old copy */
+	if (rc == 0 && req->kind == ACCT_REQ_APPEND && res.uid)
+		acct_emit(w, ACCT_EV_DATA, req->folder, res.uid,
+			  res.uidvalidity, NULL, NULL);
 	if (rc == 0)
 		return ACCT_OK;
 	if (e->kind == PERR_CANCELLED || acct_cancelled(w))

@@ -946,6 +946,10 @@ ui_draft_format(const struct ui_draft *d, const char *account,
 			buf_addf(out, "Attach-Kept: %s %s %s\n", a->kept,
 				 a->type, a->name);
 	}
+	if (d->server_uid)
+		buf_addf(out, "Server-Draft: %u %u\n",
+			 (unsigned)d->server_uidvalidity,
+			 (unsigned)d->server_uid);
 	buf_addf(out, "Signed: %s\n", d->signed_ ? "yes" : "no");
 	buf_addch(out, '\n');
 	buf_add(out, d->body.data, d->body.len);
@@ -1053,6 +1057,15 @@ ui_draft_parse(struct ui_draft *d, const char *text, size_t len,
 			uint64_t u;
 			if (slice_to_u64(v, UINT32_MAX, &u))
 				d->reply_uid = (uint32_t)u;
+		} else if (field_is(line, "Server-Draft", &v)) {
+			struct slice uv;
+			uint64_t a, b;
+			if (slice_split(&v, ' ', &uv) &&
+			    slice_to_u64(uv, UINT32_MAX, &a) &&
+			    slice_to_u64(v, UINT32_MAX, &b)) {
+				d->server_uidvalidity = (uint32_t)a;
+				d->server_uid = (uint32_t)b;
+			}
 		} else if (field_is(line, "Signed", &v)) {
 			d->signed_ = v.len == 3 && memcmp(v.p, "yes", 3) == 0;
 		} else if (field_is(line, "Attach-Kept", &v)) {

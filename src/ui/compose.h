@@ -129,6 +129,9 @@ struct ui_draft {
 	uint32_t reply_uid;
 	uint32_t reply_uidvalidity; /* its folder's; 0: not known */
 	bool signed_;              /* the signature was appended */
+	/* its copy in the server's Drafts (APPENDUID when postponed),
+	 * removed once a newer copy is there or the message is sent */
+	uint32_t server_uidvalidity, server_uid; /* 0: none known */
 };
 
 void ui_draft_init(struct ui_draft *d);
@@ -174,7 +177,8 @@ long ui_draft_split_addrs(const char *field, const char *text, char ***names,
 /* The draft as a text file a person can read, and back: header lines
  * ("From-Account:", "To:", "Cc:", "Bcc:", "Subject:", "In-Reply-To:",
  * "References:", "Reply-Folder:", "Reply-UID:", "Reply-UIDVALIDITY:",
- * "Reply-Flag:" (answered or forwarded), "Attach:" with the path,
+ * "Reply-Flag:" (answered or forwarded), "Server-Draft:" UIDVALIDITY and
+ * UID of the copy in the server's Drafts, "Attach:" with the path,
  * "Attach-Kept: part-N TYPE NAME" for bytes held by the draft itself,
  * kept in a file of that local name beside the draft) in UTF-8, a blank
  * line, the body. An "Attach-Kept:" line comes back with kept, type and

@@ -68,6 +68,18 @@ struct sending {
 	uint32_t reply_uid;
 };
 
+/* A request about the server's Drafts waiting for the worker's answer:
+ * the APPEND of a postponed draft (which, once done, replaces the copy
+ * the draft had there) or the removal of an old copy. */
+struct drafting {
+	uint64_t req;
+	size_t acc;
+	bool is_delete;
+	char *file;                /* APPEND: the postponed file it copies */
+	uint32_t old_uv, old_uid;  /* APPEND: the copy it replaces; 0: none */
+	uint32_t uv, uid;          /* APPEND: the new copy (APPENDUID) */
+};
+
 struct ui_composer {
 	bool open;
 	struct ui_draft d;
@@ -98,6 +110,8 @@ struct ui_composer {
 	size_t pend_acc;
 	int64_t pend_fid;
 	uint32_t pend_uid;
+	struct drafting *drs;
+	size_t ndrs, drs_cap;
 	/* drafts a crash left, offered at start */
 	char **recover;
 	size_t nrecover;
@@ -492,6 +506,9 @@ open_composer(struct screen *s)
 	s->view = VIEW_COMPOSE;
 	save_draft(s);
 }
+
+static void remove_server_draft(struct screen *s, size_t acc, uint32_t uv,
+				uint32_t uid);
 
 static bool
 busy(struct screen *s)
@@ -1160,7 +1177,11 @@ do_send(struct screen *s)
 	outbox_release(&ob);
 	log_info("compose: message %s queued in the outbox of '%s'", id,
 		 acc_cfg(s, acc)->name);
-	/* safe in the outbox: the draft may go */
+	/* safe in the outbox: the draft may go, and its copy on the
+	 * server */
+	if (c->d.server_uid)
+		remove_server_draft(s, acc, c->d.server_uidvalidity,
+				    c->d.server_uid);
 	struct sending sd = {
 		.is_reply = c->d.is_reply && !by_flusher,
 		.forwarded = c->d.forwarded,
@@ -1202,14 +1223,86 @@ try_send(struct screen *s)
 	do_send(s);
 }
 
-/* The APPEND of a postponed message to an IMAP account's Drafts. */
+static const char *
+drafts_folder(const struct cfg_account *ca)
+{
+	return ca->drafts && *ca->drafts ? ca->drafts : "Drafts";
+}
+
 static void
-append_draft(struct screen *s)
+track(struct screen *s, uint64_t req, size_t acc, bool is_delete,
+      const char *file, uint32_t old_uv, uint32_t old_uid)
+{
+	struct ui_composer *c = cmp_of(s);
+
+	c->drs = xgrow(c->drs, &c->drs_cap, c->ndrs + 1, sizeof(*c->drs));
+	struct drafting *d = &c->drs[c->ndrs++];
+	memset(d, 0, sizeof(*d));
+	d->req = req;
+	d->acc = acc;
+	d->is_delete = is_delete;
+	d->file = file ? xstrdup(file) : NULL;
+	d->old_uv = old_uv;
+	d->old_uid = old_uid;
+}
+
+/* Remove the copy uid of a draft from the server's Drafts of account
+ * acc: UID STORE \Deleted and UID EXPUNGE of that UID alone (the
+ * worker never sends a bare EXPUNGE; without UIDPLUS the copy stays
+ * marked). uv is the UIDVALIDITY the UID was given under; when the
+ * store knows another one now, the UID names some other message, or
+ * none, and nothing is done. */
+static void
+remove_server_draft(struct screen *s, size_t acc, uint32_t uv, uint32_t uid)
+{
+	const struct cfg_account *ca = acc_cfg(s, acc);
+	const char *folder = drafts_folder(ca);
+	struct perr e = PERR_INIT;
+
+	if (!uid || ca->receive.proto != CFG_PROTO_IMAP || !s->acc[acc].w)
+		return;
+	if (s->acc[acc].st) {
+		struct store_folder f;
+		if (store_folder_find(s->acc[acc].st, folder, strlen(folder),
+				      &f, &e) > 0 &&
+		    f.uidvalidity && f.uidvalidity != uv) {
+			log_info("compose: '%s' has UIDVALIDITY %u now (the "
+				 "draft's copy was UID %u under %u): the old "
+				 "copy is not removed", folder,
+				 (unsigned)f.uidvalidity, (unsigned)uid,
+				 (unsigned)uv);
+			store_folder_release(&f);
+			return;
+		}
+		store_folder_release(&f);
+	}
+	struct acct_op *op = acct_op_new();
+	uint64_t id = 0;
+	op->uids = xmalloc(sizeof(*op->uids));
+	op->uids[0] = uid;
+	op->n = 1;
+	if (acct_post(s->acc[acc].w, ACCT_REQ_DELETE, folder, op,
+		      acct_op_free, &id, &e) < 0) {
+		log_warn("compose: cannot remove the old copy of a draft "
+			 "(UID %u of '%s'): %s", (unsigned)uid, folder, e.msg);
+		return;
+	}
+	log_info("compose: removing the old copy of a draft, UID %u of '%s'",
+		 (unsigned)uid, folder);
+	track(s, id, acc, true, NULL, 0, 0);
+}
+
+/* The APPEND of a postponed message (its file: file) to an IMAP
+ * account's Drafts. The copy the draft had there before goes once the
+ * server has the new one (scr_compose_event). */
+static void
+append_draft(struct screen *s, const char *file)
 {
 	struct ui_composer *c = s->cmp;
 	const struct cfg_account *ca = acc_cfg(s, c->d.from);
 	struct buf msg = BUF_INIT;
 	struct perr e = PERR_INIT;
+	uint64_t id = 0;
 
 	if (ca->receive.proto != CFG_PROTO_IMAP || !s->acc[c->d.from].w)
 		return;
@@ -1223,11 +1316,108 @@ append_draft(struct screen *s)
 	op->len = msg.len;
 	op->msg = buf_detach(&msg, NULL);
 	op->flags = STORE_F_DRAFT | STORE_F_SEEN;
-	if (acct_post(s->acc[c->d.from].w, ACCT_REQ_APPEND,
-		      ca->drafts && *ca->drafts ? ca->drafts : "Drafts", op,
-		      acct_op_free, NULL, &e) < 0)
+	if (acct_post(s->acc[c->d.from].w, ACCT_REQ_APPEND, drafts_folder(ca),
+		      op, acct_op_free, &id, &e) < 0) {
 		scr_say(s, true, "postponed here, but not on the server: %s",
 			e.msg);
+		return;
+	}
+	track(s, id, c->d.from, false, file, c->d.server_uidvalidity,
+	      c->d.server_uid);
+}
+
+/* The server holds a new copy (uv, uid) of the draft kept in file:
+ * write that into the file (or into the open composer, if the draft
+ * was recalled meanwhile), so that its next postponing or its sending
+ * removes that copy and not another. */
+static void
+note_server_copy(struct screen *s, const char *file, uint32_t uv, uint32_t uid)
+{
+	struct ui_composer *c = s->cmp;
+	char *fdir = files_dir(file);
+	char *odir = c->open && c->draft_path ? files_dir(c->draft_path)
+					      : NULL;
+
+	if (fdir && odir && strcmp(fdir, odir) == 0) {
+		c->d.server_uidvalidity = uv;
+		c->d.server_uid = uid;
+		save_draft(s);
+	} else {
+		struct buf text = BUF_INIT, out = BUF_INIT;
+		struct perr e = PERR_INIT;
+		struct ui_draft d;
+		char *account = NULL;
+		ui_draft_init(&d);
+		if (file_read_all(file, &text, BODY_MAX, &e) == 0 &&
+		    ui_draft_parse(&d, text.data, text.len, &account, &e) == 0) {
+			d.server_uidvalidity = uv;
+			d.server_uid = uid;
+			ui_draft_format(&d, account, &out);
+			if (file_write_atomic(file, out.data, out.len, 0600,
+					      &e) < 0)
+				log_warn("compose: %s", e.msg);
+		} else {
+			log_info("compose: '%s' is gone (%s); its server copy "
+				 "is UID %u", file, e.msg, (unsigned)uid);
+		}
+		free(account);
+		ui_draft_release(&d);
+		buf_release(&text);
+		buf_release(&out);
+	}
+	free(fdir);
+	free(odir);
+}
+
+/* The worker's answer about a draft on the server. */
+static bool
+drafting_event(struct screen *s, size_t acc, const struct acct_event *ev)
+{
+	struct ui_composer *c = s->cmp;
+
+	for (size_t i = 0; c && i < c->ndrs; i++) {
+		struct drafting *d = &c->drs[i];
+		if (d->req != ev->req_id || d->acc != acc)
+			continue;
+		if (ev->kind == ACCT_EV_DATA && !d->is_delete &&
+		    !ev->payload) {
+			d->uid = (uint32_t)ev->n1;
+			d->uv = (uint32_t)ev->n2;
+			return true;
+		}
+		if (!acct_ev_is_terminal(ev->kind))
+			return true;
+		if (d->is_delete) {
+			if (ev->kind == ACCT_EV_FAILED)
+				scr_say(s, true, "%s: the old copy of the "
+					"draft stays in the server's Drafts: "
+					"%s", acc_cfg(s, acc)->name,
+					ev->err.msg);
+		} else if (ev->kind == ACCT_EV_DONE) {
+			if (d->uid)
+				note_server_copy(s, d->file, d->uv, d->uid);
+			if (d->old_uid && d->uid && d->uv == d->old_uv)
+				remove_server_draft(s, acc, d->old_uv,
+						    d->old_uid);
+			else if (d->old_uid)
+				log_info("compose: the server gave no "
+					 "APPENDUID in the same UIDVALIDITY; "
+					 "the draft's old copy (UID %u) is "
+					 "left", (unsigned)d->old_uid);
+		} else {
+			/* the old copy is all the server has: it stays */
+			scr_say(s, true, "%s: the draft was not copied to the "
+				"server: %s (kept here%s)",
+				acc_cfg(s, acc)->name, ev->err.msg,
+				d->old_uid ? "; the earlier copy stays there"
+					   : "");
+		}
+		c = s->cmp; /* remove_server_draft may have grown the list */
+		free(c->drs[i].file);
+		c->drs[i] = c->drs[--c->ndrs];
+		return true;
+	}
+	return false;
 }
 
 static void
@@ -1235,14 +1425,14 @@ postpone(struct screen *s, bool abort)
 {
 	struct perr e = PERR_INIT;
 
-	if (!abort)
-		append_draft(s);
 	char *to = postpone_file(s, &e);
 	if (!to) {
 		scr_say(s, true, "%s", e.msg[0] ? e.msg
 					       : "the draft could not be kept");
 		return;
 	}
+	if (!abort)
+		append_draft(s, to);
 	free(to);
 	close_composer(s, false);
 	scr_say(s, false, abort ? "message not sent; kept with the postponed "
@@ -1257,6 +1447,9 @@ bool
 scr_compose_event(struct screen *s, size_t acc, const struct acct_event *ev)
 {
 	struct ui_composer *c = s->cmp;
+
+	if (ev->req_id && drafting_event(s, acc, ev))
+		return true;
 
 	if (ev->kind == ACCT_EV_OUTBOX) {
 		const struct acct_outbox_report *r = ev->payload;
@@ -1379,6 +1572,9 @@ scr_compose_free(struct screen *s)
 	for (size_t i = 0; i < c->nsends; i++)
 		free(c->sends[i].reply_folder);
 	free(c->sends);
+	for (size_t i = 0; i < c->ndrs; i++)
+		free(c->drs[i].file);
+	free(c->drs);
 	free(c->waiting);
 	free(c->held);
 	free(c->question);

@@ -378,7 +378,11 @@ test_file_kept(void)
 	d.att[1].path = xstrdup("/home/u/报告.txt");
 	d.att[1].name = xstrdup("报告.txt");
 	d.att[1].type = "text/plain";
+	d.server_uidvalidity = 1700000001u;
+	d.server_uid = 77;
 	ui_draft_format(&d, "qq", &b);
+	like(b.data, "Server-Draft: 1700000001 77\n",
+	     "the copy in the server's Drafts is named");
 	like(b.data, "Attach-Kept: part-1 message/rfc822 Fwd 项目 评审.eml\n",
 	     "the kept copy is named with its type and name");
 	like(b.data, "Attach: /home/u/报告.txt\n", "the file by its path");
@@ -392,6 +396,8 @@ test_file_kept(void)
 	ok(back.att[0].path == NULL && back.att[0].data.len == 0,
 	   "no path, and the bytes are the caller's to read");
 	is_str(back.att[1].path, "/home/u/报告.txt", "the file's path");
+	ok(back.server_uidvalidity == 1700000001u && back.server_uid == 77,
+	   "the server copy's UIDVALIDITY and UID read back");
 	free(acct);
 	ui_draft_release(&back);
 
