@@ -56,7 +56,20 @@ extern char **environ;
 enum cfield { CF_NONE, CF_TO, CF_CC, CF_BCC, CF_SUBJECT, CF_BODY,
 	      CF_ATTACH };
 /* The question on the bottom line. */
-enum cask { ASK_NONE, ASK_ABORT, ASK_SEND_EMPTY, ASK_RECOVER };
+enum cask { ASK_NONE, ASK_ABORT, ASK_SEND_EMPTY, ASK_RECOVER,
+	    ASK_DELETE_DRAFT };
+
+/* A postponed message in the recall list: a file here, or a copy in the
+ * server's Drafts that no file here stands for. */
+struct pick_item {
+	char *path;             /* the postponed file, or NULL */
+	size_t acc;
+	int64_t fid;            /* server: the store's folder */
+	char *folder;           /* server: its raw name */
+	uint32_t uidvalidity, uid; /* the server copy (also of a file) */
+	int64_t date;
+	char *to, *subject;     /* as stored: sanitised when drawn */
+};
 
 struct sending {
 	uint64_t req;
@@ -112,6 +125,17 @@ struct ui_composer {
 	uint32_t pend_uid;
 	struct drafting *drs;
 	size_t ndrs, drs_cap;
+	/* the recall list (R, :recall) */
+	bool picking;
+	struct pick_item *pick;
+	size_t npick, pick_sel, pick_top;
+	enum view pick_back;
+	/* a server draft waiting for its body to be downloaded */
+	bool recall_wait;
+	size_t rw_acc;
+	int64_t rw_fid;
+	char *rw_folder;
+	uint32_t rw_uid, rw_uv;
 	/* drafts a crash left, offered at start */
 	char **recover;
 	size_t nrecover;
@@ -170,6 +194,16 @@ acc_cfg(const struct screen *s, size_t i)
 /* ---------------------------------------------------------------------
  * Files
  */
+/* The server folder postponed messages are copied to. */
+static const char *
+drafts_folder(const struct cfg_account *ca)
+{
+	return ca->drafts && *ca->drafts ? ca->drafts : "Drafts";
+}
+
+static void put_fit(int y, int x, const char *p, size_t len, int cells,
+		    int attr);
+
 static char *
 drafts_dir(const struct screen *s, size_t acc)
 {
@@ -809,23 +843,438 @@ open_draft_file(struct screen *s, const char *path)
 	return true;
 }
 
+static void
+pick_free(struct ui_composer *c)
+{
+	for (size_t i = 0; i < c->npick; i++) {
+		free(c->pick[i].path);
+		free(c->pick[i].folder);
+		free(c->pick[i].to);
+		free(c->pick[i].subject);
+	}
+	free(c->pick);
+	c->pick = NULL;
+	c->npick = 0;
+}
+
+static int
+cmp_pick(const void *a, const void *b)
+{
+	const struct pick_item *x = a, *y = b;
+
+	return x->date < y->date ? 1 : x->date > y->date ? -1 : 0;
+}
+
+/* Fill the recall list: the postponed files of every account, then the
+ * copies in the current account's Drafts as the store knows them that
+ * no file stands for (another program's drafts, or this one's from
+ * another machine); the newest first. */
+static void
+pick_load(struct screen *s)
+{
+	struct ui_composer *c = cmp_of(s);
+	size_t n, cap = 0;
+	struct found *v = find_drafts(s, "postponed-", &n);
+
+	pick_free(c);
+	for (size_t i = 0; i < n; i++) {
+		struct buf text = BUF_INIT;
+		struct perr e = PERR_INIT;
+		struct ui_draft d;
+		char *account = NULL;
+		ui_draft_init(&d);
+		if (file_read_all(v[i].path, &text, BODY_MAX, &e) < 0 ||
+		    ui_draft_parse(&d, text.data, text.len, &account, &e) < 0) {
+			/* listed all the same: it can be deleted */
+			log_warn("compose: '%s': %s", v[i].path, e.msg);
+		}
+		c->pick = xgrow(c->pick, &cap, c->npick + 1, sizeof(*c->pick));
+		struct pick_item *it = &c->pick[c->npick++];
+		memset(it, 0, sizeof(*it));
+		it->path = v[i].path;
+		v[i].path = NULL;
+		it->acc = s->cur_acc;
+		for (size_t k = 0; account && k < s->nacc; k++)
+			if (strcmp(acc_cfg(s, k)->name, account) == 0)
+				it->acc = k;
+		it->date = (int64_t)v[i].mtime;
+		it->to = xstrdup(d.to.text.data);
+		it->subject = xstrdup(d.subject.text.data);
+		it->uidvalidity = d.server_uidvalidity;
+		it->uid = d.server_uid;
+		free(account);
+		ui_draft_release(&d);
+		buf_release(&text);
+	}
+	found_free(v, n);
+
+	struct acct *a = &s->acc[s->cur_acc];
+	const struct cfg_account *ca = acc_cfg(s, s->cur_acc);
+	struct store_folder *fv = NULL;
+	size_t nf = 0;
+	struct perr e = PERR_INIT;
+	if (a->st && ca->receive.proto == CFG_PROTO_IMAP &&
+	    store_folder_list(a->st, &fv, &nf, &e) == 0) {
+		const char *want = drafts_folder(ca);
+		const struct store_folder *f = NULL;
+		for (size_t i = 0; i < nf && !f; i++)
+			if (strcmp(fv[i].raw, want) == 0 ||
+			    strcmp(fv[i].name, want) == 0)
+				f = &fv[i];
+		for (size_t i = 0; i < nf && !f; i++)
+			if (fv[i].role == STORE_ROLE_DRAFTS)
+				f = &fv[i];
+		struct store_summaries sum = { 0 };
+		if (f && store_load(a->st, f->id, &sum, &e) == 0) {
+			for (size_t i = 0; i < sum.n; i++) {
+				const struct store_summary *m = &sum.v[i];
+				bool mine = false;
+				if (m->flags & STORE_F_DELETED)
+					continue;
+				for (size_t k = 0; k < c->npick && !mine; k++)
+					mine = c->pick[k].uid == m->uid &&
+					       c->pick[k].acc == s->cur_acc &&
+					       (!f->uidvalidity ||
+						c->pick[k].uidvalidity ==
+							f->uidvalidity);
+				if (mine)
+					continue;
+				c->pick = xgrow(c->pick, &cap, c->npick + 1,
+						sizeof(*c->pick));
+				struct pick_item *it = &c->pick[c->npick++];
+				memset(it, 0, sizeof(*it));
+				it->acc = s->cur_acc;
+				it->fid = f->id;
+				it->folder = xstrdup(f->raw);
+				it->uidvalidity = f->uidvalidity;
+				it->uid = m->uid;
+				it->date = m->date ? m->date
+						   : m->internal_date;
+				it->to = xstrdup(store_str(&sum, m->to));
+				it->subject = xstrdup(store_str(&sum,
+								m->subject));
+			}
+			store_summaries_release(&sum);
+		}
+		store_folder_list_free(fv, nf);
+	}
+	if (c->npick > 1)
+		qsort(c->pick, c->npick, sizeof(*c->pick), cmp_pick);
+	if (c->pick_sel >= c->npick)
+		c->pick_sel = c->npick ? c->npick - 1 : 0;
+}
+
+static void
+pick_close(struct screen *s)
+{
+	struct ui_composer *c = s->cmp;
+
+	c->picking = false;
+	pick_free(c);
+	if (!c->open)
+		s->view = c->pick_back == VIEW_PAGER ? VIEW_PAGER : VIEW_INDEX;
+}
+
+/* Recall a copy in the server's Drafts: its recipients, subject and
+ * text in a new composer that remembers the copy, so that postponing or
+ * sending removes it. A body not downloaded yet is asked for first. */
+static void
+recall_server(struct screen *s, size_t acc, int64_t fid, const char *folder,
+	      uint32_t uv, uint32_t uid)
+{
+	struct ui_composer *c = cmp_of(s);
+	struct acct *a = &s->acc[acc];
+	struct buf raw = BUF_INIT;
+	struct perr e = PERR_INIT;
+
+	int got = a->st ? store_body_get(a->st, fid, uid, &raw, &e) : -1;
+	if (got < 0) {
+		scr_say(s, true, "cannot read the draft: %s",
+			a->st ? e.msg : "no store");
+		buf_release(&raw);
+		return;
+	}
+	if (got == 0) {
+		struct acct_op *op = acct_op_new();
+		op->uids = xmalloc(sizeof(*op->uids));
+		op->uids[0] = uid;
+		op->n = 1;
+		if (!a->w || acct_post(a->w, ACCT_REQ_FETCH_BODY, folder, op,
+				       acct_op_free, NULL, &e) < 0) {
+			scr_say(s, true, "cannot download the draft: %s",
+				a->w ? e.msg : "the account is not running");
+			buf_release(&raw);
+			return;
+		}
+		free(c->rw_folder);
+		c->recall_wait = true;
+		c->rw_acc = acc;
+		c->rw_fid = fid;
+		c->rw_folder = xstrdup(folder);
+		c->rw_uid = uid;
+		c->rw_uv = uv;
+		scr_say(s, false, "downloading the draft...");
+		buf_release(&raw);
+		return;
+	}
+	c->recall_wait = false;
+	const char **own = xcalloc(s->nacc + 1, sizeof(*own));
+	for (size_t i = 0; i < s->nacc; i++)
+		own[i] = acc_cfg(s, i)->address;
+	struct ui_draft_source src = {
+		.raw = raw.data, .len = raw.len, .assumed = a->assumed,
+		.own = own, .nown = s->nacc,
+	};
+	ui_draft_release(&c->d);
+	ui_draft_init(&c->d);
+	int rc = ui_draft_from_message(&c->d, UI_DRAFT_EDIT_AS_NEW, &src, &e);
+	free(own);
+	if (rc < 0) {
+		scr_say(s, true, "%s", e.msg);
+		buf_release(&raw);
+		ui_draft_release(&c->d);
+		ui_draft_init(&c->d);
+		return;
+	}
+	/* only the text comes back: say what does not */
+	struct mime_message m;
+	mime_message_parse(&m, raw.data, raw.len, a->assumed);
+	bool parts = mime_is_multipart(m.root);
+	mime_message_release(&m);
+	buf_release(&raw);
+	c->d.from = acc;
+	c->d.server_uidvalidity = uv;
+	c->d.server_uid = uid;
+	if (c->picking)
+		pick_close(s);
+	open_composer(s);
+	free(c->note);
+	c->note = parts ? xstrdup("Recalled from the server's Drafts: its "
+				  "text only; its attachments stay in the "
+				  "copy there until this is sent")
+			: NULL;
+	scr_say(s, false, "recalled from the server's Drafts");
+}
+
+static void
+pick_recall(struct screen *s)
+{
+	struct ui_composer *c = s->cmp;
+
+	if (c->pick_sel >= c->npick)
+		return;
+	struct pick_item it = c->pick[c->pick_sel];
+	if (it.path) {
+		char *path = xstrdup(it.path);
+		c->picking = false;
+		pick_free(c);
+		if (!open_draft_file(s, path))
+			s->view = c->pick_back == VIEW_PAGER ? VIEW_PAGER
+							     : VIEW_INDEX;
+		else
+			scr_say(s, false, "recalled");
+		free(path);
+		return;
+	}
+	char *folder = xstrdup(it.folder);
+	recall_server(s, it.acc, it.fid, folder, it.uidvalidity, it.uid);
+	free(folder);
+}
+
+/* Delete the selected draft (the question was answered yes): its file,
+ * its kept copies and its copy on the server. */
+static void
+pick_delete(struct screen *s)
+{
+	struct ui_composer *c = s->cmp;
+
+	if (c->pick_sel >= c->npick)
+		return;
+	struct pick_item *it = &c->pick[c->pick_sel];
+	if (it->path) {
+		if (unlink(it->path) < 0 && errno != ENOENT) {
+			scr_say(s, true, "cannot delete '%s': %s", it->path,
+				strerror(errno));
+			return;
+		}
+		char *edit = xstrfmt("%s.edit", it->path);
+		unlink(edit);
+		free(edit);
+		remove_files(it->path);
+	}
+	if (it->uid)
+		remove_server_draft(s, it->acc, it->uidvalidity, it->uid);
+	scr_say(s, false, "draft deleted");
+	/* the server copy just asked to go is not listed again */
+	uint32_t gone = it->path ? 0 : it->uid;
+	pick_load(s);
+	for (size_t i = 0; gone && i < c->npick; i++)
+		if (!c->pick[i].path && c->pick[i].uid == gone) {
+			free(c->pick[i].folder);
+			free(c->pick[i].to);
+			free(c->pick[i].subject);
+			memmove(&c->pick[i], &c->pick[i + 1],
+				(c->npick - i - 1) * sizeof(*c->pick));
+			c->npick--;
+			break;
+		}
+	if (c->pick_sel >= c->npick && c->pick_sel)
+		c->pick_sel = c->npick ? c->npick - 1 : 0;
+	if (!c->npick)
+		pick_close(s);
+}
+
 void
 scr_compose_recall(struct screen *s)
 {
-	size_t n;
-
 	if (busy(s))
 		return;
-	struct found *v = find_drafts(s, "postponed-", &n);
-	if (!n) {
-		found_free(v, n);
+	struct ui_composer *c = cmp_of(s);
+	c->pick_sel = 0;
+	c->pick_top = 0;
+	pick_load(s);
+	if (!c->npick) {
+		pick_free(c);
 		scr_say(s, false, "no postponed message");
 		return;
 	}
-	if (open_draft_file(s, v[0].path))
-		scr_say(s, false, "recalled the newest postponed message%s",
-			n > 1 ? " (more are waiting: :recall again)" : "");
-	found_free(v, n);
+	c->pick_back = s->view;
+	if (c->npick == 1) {
+		/* one: recalled at once, as mutt does */
+		pick_recall(s);
+		return;
+	}
+	c->picking = true;
+	s->view = VIEW_COMPOSE;
+}
+
+static void
+pick_key(struct screen *s, int type, wint_t ch)
+{
+	struct ui_composer *c = s->cmp;
+	size_t page = s->rows > 5 ? (size_t)s->rows - 4 : 1;
+
+	if (type == KEY_CODE_YES) {
+		switch (ch) {
+		case KEY_DOWN: ch = 'j'; break;
+		case KEY_UP: ch = 'k'; break;
+		case KEY_NPAGE: ch = ' '; break;
+		case KEY_PPAGE: ch = '-'; break;
+		case KEY_HOME: ch = 'g'; break;
+		case KEY_END: ch = 'G'; break;
+		case KEY_ENTER: ch = '\n'; break;
+		default: return;
+		}
+	}
+	switch (ch) {
+	case 'j':
+		if (c->pick_sel + 1 < c->npick)
+			c->pick_sel++;
+		break;
+	case 'k':
+		if (c->pick_sel)
+			c->pick_sel--;
+		break;
+	case ' ':
+		c->pick_sel = c->pick_sel + page < c->npick
+				      ? c->pick_sel + page
+				      : c->npick - 1;
+		break;
+	case '-':
+		c->pick_sel = c->pick_sel > page ? c->pick_sel - page : 0;
+		break;
+	case 'g':
+		c->pick_sel = 0;
+		break;
+	case 'G':
+		c->pick_sel = c->npick - 1;
+		break;
+	case '\n':
+	case '\r':
+		pick_recall(s);
+		break;
+	case 'd': {
+		const struct pick_item *it = &c->pick[c->pick_sel];
+		struct buf subj = BUF_INIT;
+		ui_sanitize(&subj, it->subject, strlen(it->subject),
+			    UI_TAB_SPACE);
+		ask(c, ASK_DELETE_DRAFT, "delete the draft '%s'%s? (y/n)",
+		    subj.len ? subj.data : "(no subject)",
+		    it->path ? "" : " from the server's Drafts");
+		buf_release(&subj);
+		break;
+	}
+	case 'q':
+	case 27:
+	case 7:
+		pick_close(s);
+		break;
+	default:
+		scr_say(s, false, "j/k move, Enter recalls, d deletes, q goes "
+			"back");
+		break;
+	}
+}
+
+static void
+draw_pick(struct screen *s)
+{
+	struct ui_composer *c = s->cmp;
+	int h = s->rows - 3;
+	char when[32];
+
+	for (int y = 1; y < s->rows - 1; y++) {
+		move(y, 0);
+		clrtoeol();
+	}
+	struct buf head = BUF_INIT;
+	buf_addf(&head, "Postponed messages: %zu", c->npick);
+	put_fit(1, 0, head.data, head.len, s->cols,
+		COLOR_PAIR(PAIR_HDR) | A_BOLD);
+	buf_release(&head);
+	if (h < 1)
+		return;
+	if (c->pick_sel < c->pick_top)
+		c->pick_top = c->pick_sel;
+	if (c->pick_sel >= c->pick_top + (size_t)h)
+		c->pick_top = c->pick_sel - (size_t)h + 1;
+	int tw = s->cols > 60 ? 28 : s->cols / 3;
+	for (int r = 0; r < h; r++) {
+		size_t i = c->pick_top + (size_t)r;
+		if (i >= c->npick)
+			break;
+		const struct pick_item *it = &c->pick[i];
+		time_t t = (time_t)it->date;
+		struct tm tm;
+		when[0] = '\0';
+		if (t && localtime_r(&t, &tm))
+			strftime(when, sizeof(when), "%Y-%m-%d %H:%M", &tm);
+		int attr = i == c->pick_sel ? A_REVERSE : 0;
+		int y = 2 + r;
+		if (attr) {
+			attron(attr);
+			mvhline(y, 0, ' ', s->cols);
+			attroff(attr);
+		}
+		put_fit(y, 0, when, strlen(when), 17, attr);
+		const char *to = *it->to ? it->to : "(no recipient)";
+		put_fit(y, 18, to, strlen(to), tw, attr);
+		const char *sub = *it->subject ? it->subject : "(no subject)";
+		int sx = 18 + tw + 1;
+		const char *where = it->path ? "" : "  [server]";
+		put_fit(y, sx, sub, strlen(sub), s->cols - sx - 10, attr);
+		put_fit(y, s->cols - 10, where, strlen(where), 10, attr);
+	}
+	move(s->rows - 1, 0);
+	clrtoeol();
+	if (s->message)
+		put_fit(s->rows - 1, 0, s->message, strlen(s->message),
+			s->cols - 1,
+			s->message_err ? COLOR_PAIR(PAIR_ERR) | A_BOLD : 0);
+	else
+		put_fit(s->rows - 1, 0, "j/k:move Enter:recall d:delete q:back",
+			37, s->cols - 1, A_BOLD);
+	curs_set(0);
 }
 
 static void
@@ -1223,12 +1672,6 @@ try_send(struct screen *s)
 	do_send(s);
 }
 
-static const char *
-drafts_folder(const struct cfg_account *ca)
-{
-	return ca->drafts && *ca->drafts ? ca->drafts : "Drafts";
-}
-
 static void
 track(struct screen *s, uint64_t req, size_t acc, bool is_delete,
       const char *file, uint32_t old_uv, uint32_t old_uid)
@@ -1473,6 +1916,19 @@ scr_compose_event(struct screen *s, size_t acc, const struct acct_event *ev)
 			(unsigned long long)ev->n2);
 		return true;
 	}
+	if (c && c->recall_wait && ev->kind == ACCT_EV_BODY &&
+	    acc == c->rw_acc && (uint32_t)ev->n1 == c->rw_uid && ev->folder &&
+	    c->rw_folder && strcmp(ev->folder, c->rw_folder) == 0) {
+		/* the server draft to recall came */
+		c->recall_wait = false;
+		if (!c->open) {
+			char *folder = xstrdup(c->rw_folder);
+			recall_server(s, acc, c->rw_fid, folder, c->rw_uv,
+				      c->rw_uid);
+			free(folder);
+		}
+		return false;
+	}
 	if (c && c->pending && ev->kind == ACCT_EV_BODY &&
 	    acc == c->pend_acc && (uint32_t)ev->n1 == c->pend_uid &&
 	    s->cur_acc == c->pend_acc && s->cur_fid == c->pend_fid) {
@@ -1575,6 +2031,8 @@ scr_compose_free(struct screen *s)
 	for (size_t i = 0; i < c->ndrs; i++)
 		free(c->drs[i].file);
 	free(c->drs);
+	pick_free(c);
+	free(c->rw_folder);
 	free(c->waiting);
 	free(c->held);
 	free(c->question);
@@ -1965,6 +2423,8 @@ ask_key(struct screen *s, int type, wint_t ch)
 		postpone(s, true);
 	else if (a == ASK_SEND_EMPTY && yes)
 		do_send(s);
+	else if (a == ASK_DELETE_DRAFT && yes && c->picking)
+		pick_delete(s);
 	else if (a == ASK_RECOVER) {
 		char **v = c->recover;
 		size_t n = c->nrecover;
@@ -2011,7 +2471,8 @@ scr_compose_raw(struct screen *s)
 {
 	const struct ui_composer *c = s->cmp;
 
-	return !c || c->ask != ASK_NONE || c->field != CF_NONE || c->preview;
+	return !c || c->ask != ASK_NONE || c->field != CF_NONE || c->preview ||
+	       c->picking;
 }
 
 void
@@ -2021,6 +2482,12 @@ scr_compose_key(struct screen *s, int type, wint_t ch)
 
 	if (c->ask != ASK_NONE) {
 		ask_key(s, type, ch);
+		return;
+	}
+	if (c->picking) {
+		free(s->message);
+		s->message = NULL;
+		pick_key(s, type, ch);
 		return;
 	}
 	if (!c->open) {
@@ -2169,6 +2636,12 @@ scr_compose_draw(struct screen *s)
 	int cy = -1, cx = -1;
 	int body_h = s->rows - 2;
 
+	if (c && c->picking && !c->open) {
+		draw_pick(s);
+		if (c->ask != ASK_NONE && c->question)
+			draw_question(s);
+		return;
+	}
 	if (c && c->ask != ASK_NONE && c->question && !c->open) {
 		draw_question(s);
 		return;
