@@ -245,12 +245,34 @@ ui_lineed_cursor_cells(const struct ui_lineed *le)
 /* ---------------------------------------------------------------------
  * The body editor
  */
+/* Note an edit at p that left ins bytes there (in the text as it is
+ * now), for ui_texted_layout. */
+static void
+texted_changed(struct ui_texted *te, size_t p, size_t ins)
+{
+	size_t tail = te->text.len - (p + ins);
+
+	if (!te->chg) {
+		te->chg = true;
+		te->chg_lo = p;
+		te->chg_tail = tail;
+		return;
+	}
+	if (p < te->chg_lo)
+		te->chg_lo = p;
+	if (tail < te->chg_tail)
+		te->chg_tail = tail;
+}
+
 void
 ui_texted_init(struct ui_texted *te, const char *s, size_t len)
 {
 	buf_init(&te->text);
 	te->cur = 0;
 	te->goal = 0;
+	te->chg = true;
+	te->chg_lo = 0;
+	te->chg_tail = 0;
 	for (size_t i = 0; s && i < len;) {
 		uint32_t cp;
 		size_t k = utf8_decode(s + i, len - i, &cp);
@@ -347,6 +369,7 @@ ui_texted_insert(struct ui_texted *te, uint32_t cp)
 		return false;
 	utf8_encode(&c, cp);
 	buf_insert(&te->text, te->cur, c.data, c.len);
+	texted_changed(te, te->cur, c.len);
 	te->cur += c.len;
 	buf_release(&c);
 	te->goal = cells_between(te, line_start(te, te->cur), te->cur);
@@ -396,12 +419,15 @@ ui_texted_op(struct ui_texted *te, enum ui_texted_op op)
 			size_t from = prev_char(p, te->cur);
 			buf_remove(&te->text, from, te->cur - from);
 			te->cur = from;
+			texted_changed(te, from, 0);
 		}
 		break;
 	case UI_TE_DELETE:
-		if (te->cur < len)
+		if (te->cur < len) {
 			buf_remove(&te->text, te->cur,
 				   char_len(p, len, te->cur));
+			texted_changed(te, te->cur, 0);
+		}
 		break;
 	case UI_TE_NEWLINE:
 		ui_texted_insert(te, '\n');
@@ -411,6 +437,7 @@ ui_texted_op(struct ui_texted *te, enum ui_texted_op op)
 		if (le == te->cur && le < len)
 			le++; /* at the end of a line: join the next */
 		buf_remove(&te->text, te->cur, le - te->cur);
+		texted_changed(te, te->cur, 0);
 		break;
 	}
 	}
@@ -452,12 +479,14 @@ ui_texted_rows(const struct ui_texted *te, int width,
 		uint32_t cp;
 		size_t k = utf8_decode(p + i, len - i, &cp);
 		size_t cw;
+		bool tab = false;
 		if (!k) {
 			k = 1;
 			cw = 1;
 		} else {
-			cw = cp == '\t' ? TAB_STOP - cells % TAB_STOP
-					: (size_t)cp_cells(cp);
+			tab = cp == '\t';
+			cw = tab ? TAB_STOP - cells % TAB_STOP
+				 : (size_t)cp_cells(cp);
 		}
 		if (cells + cw > w && cells > 0) {
 			v = xgrow(v, &cap, nr + 1, sizeof(*v));
@@ -466,6 +495,8 @@ ui_texted_rows(const struct ui_texted *te, int width,
 			nr++;
 			start = i;
 			cells = 0;
+			if (tab)
+				cw = TAB_STOP; /* at the start of the row */
 			if (i == te->cur) {
 				*crow = nr;
 				*ccol = 0;
@@ -476,6 +507,154 @@ ui_texted_rows(const struct ui_texted *te, int width,
 	}
 	*rows = v;
 	*n = nr;
+}
+
+/* Cut the logical line that starts at start into rows of w cells, as
+ * ui_texted_rows does, appending to *v. Returns true when it was the
+ * last line (its row ends at len); else *next is where the next starts. */
+static bool
+wrap_line(const char *p, size_t len, size_t start, size_t w,
+	  struct ui_textrow **v, size_t *n, size_t *cap, size_t *next)
+{
+	size_t cells = 0;
+
+	for (size_t i = start;;) {
+		if (i >= len || p[i] == '\n') {
+			*v = xgrow(*v, cap, *n + 1, sizeof(**v));
+			(*v)[*n].off = start;
+			(*v)[*n].len = i - start;
+			(*n)++;
+			*next = i + 1;
+			return i >= len;
+		}
+		uint32_t cp;
+		size_t k = utf8_decode(p + i, len - i, &cp);
+		size_t cw;
+		bool tab = false;
+		if (!k) {
+			k = 1;
+			cw = 1;
+		} else {
+			tab = cp == '\t';
+			cw = tab ? TAB_STOP - cells % TAB_STOP
+				 : (size_t)cp_cells(cp);
+		}
+		if (cells + cw > w && cells > 0) {
+			*v = xgrow(*v, cap, *n + 1, sizeof(**v));
+			(*v)[*n].off = start;
+			(*v)[*n].len = i - start;
+			(*n)++;
+			start = i;
+			cells = 0;
+			if (tab)
+				cw = TAB_STOP; /* at the start of the row */
+		}
+		cells += cw;
+		i += k;
+	}
+}
+
+/* The first row of v[n] whose offset is at least off. */
+static size_t
+row_at_or_after(const struct ui_textrow *v, size_t n, size_t off)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (v[mid].off < off)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+void
+ui_texted_layout(struct ui_texted *te, int width, struct ui_textlayout *lay,
+		 size_t *crow, size_t *ccol)
+{
+	const char *p = te->text.data;
+	size_t len = te->text.len;
+	size_t w = width > 1 ? (size_t)width : 1;
+	struct ui_textrow *nv = NULL;
+	size_t nn = 0, ncap = 0;
+
+	if (lay->width != width || !lay->v) {
+		/* everything */
+		size_t q = 0;
+		while (!wrap_line(p, len, q, w, &nv, &nn, &ncap, &q))
+			;
+	} else if (te->chg) {
+		/* the rows of the lines before the change stay; from the
+		 * start of the line it begins in, cut again until a line
+		 * starts inside the part after it that did not change,
+		 * then the old rows follow, moved by the change in length */
+		size_t lo = te->chg_lo < len ? te->chg_lo : len;
+		while (lo > 0 && p[lo - 1] != '\n')
+			lo--;
+		size_t keep = row_at_or_after(lay->v, lay->n, lo);
+		int64_t delta = (int64_t)len - (int64_t)lay->len;
+		size_t same = len - (te->chg_tail < len ? te->chg_tail : len);
+		ncap = lay->n + 16;
+		nv = xcalloc(ncap, sizeof(*nv));
+		memcpy(nv, lay->v, keep * sizeof(*nv));
+		nn = keep;
+		for (size_t q = lo;;) {
+			if (wrap_line(p, len, q, w, &nv, &nn, &ncap, &q))
+				break; /* the last row was cut */
+			if (q - 1 < same)
+				continue;
+			/* the newline before q was there before the edit */
+			size_t oq = (size_t)((int64_t)q - delta);
+			size_t j = row_at_or_after(lay->v, lay->n, oq);
+			if (j >= lay->n || lay->v[j].off != oq)
+				continue;
+			nv = xgrow(nv, &ncap, nn + (lay->n - j), sizeof(*nv));
+			for (; j < lay->n; j++) {
+				nv[nn].off = (size_t)((int64_t)lay->v[j].off +
+						      delta);
+				nv[nn].len = lay->v[j].len;
+				nn++;
+			}
+			break;
+		}
+	}
+	if (nv) {
+		free(lay->v);
+		lay->v = nv;
+		lay->n = nn;
+		lay->cap = ncap;
+	}
+	lay->width = width;
+	lay->len = len;
+	te->chg = false;
+
+	/* the cursor: the last row starting at or before it */
+	size_t r = row_at_or_after(lay->v, lay->n, te->cur + 1);
+	r = r ? r - 1 : 0;
+	size_t cells = 0;
+	for (size_t i = lay->v[r].off; i < te->cur;) {
+		uint32_t cp;
+		size_t k = utf8_decode(p + i, te->cur - i, &cp);
+		if (!k) {
+			i++;
+			cells++;
+			continue;
+		}
+		cells += cp == '\t' ? TAB_STOP - cells % TAB_STOP
+				    : (size_t)cp_cells(cp);
+		i += k;
+	}
+	*crow = r;
+	*ccol = cells;
+}
+
+void
+ui_textlayout_release(struct ui_textlayout *lay)
+{
+	free(lay->v);
+	memset(lay, 0, sizeof(*lay));
 }
 
 /* ---------------------------------------------------------------------

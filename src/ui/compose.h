@@ -71,6 +71,10 @@ struct ui_texted {
 			    except tab */
 	size_t cur;      /* byte offset, on a character start */
 	size_t goal;     /* the column in cells up and down aim for */
+	/* what changed since the last ui_texted_layout: the bytes before
+	 * chg_lo and the last chg_tail bytes are as they were */
+	bool chg;
+	size_t chg_lo, chg_tail;
 };
 
 void ui_texted_init(struct ui_texted *te, const char *s, size_t len);
@@ -92,6 +96,23 @@ struct ui_textrow {
 void ui_texted_rows(const struct ui_texted *te, int width,
 		    struct ui_textrow **rows, size_t *n, size_t *crow,
 		    size_t *ccol);
+
+/* The rows of ui_texted_rows kept from one draw to the next: after an
+ * edit only the lines it touched are cut again (the rows after them are
+ * moved by the change in length), so a key in a text of thousands of
+ * lines costs the line it is in, not the whole text. Initialise with
+ * { 0 }; v belongs to it. */
+struct ui_textlayout {
+	struct ui_textrow *v;
+	size_t n, cap;
+	int width;  /* 0: not built */
+	size_t len; /* the text's length when last brought up to date */
+};
+/* Bring lay up to date with te (cut to width as ui_texted_rows does,
+ * with the same rows) and give the cursor's row and cell. */
+void ui_texted_layout(struct ui_texted *te, int width,
+		      struct ui_textlayout *lay, size_t *crow, size_t *ccol);
+void ui_textlayout_release(struct ui_textlayout *lay);
 
 /* ---------------------------------------------------------------------
  * A message being written

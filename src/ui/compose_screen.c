@@ -101,7 +101,14 @@ struct ui_composer {
 	struct ui_lineed saved; /* the field before editing, for Esc */
 	struct ui_lineed path;  /* the attach prompt */
 	struct ui_texted te;    /* the built-in body editor */
+	struct ui_textlayout lay; /* its rows, kept between draws */
 	size_t te_top;
+	/* the text as drawn when not being edited, kept until the body or
+	 * the width changes */
+	struct ui_pager bv;
+	struct buf bv_body;
+	int bv_cols;
+	bool bv_ok;
 	enum cask ask;
 	char *question;         /* the words of ask, on the bottom line */
 	char *note;             /* shown under the fields while open */
@@ -159,6 +166,7 @@ cmp_of(struct screen *s)
 		ui_draft_init(&s->cmp->d);
 		ui_lineed_init(&s->cmp->saved);
 		ui_lineed_init(&s->cmp->path);
+		buf_init(&s->cmp->bv_body);
 		s->cmp->waiting = xcalloc(s->nacc + 1,
 					  sizeof(*s->cmp->waiting));
 		s->cmp->held = xcalloc(s->nacc + 1, sizeof(*s->cmp->held));
@@ -447,7 +455,11 @@ close_composer(struct screen *s, bool remove_draft)
 	ui_draft_release(&c->d);
 	ui_draft_init(&c->d);
 	ui_texted_release(&c->te);
+	ui_textlayout_release(&c->lay);
 	ui_pager_release(&c->pv);
+	ui_pager_release(&c->bv);
+	buf_release(&c->bv_body);
+	c->bv_ok = false;
 	free(c->note);
 	c->note = NULL;
 	c->open = false;
@@ -1415,6 +1427,7 @@ edit_body(struct screen *s)
 	add_signature(s);
 	ui_texted_release(&c->te);
 	ui_texted_init(&c->te, c->d.body.data, c->d.body.len);
+	ui_textlayout_release(&c->lay);
 	c->te_top = 0;
 	c->field = CF_BODY;
 	save_draft(s);
@@ -2024,7 +2037,10 @@ scr_compose_free(struct screen *s)
 	ui_lineed_release(&c->saved);
 	ui_lineed_release(&c->path);
 	ui_texted_release(&c->te);
+	ui_textlayout_release(&c->lay);
 	ui_pager_release(&c->pv);
+	ui_pager_release(&c->bv);
+	buf_release(&c->bv_body);
 	for (size_t i = 0; i < c->nsends; i++)
 		free(c->sends[i].reply_folder);
 	free(c->sends);
@@ -2717,9 +2733,10 @@ scr_compose_draw(struct screen *s)
 	y++;
 	int h = s->rows - 1 - y;
 	if (c->field == CF_BODY) {
-		struct ui_textrow *rows;
-		size_t n, crow, ccol;
-		ui_texted_rows(&c->te, s->cols - 1, &rows, &n, &crow, &ccol);
+		size_t crow, ccol;
+		ui_texted_layout(&c->te, s->cols - 1, &c->lay, &crow, &ccol);
+		const struct ui_textrow *rows = c->lay.v;
+		size_t n = c->lay.n;
 		if (h > 0) {
 			if (crow < c->te_top)
 				c->te_top = crow;
@@ -2738,25 +2755,35 @@ scr_compose_draw(struct screen *s)
 			cy = y + (int)(crow - c->te_top);
 			cx = (int)ccol;
 		}
-		free(rows);
 	} else if (h > 0) {
-		struct ui_pager pg = { 0 };
-		struct buf t = BUF_INIT;
-		/* the text as it stands, through the viewer's renderer */
-		buf_addstr(&t, "\n");
-		buf_add(&t, c->d.body.data, c->d.body.len);
-		ui_pager_render(&pg, t.data, t.len, NULL, s->cols);
-		for (int r = 0; r < h && (size_t)r + 1 < pg.n; r++) {
-			const struct ui_pager_line *l = &pg.v[(size_t)r + 1];
+		struct ui_pager *pg = &c->bv;
+		/* the text as it stands, through the viewer's renderer; once
+		 * for each body and width, not on every draw */
+		if (!c->bv_ok || c->bv_cols != s->cols ||
+		    c->bv_body.len != c->d.body.len ||
+		    memcmp(c->bv_body.data, c->d.body.data,
+			   c->d.body.len) != 0) {
+			struct buf t = BUF_INIT;
+			buf_addstr(&t, "\n");
+			buf_add(&t, c->d.body.data, c->d.body.len);
+			ui_pager_release(pg);
+			memset(pg, 0, sizeof(*pg));
+			ui_pager_render(pg, t.data, t.len, NULL, s->cols);
+			buf_release(&t);
+			buf_reset(&c->bv_body);
+			buf_add(&c->bv_body, c->d.body.data, c->d.body.len);
+			c->bv_cols = s->cols;
+			c->bv_ok = true;
+		}
+		for (int r = 0; r < h && (size_t)r + 1 < pg->n; r++) {
+			const struct ui_pager_line *l = &pg->v[(size_t)r + 1];
 			int attr = l->quote ? COLOR_PAIR(PAIR_Q1 +
 					       (int)((l->quote - 1) % 3))
 					    : 0;
 			attron(attr);
-			scr_put_cells(y + r, 0, pg.text.data + l->off, l->len);
+			scr_put_cells(y + r, 0, pg->text.data + l->off, l->len);
 			attroff(attr);
 		}
-		ui_pager_release(&pg);
-		buf_release(&t);
 	}
 	/* the bottom line: a question, the attach prompt, or the keys */
 	move(s->rows - 1, 0);

@@ -464,6 +464,73 @@ test_reply_all_many(void)
 	buf_release(&msg);
 }
 
+/* The kept layout after each of many random edits is the layout cut
+ * from scratch: the same rows, the same cursor. */
+static void
+test_layout(void)
+{
+	static const uint32_t cps[] = { 'a', 'b', ' ', '\t', '\n', 0x4e2d,
+					0x6587, 0xe9, '\n', 'x' };
+	struct ui_texted te;
+	struct ui_textlayout lay = { 0 };
+	unsigned seed = 12345;
+	size_t bad = 0, steps = 0;
+
+	static const char start[] = "第一行 first line\n\tsecond\n\nlast";
+	ui_texted_init(&te, start, sizeof(start) - 1);
+	for (int round = 0; round < 4000; round++) {
+		seed = seed * 1103515245u + 12345u;
+		unsigned r = (seed >> 16) % 100;
+		if (r < 45)
+			ui_texted_insert(&te, cps[(seed >> 8) % ARRAY_SIZE(cps)]);
+		else if (r < 55)
+			ui_texted_op(&te, UI_TE_BACKSPACE);
+		else if (r < 60)
+			ui_texted_op(&te, UI_TE_DELETE);
+		else if (r < 63)
+			ui_texted_op(&te, UI_TE_KILL_END);
+		else if (r < 70)
+			ui_texted_op(&te, UI_TE_UP);
+		else if (r < 78)
+			ui_texted_op(&te, UI_TE_DOWN);
+		else if (r < 85)
+			ui_texted_op(&te, UI_TE_LEFT);
+		else if (r < 92)
+			ui_texted_op(&te, UI_TE_RIGHT);
+		else if (r < 95)
+			ui_texted_op(&te, UI_TE_HOME);
+		else
+			ui_texted_op(&te, UI_TE_END);
+		if (round % 3 == 0)
+			continue; /* two edits before a draw, at times */
+		int width = round > 3000 ? 7 : 12;
+		struct ui_textrow *rows;
+		size_t n, crow, ccol, lrow, lcol;
+		ui_texted_rows(&te, width, &rows, &n, &crow, &ccol);
+		ui_texted_layout(&te, width, &lay, &lrow, &lcol);
+		steps++;
+		bool same = n == lay.n && crow == lrow && ccol == lcol;
+		for (size_t i = 0; same && i < n; i++)
+			same = rows[i].off == lay.v[i].off &&
+			       rows[i].len == lay.v[i].len;
+		if (!same && bad++ == 0) {
+			diag("round %d: %zu rows vs %zu, cursor %zu/%zu vs "
+			     "%zu/%zu", round, n, lay.n, crow, ccol, lrow,
+			     lcol);
+			tap_show_("text", te.text.data, te.text.len);
+			diag("cur %zu", te.cur);
+			for (size_t i = 0; i < n && i < lay.n; i++)
+				diag("row %zu+%zu, kept %zu+%zu", rows[i].off,
+				     rows[i].len, lay.v[i].off, lay.v[i].len);
+		}
+		free(rows);
+	}
+	ok(bad == 0, "the kept layout equals a fresh one after %zu draws "
+	   "of random edits (%zu differed)", steps, bad);
+	ui_textlayout_release(&lay);
+	ui_texted_release(&te);
+}
+
 /* The address being typed, for Tab completion, and the replacement. */
 static void
 test_addr_token(void)
@@ -524,6 +591,7 @@ main(void)
 {
 	test_lineed();
 	test_texted();
+	test_layout();
 	test_reply();
 	test_reply_to_and_list();
 	test_split();
