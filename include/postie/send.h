@@ -174,6 +174,10 @@ void acct_flag_original_mark(const struct cfg_account *a,
  * marker's (changed: skipped, logged), a UID STORE on that UID alone. A
  * marker goes once done or skipped for good; a broken connection leaves
  * it for the next flush (said through note). Returns how many wait. */
+/* Whether a marker waits (a flag not set yet: the poll timer's flush
+ * runs for it even with nothing to send). */
+bool acct_flag_original_waiting(const struct outbox *ob);
+
 unsigned acct_flag_original_flush(const struct cfg_account *a,
 				  const struct outbox *ob, int timeout_ms,
 				  acct_note_fn note, void *arg);

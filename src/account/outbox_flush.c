@@ -512,7 +512,7 @@ acct_outbox_run(struct acct_worker *w, const struct cfg_account *a,
 			      (v[i].state == OUTBOX_UNKNOWN &&
 			       outbox_due(&v[i], now));
 		outbox_list_free(v, n);
-		if (!any) {
+		if (!any && !acct_flag_original_waiting(&ob)) {
 			outbox_release(&ob);
 			return ACCT_OK;
 		}

@@ -573,6 +573,21 @@ flag_one(struct imap_session *s, const char *id, const struct flag_mark *m,
 	return 1;
 }
 
+bool
+acct_flag_original_waiting(const struct outbox *ob)
+{
+	char *dir = flag_dir(ob);
+	DIR *d = opendir(dir);
+	bool any = false;
+
+	for (struct dirent *de; d && !any && (de = readdir(d));)
+		any = id_ok(de->d_name);
+	if (d)
+		closedir(d);
+	free(dir);
+	return any;
+}
+
 unsigned
 acct_flag_original_flush(const struct cfg_account *a, const struct outbox *ob,
 			 int timeout_ms, acct_note_fn note, void *arg)
