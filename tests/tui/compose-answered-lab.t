@@ -6,7 +6,9 @@
 # the outbox with the original's folder, UIDVALIDITY and UID in its
 # envelope; the original stays without \Answered; once Postfix is back a
 # flush delivers the reply and only then does the original get \Answered
-# on the server. A forward gets $Forwarded (Dovecot keeps keywords).
+# on the server. A forward gets $Forwarded (Dovecot keeps keywords). A
+# reply whose original's folder got another UIDVALIDITY meanwhile sets
+# no flag, and the log says why.
 
 . "$(dirname "$0")/../lib.sh"
 . "$TESTS_DIR/lab/lab.sh"
@@ -100,8 +102,7 @@ like "$meta" "orig-flag answered" "and the flag to set"
 sleep 1
 unlike "$(imap flags 1)" "Answered" "not \\Answered after the failed attempt"
 
-sh "$TESTS_DIR/lab/lab.sh" restart "$TEST_TMP/lab" >/dev/null 2>&1 ||
-	bail "cannot restart the lab"
+lab_restart "$TEST_TMP/lab" >/dev/null 2>&1 || bail "cannot restart the lab"
 tui_keys : flush Enter
 ok "the flush delivers it" lab_wait_mail "$TEST_TMP/lab" carol 1 60
 ok "the status bar count goes" tui_gone "outbox: 1 waiting" 30
@@ -121,6 +122,41 @@ ok "sent" lab_wait_mail "$TEST_TMP/lab" bob 1 30
 like "$(wait_flag 1 Forwarded)" "\$Forwarded" \
 	"the forwarded message gets \$Forwarded"
 unlike "$(imap flags 2)" "Forwarded" "the other message is untouched"
+
+# the original's folder remade (another UIDVALIDITY) while the reply
+# waits: the UID may name another message now, so no flag is set
+kill "$LAB_POSTFIX_PID"
+i=0
+while "$PY" -c "import socket,sys; socket.create_connection(('127.0.0.1', $LAB_SMTP_PORT), 1)" 2>/dev/null &&
+	[ $i -lt 100 ]; do
+	i=$((i + 1)); sleep 0.1
+done
+tui_gone "is offline" 30 >/dev/null
+tui_keys j
+ok "question 2 chosen" tui_wait_sel "question 2"
+tui_keys r
+ok "r: the reply to question 2" tui_wait "Subject:  Re: question 2" 30
+tui_keys y
+ok "the first attempt fails" tui_wait "lab: not sent: " 30
+ok "it waits" tui_wait "outbox: 1 waiting" 30
+sh "$TESTS_DIR/lab/lab.sh" doveadm "$TEST_TMP/lab" mailbox update \
+	--uid-validity 4242 -u alice INBOX ||
+	bail "cannot change the UIDVALIDITY"
+lab_restart "$TEST_TMP/lab" >/dev/null 2>&1 || bail "cannot restart the lab"
+tui_keys : flush Enter
+ok "the flush delivers it" lab_wait_mail "$TEST_TMP/lab" carol 2 60
+ok "the status bar count goes" tui_gone "outbox: 1 waiting" 30
+i=0
+until grep -q "UIDVALIDITY of 'INBOX' changed" \
+	"$XDG_STATE_HOME/postie/postie.log" 2>/dev/null || [ $i -ge 100 ]; do
+	i=$((i + 1)); sleep 0.2
+done
+like "$(grep 'flag original' "$XDG_STATE_HOME/postie/postie.log")" \
+	"the UIDVALIDITY of 'INBOX' changed (4242, was " \
+	"a changed UIDVALIDITY: skipped, with a log line"
+unlike "$(imap flags 2)" "Answered" "and no flag set on UID 2"
+is "$(ls "$DATA/sent-flag-original" 2>/dev/null | wc -l | tr -d ' ')" 0 \
+	"nothing left waiting for it"
 
 tui_keys q
 ok "q quits" tui_wait "postie exited: 0"
