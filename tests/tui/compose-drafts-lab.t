@@ -63,6 +63,7 @@ for i in range(1, n + 1):
     body = msg.get_body(("plain",))
     print("text=%s" % (body.get_content().strip().replace("\n", "|")
                        if body else ""))
+    print("id=%s" % msg["Message-ID"])
 m.logout()
 PY
 }
@@ -128,6 +129,51 @@ out=$(until_drafts 0 "count=0")
 like "$out" "count=0" "the server's Drafts is empty once it is sent"
 is "$(ls "$XDG_DATA_HOME/postie/lab/drafts" | wc -l | tr -d ' ')" 0 \
 	"and no draft is left here"
+
+# a draft another program left in the server's Drafts: listed, recalled,
+# and replaced by postie's own copy when postponed
+printf '%s\r\n' \
+	'From: alice@lab.test' \
+	'To: carol@lab.test' \
+	'Subject: =?UTF-8?B?5Y+m5LiA5Liq56iL5bqP55qE6I2J56i/?=' \
+	'Date: Wed, 14 Oct 2026 10:00:00 +0800' \
+	'Message-ID: <other-client@lab.test>' \
+	'Content-Type: text/plain; charset=UTF-8' \
+	'' \
+	'written elsewhere' >"$TEST_TMP/other.eml"
+sh "$TESTS_DIR/lab/lab.sh" put "$TEST_TMP/lab" alice "$TEST_TMP/other.eml" \
+	Drafts || bail "cannot put the draft"
+# a local postponed one too, so that R shows the list
+tui_keys m t 'dave@lab.test' Enter s 'local one' Enter P
+ok "a local draft postponed" tui_wait "postponed (R recalls it)"
+tui_keys c Drafts Enter
+ok "the Drafts folder synced" tui_wait "另一个程序的草稿" 30
+tui_keys c INBOX Enter
+ok "back in the INBOX" tui_wait "postie: lab | INBOX"
+tui_keys R
+ok "R lists both" tui_wait "Postponed messages: "
+ok "the server's draft, marked" tui_wait "[server]"
+like "$(tui_screen)" "另一个程序的草稿" "its subject, decoded"
+like "$(tui_screen)" "local one" "and the local one"
+first=$(tui_screen | grep -n 'local one' | cut -d: -f1)
+other=$(tui_screen | grep -n '另一个程序的草稿' | cut -d: -f1)
+[ "$other" -gt "$first" ] && tui_keys j
+ok "the server's draft chosen" tui_wait_sel "另一个程序的草稿"
+tui_keys Enter
+ok "recalled from the server" tui_wait "Subject:  另一个程序的草稿" 30
+ok "its To" tui_wait "To:       carol@lab.test"
+ok "its text" tui_wait "written elsewhere"
+tui_keys P
+ok "postponed" tui_wait "postponed (R recalls it)"
+i=0
+while drafts 2>/dev/null | grep -q "other-client@lab.test" && [ $i -lt 100 ]; do
+	i=$((i + 1)); sleep 0.2
+done
+out=$(until_drafts 2 "written elsewhere")
+unlike "$out" "id=<other-client@lab.test>" \
+	"the other program's copy is gone (by its UID, once ours is there)"
+like "$out" "count=2" "two drafts on the server: the local one's and ours"
+like "$out" "text=written elsewhere" "ours with the recalled text"
 
 tui_keys q
 ok "q quits" tui_wait "postie exited: 0"
