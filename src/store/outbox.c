@@ -242,7 +242,8 @@ write_meta(const struct outbox *ob, const struct outbox_entry *ent,
 	if (ent->orig.uid && ent->orig.account && ent->orig.folder) {
 		add_field(&b, "orig-account", ent->orig.account);
 		add_field(&b, "orig-folder", ent->orig.folder);
-		buf_addf(&b, "orig-uid %u %u\n", (unsigned)ent->orig.uidvalidity,
+		buf_addf(&b, "orig-uid %u %u\n",
+			 (unsigned)ent->orig.uidvalidity,
 			 (unsigned)ent->orig.uid);
 		buf_addf(&b, "orig-flag %s\n", ent->orig.forwarded
 							? "forwarded"

@@ -1119,9 +1119,9 @@ ui_draft_format(const struct ui_draft *d, const char *account,
 		const struct ui_attach *a = &d->att[i];
 		if (a->path && one_line(a->path))
 			buf_addf(out, "Attach: %s\n", a->path);
-		else if (!a->path && a->kept && ui_draft_kept_name_ok(a->kept) &&
-			 one_line(a->type) && !strchr(a->type, ' ') &&
-			 a->name && one_line(a->name))
+		else if (!a->path && a->kept &&
+			 ui_draft_kept_name_ok(a->kept) && one_line(a->type) &&
+			 !strchr(a->type, ' ') && a->name && one_line(a->name))
 			buf_addf(out, "Attach-Kept: %s %s %s\n", a->kept,
 				 a->type, a->name);
 	}

@@ -203,8 +203,9 @@ long ui_draft_split_addrs(const char *field, const char *text, char ***names,
  * "Attach-Kept: part-N TYPE NAME" for bytes held by the draft itself,
  * kept in a file of that local name beside the draft) in UTF-8, a blank
  * line, the body. An "Attach-Kept:" line comes back with kept, type and
- * name set and data empty: the caller reads the bytes. ui_draft_load fills d (initialised)
- * and returns 0, or -1 with PERR_MESSAGE for a file that is not one. */
+ * name set and data empty: the caller reads the bytes. ui_draft_parse
+ * fills d (initialised) and returns 0, or -1 with PERR_MESSAGE for a
+ * file that is not one. */
 void ui_draft_format(const struct ui_draft *d, const char *account,
 		     struct buf *out);
 int ui_draft_parse(struct ui_draft *d, const char *text, size_t len,

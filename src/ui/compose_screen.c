@@ -357,7 +357,8 @@ load_files(struct ui_draft *d, const char *path, struct buf *lost)
 			continue;
 		}
 		char *p = dir ? xstrfmt("%s/%s", dir, a->kept) : NULL;
-		if (p && file_read_all(p, &a->data, OUTBOX_MAX_MESSAGE, &e) == 0) {
+		if (p && file_read_all(p, &a->data, OUTBOX_MAX_MESSAGE,
+				       &e) == 0) {
 			a->size = a->data.len;
 			free(p);
 			i++;
@@ -1620,6 +1621,7 @@ do_send(struct screen *s)
 			  c->d.reply_acc == acc && c->d.reply_uid &&
 			  acc_cfg(s, acc)->receive.proto == CFG_PROTO_IMAP;
 	if (by_flusher) {
+		/* borrowed: outbox_add_orig copies them */
 		orig.account = (char *)acc_cfg(s, acc)->name;
 		orig.folder = c->d.reply_folder;
 		orig.uidvalidity = c->d.reply_uidvalidity;
@@ -1805,7 +1807,8 @@ note_server_copy(struct screen *s, const char *file, uint32_t uv, uint32_t uid)
 		char *account = NULL;
 		ui_draft_init(&d);
 		if (file_read_all(file, &text, BODY_MAX, &e) == 0 &&
-		    ui_draft_parse(&d, text.data, text.len, &account, &e) == 0) {
+		    ui_draft_parse(&d, text.data, text.len, &account,
+				   &e) == 0) {
 			d.server_uidvalidity = uv;
 			d.server_uid = uid;
 			ui_draft_format(&d, account, &out);

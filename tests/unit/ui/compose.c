@@ -415,7 +415,8 @@ test_file_kept(void)
 		   "refused: %.*s", (int)strcspn(bad[i], "\n"), bad[i]);
 		ui_draft_release(&back);
 	}
-	ok(ui_draft_kept_name_ok("part-12") && !ui_draft_kept_name_ok("part-") &&
+	ok(ui_draft_kept_name_ok("part-12") &&
+	   !ui_draft_kept_name_ok("part-") &&
 	   !ui_draft_kept_name_ok("part-1a") && !ui_draft_kept_name_ok(".."),
 	   "kept names: part- and digits only");
 
@@ -482,7 +483,8 @@ test_layout(void)
 		seed = seed * 1103515245u + 12345u;
 		unsigned r = (seed >> 16) % 100;
 		if (r < 45)
-			ui_texted_insert(&te, cps[(seed >> 8) % ARRAY_SIZE(cps)]);
+			ui_texted_insert(&te,
+					 cps[(seed >> 8) % ARRAY_SIZE(cps)]);
 		else if (r < 55)
 			ui_texted_op(&te, UI_TE_BACKSPACE);
 		else if (r < 60)
