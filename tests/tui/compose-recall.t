@@ -104,4 +104,19 @@ unlike "$(tui_screen)" "Postponed messages" "with no list"
 
 tui_keys q y
 ok "aborted, kept" tui_wait "message not sent; kept"
+
+# a draft whose kept copy of a forwarded message is gone: said, not
+# dropped in silence
+{
+	printf 'From-Account: demo\nTo: x@example.org\nCc:\nBcc:\n'
+	printf 'Subject: lost part\nAttach-Kept: part-1 message/rfc822 '
+	printf 'orig.eml\nSigned: no\n\ntext\n'
+} >"$DRAFTS/postponed-2000-1-1"
+touch -d '2020-01-02 03:04' "$DRAFTS/postponed-2000-1-1"
+tui_keys R
+ok "listed" tui_wait "Postponed messages: 2"
+tui_keys G Enter
+ok "recalled" tui_wait "Subject:  lost part"
+ok "the lost attachment is named" \
+	tui_wait "Lost from the draft (its kept copy is gone): 'orig.eml'"
 done_testing
