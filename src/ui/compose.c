@@ -800,11 +800,12 @@ addr_set_release(struct addr_set *set)
 }
 
 /* Add the addresses of header name to out, skipping one's own and those
- * already in seen. */
+ * already in seen. An address that would take the field past what the
+ * line editor holds is counted in *left_out instead of being cut. */
 static void
 add_field_addrs(struct buf *out, const struct mime_message *m,
 		const char *name, const struct ui_draft_source *src,
-		struct addr_set *seen, bool drop_own)
+		struct addr_set *seen, bool drop_own, size_t *left_out)
 {
 	const struct mime_field *f = mime_headers_get(&m->root->headers, name);
 	struct mime_addr_list l = { 0 };
@@ -818,7 +819,12 @@ add_field_addrs(struct buf *out, const struct mime_message *m,
 			continue;
 		if (!addr_set_add(seen, a))
 			continue;
+		size_t was = out->len;
 		put_addr(out, l.v[i].name, a);
+		if (out->len + 4 > UI_LINEED_MAX) { /* ui_lineed_set's room */
+			buf_truncate(out, was);
+			(*left_out)++;
+		}
 	}
 	mime_addr_list_release(&l);
 }
@@ -919,19 +925,23 @@ ui_draft_from_message(struct ui_draft *d, enum ui_draft_mode mode,
 		/* Reply-To when the sender asked for it; one's own message
 		 * answered goes back to its recipients */
 		if (mime_headers_get(&m.root->headers, "Reply-To"))
-			add_field_addrs(&b, &m, "Reply-To", src, &seen, false);
+			add_field_addrs(&b, &m, "Reply-To", src, &seen, false,
+					&d->left_out);
 		else
-			add_field_addrs(&b, &m, "From", src, &seen, false);
+			add_field_addrs(&b, &m, "From", src, &seen, false,
+					&d->left_out);
 		if (mode == UI_DRAFT_REPLY_ALL) {
 			/* oneself is never among the recipients, except
 			 * when oneself was the only one asked */
 			for (size_t i = 0; i < src->nown; i++)
 				if (src->own[i])
 					addr_set_add(&seen, src->own[i]);
-			add_field_addrs(&b, &m, "To", src, &seen, true);
+			add_field_addrs(&b, &m, "To", src, &seen, true,
+					&d->left_out);
 			ui_lineed_set(&d->to, b.data);
 			buf_reset(&b);
-			add_field_addrs(&b, &m, "Cc", src, &seen, true);
+			add_field_addrs(&b, &m, "Cc", src, &seen, true,
+					&d->left_out);
 			ui_lineed_set(&d->cc, b.data);
 		} else {
 			ui_lineed_set(&d->to, b.data);
@@ -949,10 +959,12 @@ ui_draft_from_message(struct ui_draft *d, enum ui_draft_mode mode,
 		break;
 	}
 	case UI_DRAFT_EDIT_AS_NEW:
-		add_field_addrs(&b, &m, "To", src, &seen, false);
+		add_field_addrs(&b, &m, "To", src, &seen, false,
+					&d->left_out);
 		ui_lineed_set(&d->to, b.data);
 		buf_reset(&b);
-		add_field_addrs(&b, &m, "Cc", src, &seen, false);
+		add_field_addrs(&b, &m, "Cc", src, &seen, false,
+					&d->left_out);
 		ui_lineed_set(&d->cc, b.data);
 		break;
 	default:

@@ -153,6 +153,9 @@ struct ui_draft {
 	/* its copy in the server's Drafts (APPENDUID when postponed),
 	 * removed once a newer copy is there or the message is sent */
 	uint32_t server_uidvalidity, server_uid; /* 0: none known */
+	/* recipients of the message answered that did not fit in To or
+	 * Cc (UI_LINEED_MAX), for the screen to say */
+	size_t left_out;
 };
 
 void ui_draft_init(struct ui_draft *d);

@@ -715,6 +715,15 @@ compose_from_uid(struct screen *s, enum ui_draft_mode mode, uint32_t uid)
 		}
 	}
 	open_composer(s);
+	if (c->d.left_out) {
+		free(c->note);
+		c->note = xstrfmt("%zu recipient%s of the message did not fit "
+				  "in To and Cc (%d bytes each) and %s left "
+				  "out", c->d.left_out,
+				  c->d.left_out == 1 ? "" : "s",
+				  UI_LINEED_MAX,
+				  c->d.left_out == 1 ? "is" : "are");
+	}
 }
 
 void

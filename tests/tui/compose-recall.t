@@ -6,7 +6,10 @@
 # and Subject, each sanitised (a subject with a right-to-left override
 # shows the code point, never the override itself); j/k move, Enter
 # recalls the one chosen, d deletes one after a question, and q / Esc go
-# back; with a single postponed message R recalls it at once.
+# back; with a single postponed message R recalls it at once. Also: a
+# reply to all of more recipients than To holds counts those left out on
+# the composer's note line, and a recalled draft whose kept copy of a
+# forwarded message is gone names it there.
 
 . "$(dirname "$0")/../lib.sh"
 . "$TESTS_DIR/tui/tui.sh"
@@ -22,6 +25,21 @@ export XDG_STATE_HOME="$D/state" XDG_CONFIG_HOME="$D/config"
 mkdir -p "$HOME"
 DRAFTS=$XDG_DATA_HOME/postie/demo/drafts
 unset EDITOR VISUAL
+
+# a message to a crowd, the newest of the INBOX: more recipients than
+# To holds
+{
+	printf 'From: boss@example.org\nSubject: all hands\n'
+	printf 'Date: Mon, 30 Nov 2026 10:00:00 +0000\n'
+	printf 'Message-ID: <crowd@example.org>\nTo: '
+	i=0
+	while [ $i -lt 400 ]; do
+		[ $i -gt 0 ] && printf ', '
+		printf '"Person %d" <person%d@example.org>' $i $i
+		i=$((i + 1))
+	done
+	printf '\n\nhello all\n'
+} >"$D/Maildir/cur/1796000000.M9P4242Q9.demo:2,S"
 
 tui_start 120 40 -F "$D/postierc"
 ok "the index shows" tui_wait "postie: demo | INBOX"
@@ -105,6 +123,17 @@ unlike "$(tui_screen)" "Postponed messages" "with no list"
 tui_keys q y
 ok "aborted, kept" tui_wait "message not sent; kept"
 
+# reply to all of more than To holds: the composer says how many
+tui_keys G
+ok "the crowd's message" tui_wait_sel "all hands"
+tui_keys a
+ok "reply to all" tui_wait "Subject:  Re: all hands"
+ok "the recipients left out are counted, not dropped in silence" \
+	tui_wait "recipients of the message did not fit in To and Cc"
+
+tui_keys q y
+ok "aborted" tui_wait "message not sent; kept"
+
 # a draft whose kept copy of a forwarded message is gone: said, not
 # dropped in silence
 {
@@ -114,7 +143,7 @@ ok "aborted, kept" tui_wait "message not sent; kept"
 } >"$DRAFTS/postponed-2000-1-1"
 touch -d '2020-01-02 03:04' "$DRAFTS/postponed-2000-1-1"
 tui_keys R
-ok "listed" tui_wait "Postponed messages: 2"
+ok "listed" tui_wait "Postponed messages: 3"
 tui_keys G Enter
 ok "recalled" tui_wait "Subject:  lost part"
 ok "the lost attachment is named" \

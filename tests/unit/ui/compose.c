@@ -461,6 +461,30 @@ test_reply_all_many(void)
 	mime_strv_free(addrs);
 	is_str(d.cc.text.data, "new@x.org",
 	       "Cc: only the one not seen before, whatever the case");
+	ok(d.left_out == 0, "nothing left out");
+	ui_draft_release(&d);
+	buf_release(&msg);
+
+	/* more than the field holds: whole addresses left out, and
+	 * counted, never one cut in half */
+	buf_addstr(&msg, "From: boss@example.org\nTo: ");
+	for (int i = 0; i < 600; i++)
+		buf_addf(&msg, "%s\"Person %d\" <person%d@x.org>", i ? ", " : "",
+			 i, i);
+	buf_addstr(&msg, "\nSubject: s\n\nhi\n");
+	src.raw = msg.data;
+	src.len = msg.len;
+	ui_draft_init(&d);
+	ok(ui_draft_from_message(&d, UI_DRAFT_REPLY_ALL, &src, &e) == 0,
+	   "reply to all of 600");
+	long n = ui_draft_split_addrs("To", d.to.text.data, &names, &addrs,
+				      &e);
+	ok(n > 100 && d.left_out > 0, "%ld in To (each a whole, valid "
+	   "address), %zu left out", n, d.left_out);
+	is_int(n + (long)d.left_out, 601, "every one either in To or counted");
+	ok(d.to.text.len <= UI_LINEED_MAX, "To within the field");
+	mime_strv_free(names);
+	mime_strv_free(addrs);
 	ui_draft_release(&d);
 	buf_release(&msg);
 }
