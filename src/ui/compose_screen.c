@@ -2104,12 +2104,8 @@ add_attachment(struct screen *s, const char *typed)
 {
 	struct ui_composer *c = s->cmp;
 	struct stat st;
-	char *path;
+	char *path = file_expand_home(typed);
 
-	if (typed[0] == '~' && typed[1] == '/' && getenv("HOME"))
-		path = xstrfmt("%s%s", getenv("HOME"), typed + 1);
-	else
-		path = xstrdup(typed);
 	if (stat(path, &st) < 0 || !S_ISREG(st.st_mode) ||
 	    access(path, R_OK) < 0) {
 		scr_say(s, true, "cannot attach '%s': %s", typed,

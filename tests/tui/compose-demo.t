@@ -84,6 +84,13 @@ ok "a attaches a file, with its type and size" \
 tui_keys a "$TEST_TMP/missing.txt" Enter
 ok "a missing file is refused, saying why" \
 	tui_wait "cannot attach '$TEST_TMP/missing.txt'"
+printf 'from home\n' >"$HOME/home-note.txt"
+tui_keys a "~/home-note.txt" Enter
+ok "a path under ~/ is taken from HOME" \
+	tui_wait "home-note.txt  [text/plain, 10]"
+tui_keys D
+ok "D removes the newest attachment" tui_gone "home-note.txt"
+ok "and leaves the other" tui_wait "报告.txt  [text/plain, 17]"
 
 # the preview, through the viewer's renderer
 tui_keys p
